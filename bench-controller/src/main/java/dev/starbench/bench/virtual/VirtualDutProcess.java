@@ -1,0 +1,174 @@
+package dev.starbench.bench.virtual;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.gpio.GpioLines;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The virtual DUT as a real process: it holds one end of a pty pair (made by socat, its child) and
+ * listens on loopback for the levels of the bench's GPIO lines. The bench forwards every level change
+ * of its Pi4J outputs there, so the same gpio-relay driver switches it as would switch a relay on a Pi.
+ * Its stdin is a pipe from us: if this JVM dies, even by SIGKILL, the DUT sees EOF and exits.
+ */
+public final class VirtualDutProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
+    private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
+    private static final long START_TIMEOUT_S = 30;
+
+    private final Process process;
+    private final String ttyPath;
+    private final Socket gpio;
+    private final OutputStream gpioOut;
+    private final List<ProcessHandle> family = new ArrayList<>();
+
+    private VirtualDutProcess(Process process, String ttyPath, Socket gpio) throws IOException {
+        this.process = process;
+        this.ttyPath = ttyPath;
+        this.gpio = gpio;
+        this.gpioOut = gpio.getOutputStream();
+    }
+
+    /**
+     * Starts the virtual DUT and wires the given GPIO lines to its inputs.
+     *
+     * @param simulationJson what the simulated device really does (passwords included: kept out of the run dir)
+     */
+    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
+            throws BenchIoException {
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchIoException("virtual DUT jar " + jar + " is missing: build it with `mvn -B -q -DskipTests package`"
+                    + " (scripts/starbench does this on first use)");
+        }
+        Process process = null;
+        try {
+            Path workDir = Files.createTempDirectory("starbench-vdut-");
+            Path simulation = workDir.resolve("simulation.json");
+            Files.writeString(simulation, simulationJson);
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
+                    "--simulation", simulation.toString(), "--work-dir", workDir.toString(),
+                    "--line-baud", Integer.toString(lineBaud)));
+            for (GpioLines.Line line : lines) {
+                cmd.add("--wire");
+                cmd.add(line.name() + "=" + line.pin() + (line.activeLow() ? ":active-low" : ""));
+            }
+            process = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("virtual-dut.log").toFile()))
+                    .start();
+            Matcher ready = awaitReady(process);
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.group(2)));
+            socket.setTcpNoDelay(true);
+            VirtualDutProcess dut = new VirtualDutProcess(process, ready.group(1), socket);
+            process.descendants().forEach(dut.family::add);
+            for (GpioLines.Line line : lines) {
+                dut.forward(line.pin(), line.isHigh());
+                line.onLevelChange(dut::forward);
+            }
+            log.debug("virtual DUT pid {} on {}, log {}", process.pid(), dut.ttyPath, workDir.resolve("virtual-dut.log"));
+            return dut;
+        } catch (IOException | BenchIoException e) {
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            throw e instanceof BenchIoException b ? b : new BenchIoException("cannot start the virtual DUT: " + e.getMessage(), e);
+        }
+    }
+
+    private static Matcher awaitReady(Process process) throws BenchIoException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Matcher> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String l; (l = out.readLine()) != null; ) {
+                    Matcher m = READY.matcher(l);
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        try {
+            Matcher m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            if (m == null) {
+                throw new BenchIoException("the virtual DUT exited before it was ready (exit "
+                        + process.waitFor() + "); is socat installed?");
+            }
+            return m;
+        } catch (TimeoutException e) {
+            throw new BenchIoException("the virtual DUT did not report ready within " + START_TIMEOUT_S + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchIoException("interrupted while starting the virtual DUT", e);
+        } catch (ExecutionException e) {
+            throw new BenchIoException("cannot read the virtual DUT's output: " + e.getCause(), e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private synchronized void forward(int pin, boolean high) {
+        try {
+            gpioOut.write((pin + " " + (high ? 1 : 0) + "\n").getBytes(StandardCharsets.US_ASCII));
+            gpioOut.flush();
+        } catch (IOException e) {
+            // The line levels are lost only if the DUT process is gone; the console will show that.
+            log.warn("virtual DUT GPIO link lost: {}", e.getMessage());
+        }
+    }
+
+    /** The bench end of the pty pair, for the serial adapter. */
+    public String ttyPath() {
+        return ttyPath;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        try {
+            gpio.close();
+        } catch (IOException ignored) {
+            // the process is ended below either way
+        }
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+        }
+        family.forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.starbench.checks;
+
+import dev.starbench.config.DeviceProfile;
+import dev.starbench.dut.Dut;
+import java.util.Objects;
+import org.testng.ITestContext;
+
+/** What the runner hands every check: the DUT and the evidence sink. */
+public record CheckContext(Dut dut, Evidence evidence) {
+    public static final String ATTRIBUTE = "starbench.check-context";
+
+    public static CheckContext of(ITestContext testContext) {
+        return Objects.requireNonNull((CheckContext) testContext.getAttribute(ATTRIBUTE),
+                "checks run only inside `starbench run`, which provides their context");
+    }
+
+    public DeviceProfile profile() {
+        return dut.profile();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.starbench.cli;
+
+import dev.starbench.config.ConfigException;
+import dev.starbench.config.ConfigLoader;
+import dev.starbench.config.DeviceProfile;
+import dev.starbench.config.Fixture;
+import dev.starbench.run.BenchLease;
+import dev.starbench.run.LoggingLevels;
+import dev.starbench.run.Runner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Run the checks against the DUT and write reports/<run-id>/.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--fixture", required = true, description = "The bench's wiring (YAML).")
+    Path fixture;
+
+    @Option(names = "--device", required = true, description = "The device profile (YAML).")
+    Path device;
+
+    @Option(names = "--out", defaultValue = "reports", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--check", description = "Run only this check (repeatable); `list-checks` lists the ids.")
+    List<String> checks;
+
+    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
+    Path leaseDir;
+
+    @Override
+    public Integer call() {
+        Fixture f;
+        DeviceProfile p;
+        try {
+            f = ConfigLoader.loadFixture(fixture);
+            p = ConfigLoader.loadProfile(device);
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.BAD_INPUT;
+        }
+        LoggingLevels.apply(f.logging());
+        Path leases = leaseDir != null ? leaseDir : Path.of(System.getProperty("user.home"), ".starbench", "leases");
+        try {
+            return new Runner(System.out, Clock.systemUTC())
+                    .run(new Runner.Request(f, p, out, leases, checks))
+                    .exitCode();
+        } catch (BenchLease.Busy e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.BENCH_BUSY;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.BAD_INPUT;
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.REPORT_FAILED;
+        }
+    }
+}

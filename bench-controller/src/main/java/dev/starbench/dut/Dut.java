@@ -1,0 +1,103 @@
+package dev.starbench.dut;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.gpio.ButtonLine;
+import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.config.DeviceProfile;
+import dev.starbench.console.Console;
+import dev.starbench.console.ExpectTimeout;
+import dev.starbench.console.Prompts;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The device under test as checks see it: power, buttons and console, and the state it was last seen
+ * in. Checks never open hardware themselves; they ask the Dut.
+ */
+public final class Dut {
+    public enum State { OFF, BOOTLOADER, BOOTED, SHELL, UNKNOWN }
+
+    /** Told of every power change, so the journal shows when the DUT was powered and why. */
+    @FunctionalInterface
+    public interface PowerListener {
+        void power(String state, String cause);
+    }
+
+    private final PowerProtocol power;
+    private final Map<String, ButtonLine> buttons;
+    private final Console console;
+    private final DeviceProfile profile;
+    private final PowerListener listener;
+    private volatile State state = State.UNKNOWN;
+
+    public Dut(PowerProtocol power, Map<String, ButtonLine> buttons, Console console, DeviceProfile profile,
+               PowerListener listener) {
+        this.power = power;
+        this.buttons = buttons;
+        this.console = console;
+        this.profile = profile;
+        this.listener = listener;
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    public DeviceProfile profile() {
+        return profile;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isPowered() {
+        return power.isOn();
+    }
+
+    public void powerOff(String cause) throws BenchIoException {
+        power.off();
+        state = State.OFF;
+        listener.power("off", cause);
+    }
+
+    /**
+     * Power-cycles the DUT and returns the console position at power-on: the boot's first byte comes
+     * after it, and anything the console held before is skipped.
+     */
+    public long powerCycle(String cause) throws BenchIoException {
+        powerOff(cause);
+        power.sleepOffTime();
+        // Whatever the old boot still had in flight is not part of the new one.
+        console.skipToEnd();
+        long at = console.position();
+        power.on();
+        state = State.UNKNOWN;
+        listener.power("on", cause);
+        return at;
+    }
+
+    /** Records what a check saw the DUT do; the strategy for later steps starts from here. */
+    public void seen(State observed) {
+        state = observed;
+    }
+
+    public ButtonLine button(String name) throws BenchIoException {
+        ButtonLine b = buttons.get(name);
+        if (b == null) {
+            throw new BenchIoException("the fixture wires no button named " + name + " (it has " + buttons.keySet() + ")");
+        }
+        return b;
+    }
+
+    /**
+     * From power-on, waits for the boot to leave the bootloader (kernel start, a login or a shell
+     * prompt), within the profile's boot timeout.
+     */
+    public Console.Match awaitOsStart() throws ExpectTimeout, BenchIoException {
+        Console.Match m = console.expect(Duration.ofMillis(profile.timeouts().bootMs()),
+                Prompts.KERNEL_START, Prompts.LOGIN, Prompts.SHELL);
+        seen(m.pattern() == Prompts.SHELL ? State.SHELL : State.BOOTED);
+        return m;
+    }
+}

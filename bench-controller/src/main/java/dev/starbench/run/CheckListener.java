@@ -1,0 +1,107 @@
+package dev.starbench.run;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.Catalog;
+import dev.starbench.checks.CheckContext;
+import dev.starbench.checks.NotApplicable;
+import dev.starbench.console.ExpectTimeout;
+import dev.starbench.report.Verdict;
+import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.testng.ITestContext;
+import org.testng.ITestListener;
+import org.testng.ITestResult;
+
+/**
+ * Turns each TestNG result into a verdict, journals it, and prints a progress line. Only an assertion
+ * is a FAIL of the device; anything else a check throws is the bench's (or the check's) trouble and
+ * INCONCLUSIVE, so a bench fault never reads as a device verdict.
+ */
+final class CheckListener implements ITestListener {
+    private final Journal journal;
+    private final Catalog catalog;
+    private final CheckContext context;
+    private final JournalEvidence evidence;
+    private final PrintStream progress;
+    private final Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+
+    CheckListener(Journal journal, Catalog catalog, CheckContext context, JournalEvidence evidence, PrintStream progress) {
+        this.journal = journal;
+        this.catalog = catalog;
+        this.context = context;
+        this.evidence = evidence;
+        this.progress = progress;
+    }
+
+    Map<Verdict, Integer> counts() {
+        return counts;
+    }
+
+    @Override
+    public void onStart(ITestContext testContext) {
+        testContext.setAttribute(CheckContext.ATTRIBUTE, context);
+    }
+
+    @Override
+    public void onTestStart(ITestResult result) {
+        Catalog.Entry check = entry(result);
+        evidence.currentCheck(check.id());
+        journal.checkStarted(check.id(), check.title(), check.requirements());
+        progress.printf("  ....  %-28s %s%n", check.id(), check.title());
+    }
+
+    @Override
+    public void onTestSuccess(ITestResult result) {
+        end(result, Verdict.PASS, null);
+    }
+
+    @Override
+    public void onTestFailure(ITestResult result) {
+        Throwable t = result.getThrowable();
+        if (t instanceof AssertionError) {
+            end(result, Verdict.FAIL, t.getMessage());
+        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout) {
+            end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());
+        } else {
+            end(result, Verdict.INCONCLUSIVE, "check error (a bug in the check, not a verdict on the device): " + t);
+        }
+    }
+
+    @Override
+    public void onTestSkipped(ITestResult result) {
+        Throwable t = result.getThrowable();
+        if (t instanceof NotApplicable) {
+            end(result, Verdict.NOT_APPLICABLE, t.getMessage());
+        } else {
+            end(result, Verdict.INCONCLUSIVE, "not run: " + (t == null ? "skipped by TestNG" : t.getMessage()));
+        }
+    }
+
+    private void end(ITestResult result, Verdict verdict, String reason) {
+        Catalog.Entry check = entry(result);
+        long ms = Math.max(0, result.getEndMillis() - result.getStartMillis());
+        journal.checkEnded(check.id(), verdict, reason, ms);
+        counts.merge(verdict, 1, Integer::sum);
+        progress.printf("  %-5s %-28s %s%s%n", label(verdict), check.id(), seconds(ms), reason == null ? "" : "  " + reason);
+    }
+
+    private Catalog.Entry entry(ITestResult result) {
+        return catalog.of(result.getMethod().getConstructorOrMethod().getMethod());
+    }
+
+    static String label(Verdict v) {
+        return switch (v) {
+            case PASS -> "PASS";
+            case FAIL -> "FAIL";
+            case INCONCLUSIVE -> "INCON";
+            case NOT_APPLICABLE -> "N/A";
+        };
+    }
+
+    static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%6.1f s", ms / 1000.0);
+    }
+}

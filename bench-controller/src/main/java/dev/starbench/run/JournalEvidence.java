@@ -1,0 +1,49 @@
+package dev.starbench.run;
+
+import dev.starbench.checks.Evidence;
+import dev.starbench.console.Console;
+import dev.starbench.console.SecretScanner;
+
+/** Evidence of the running check, journaled as it comes; console excerpts have their secrets masked. */
+final class JournalEvidence implements Evidence {
+    static final String TRANSCRIPT_FILE = "console.transcript";
+    /** Keeps the journal small on a flooding console; the full stream is in the transcript file. */
+    private static final int MAX_EXCERPT = 16 * 1024;
+
+    private final Journal journal;
+    private final Console console;
+    private volatile String checkId;
+
+    JournalEvidence(Journal journal, Console console) {
+        this.journal = journal;
+        this.console = console;
+    }
+
+    void currentCheck(String id) {
+        checkId = id;
+    }
+
+    @Override
+    public void step(String text) {
+        journal.evidence(checkId, "step", text, null);
+    }
+
+    @Override
+    public void transcript(String title, long from, long to) {
+        String text = SecretScanner.mask(console.text(from, to));
+        String cut = text.length() > MAX_EXCERPT
+                ? "[… " + (text.length() - MAX_EXCERPT) + " earlier chars in " + TRANSCRIPT_FILE + "]\n" + text.substring(text.length() - MAX_EXCERPT)
+                : text;
+        journal.evidence(checkId, "transcript", title + "\n" + cut, TRANSCRIPT_FILE);
+    }
+
+    @Override
+    public void finding(String text) {
+        journal.evidence(checkId, "finding", text, null);
+    }
+
+    @Override
+    public void note(String text) {
+        journal.evidence(checkId, "note", text, null);
+    }
+}

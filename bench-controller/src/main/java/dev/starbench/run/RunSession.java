@@ -1,0 +1,123 @@
+package dev.starbench.run;
+
+import dev.starbench.bench.Bench;
+import dev.starbench.config.Fixture;
+import dev.starbench.console.Console;
+import dev.starbench.dut.Dut;
+import dev.starbench.report.RecordBuilder;
+import dev.starbench.report.ReportWriter;
+import dev.starbench.report.RunRecord;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What a run holds open, and the one way to end it: on the normal path and from the shutdown hook
+ * (SIGTERM, Ctrl-C) alike, whichever comes first. The DUT is put in its safe state by a finaliser
+ * with its own timeout, whose outcome is the journal's last word before the run ends.
+ */
+final class RunSession {
+    private static final long FINALISER_TIMEOUT_S = 15;
+
+    private final Journal journal;
+    private final Path runDir;
+    private final Fixture fixture;
+    private final PrintStream out;
+    private volatile Console console;
+    private volatile Bench bench;
+    private volatile Dut dut;
+    private boolean finished;
+    private RunRecord record;
+
+    RunSession(Journal journal, Path runDir, Fixture fixture, PrintStream out) {
+        this.journal = journal;
+        this.runDir = runDir;
+        this.fixture = fixture;
+        this.out = out;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    Path runDir() {
+        return runDir;
+    }
+
+    void console(Console c) {
+        console = c;
+    }
+
+    void bench(Bench b) {
+        bench = b;
+    }
+
+    void dut(Dut d) {
+        dut = d;
+    }
+
+    /** Ends the run once; later calls wait for the first to complete and return. */
+    synchronized void finish(String abortReason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (abortReason != null) {
+            journal.runAborted(abortReason);
+            out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", abortReason);
+        }
+        finalise();
+        journal.runEnded();
+        if (console != null) {
+            console.close();
+        }
+        if (bench != null) {
+            bench.close();
+        }
+        journal.close();
+        try {
+            record = RecordBuilder.fromJournal(journal.file());
+            ReportWriter.writeAll(record, runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report into " + runDir + " (the journal "
+                    + journal.file() + " is intact): " + e.getMessage(), e);
+        }
+    }
+
+    private void finalise() {
+        Dut d = dut;
+        if (d == null) {
+            journal.finaliser(bench == null ? "no-bench" : "failed",
+                    bench == null ? "the bench was never opened, so the DUT was never powered by this run"
+                            : "the DUT was not set up; GPIO release leaves the power line inactive");
+            return;
+        }
+        CompletableFuture<Void> safe = CompletableFuture.runAsync(() -> {
+            try {
+                d.powerOff("finaliser: end of run");
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        try {
+            safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
+            journal.finaliser("powered-off", "power relay on GPIO " + fixture.power().pin() + " switched off");
+        } catch (TimeoutException e) {
+            journal.finaliser("timed-out", "powering off took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");
+        } catch (ExecutionException e) {
+            journal.finaliser("failed", "powering off failed: " + e.getCause().getMessage() + "; check the DUT by hand");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            journal.finaliser("failed", "interrupted while powering off; check the DUT by hand");
+        }
+    }
+
+    synchronized RunRecord record() {
+        return record;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.starbench.run;
+
+import dev.starbench.bench.Bench;
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.serial.SerialLink;
+import dev.starbench.checks.Catalog;
+import dev.starbench.checks.CheckContext;
+import dev.starbench.config.DeviceProfile;
+import dev.starbench.config.Fixture;
+import dev.starbench.console.Console;
+import dev.starbench.console.Transcript;
+import dev.starbench.dut.Dut;
+import dev.starbench.report.RecordBuilder;
+import dev.starbench.report.ReportWriter;
+import dev.starbench.report.RunManifest;
+import dev.starbench.report.RunRecord;
+import dev.starbench.report.Verdict;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.testng.TestNG;
+import org.testng.xml.XmlClass;
+import org.testng.xml.XmlSuite;
+import org.testng.xml.XmlTest;
+
+/**
+ * One run: lease the bench, journal the manifest, open the bench, run the checks through TestNG
+ * in-process, put the DUT in its safe state, and derive every report file from the journal.
+ */
+public final class Runner {
+    /** What `starbench run` was asked to do. */
+    public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
+    }
+
+    /** How it ended: the exit code, where the outputs are, and the record they were made from. */
+    public record Result(int exitCode, Path runDir, RunRecord record) {
+    }
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final Duration LEASE_TTL = Duration.ofHours(12);
+
+    private final PrintStream out;
+    private final Clock clock;
+
+    public Runner(PrintStream out, Clock clock) {
+        this.out = out;
+        this.clock = clock;
+    }
+
+    public Result run(Request request) throws IOException, BenchLease.Busy {
+        Catalog catalog = Catalog.load();
+        List<Catalog.Entry> checks = select(catalog, request.onlyChecks());
+        String runId = RUN_ID.format(clock.instant()) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        Fixture fixture = request.fixture();
+        DeviceProfile profile = request.profile();
+
+        try (BenchLease lease = BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock)) {
+            Path runDir = Files.createDirectories(request.outDir().resolve(runId));
+            Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
+            journal.runStarted(manifest(runId, fixture, profile, checks));
+            out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
+            out.printf("  outputs in %s%n", runDir);
+
+            RunSession session = new RunSession(journal, runDir, fixture, out);
+            Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                runChecks(session, fixture, profile, catalog, checks);
+            } finally {
+                session.finish(null);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is already running and will find the session finished
+                }
+            }
+            RunRecord record = session.record();
+            summarise(record, runDir);
+            return new Result(exitCode(record), runDir, record);
+        }
+    }
+
+    private void runChecks(RunSession session, Fixture fixture, DeviceProfile profile, Catalog catalog,
+                           List<Catalog.Entry> checks) throws IOException {
+        Journal journal = session.journal();
+        Console console = new Console(new Transcript(session.runDir().resolve(JournalEvidence.TRANSCRIPT_FILE)));
+        session.console(console);
+        Bench bench;
+        try {
+            bench = Bench.open(fixture, profile);
+            session.bench(bench);
+            SerialLink link = bench.openSerial(console);
+            console.attach(link);
+        } catch (BenchIoException e) {
+            benchDown(journal, checks, e.getMessage());
+            return;
+        }
+        Dut dut = new Dut(bench.power(), bench.buttons(), console, profile, journal::power);
+        session.dut(dut);
+        JournalEvidence evidence = new JournalEvidence(journal, console);
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence), evidence, out);
+
+        XmlSuite suite = new XmlSuite();
+        suite.setName("starbench");
+        XmlTest test = new XmlTest(suite);
+        test.setName("checks");
+        test.setPreserveOrder(true);
+        test.setXmlClasses(checks.stream().map(Catalog.Entry::checkClass).distinct()
+                .map(c -> new XmlClass(c.getName(), false)).collect(Collectors.toList()));
+        TestNG testng = new TestNG(false);
+        testng.setUseDefaultListeners(false);
+        testng.setVerbose(0);
+        testng.setOutputDirectory(Files.createTempDirectory("starbench-testng").toString());
+        testng.setXmlSuites(List.of(suite));
+        testng.addListener(listener);
+        testng.run();
+    }
+
+    /** Without a bench there is nothing to learn about the device: every check is INCONCLUSIVE, saying why. */
+    private void benchDown(Journal journal, List<Catalog.Entry> checks, String why) {
+        out.printf("  bench could not be opened: %s%n", why);
+        for (Catalog.Entry c : checks) {
+            journal.checkStarted(c.id(), c.title(), c.requirements());
+            journal.checkEnded(c.id(), Verdict.INCONCLUSIVE, "bench could not be opened: " + why, 0);
+            out.printf("  %-5s %-28s %s%n", CheckListener.label(Verdict.INCONCLUSIVE), c.id(), why);
+        }
+    }
+
+    private static List<Catalog.Entry> select(Catalog catalog, List<String> only) {
+        if (only == null || only.isEmpty()) {
+            return catalog.entries();
+        }
+        Set<String> wanted = new LinkedHashSet<>(only);
+        List<Catalog.Entry> chosen = new ArrayList<>();
+        for (Catalog.Entry e : catalog.entries()) {
+            if (wanted.remove(e.id())) {
+                chosen.add(e);
+            }
+        }
+        if (!wanted.isEmpty()) {
+            throw new IllegalArgumentException("unknown check id(s) " + wanted + "; `starbench list-checks` lists them");
+        }
+        return chosen;
+    }
+
+    private static RunManifest manifest(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks) {
+        BuildInfo build = BuildInfo.current();
+        var device = profile.device();
+        return new RunManifest(runId, build.version(), build.gitCommit(), fixture.benchId(),
+                fixture.source().toString(), fixture.sha256(), profile.source().toString(), profile.sha256(),
+                device.name(), device.model(), device.firmwareVersion(),
+                checks.stream().map(Catalog.Entry::id).toList(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    }
+
+    private void summarise(RunRecord record, Path runDir) {
+        var counts = record.checks().stream().collect(Collectors.groupingBy(RunRecord.CheckResult::verdict, Collectors.counting()));
+        out.printf("%nSummary: %d PASS, %d FAIL, %d INCONCLUSIVE, %d NOT_APPLICABLE; outcome %s%n",
+                counts.getOrDefault(Verdict.PASS, 0L), counts.getOrDefault(Verdict.FAIL, 0L),
+                counts.getOrDefault(Verdict.INCONCLUSIVE, 0L), counts.getOrDefault(Verdict.NOT_APPLICABLE, 0L),
+                record.run().outcome().toUpperCase());
+        if (record.finaliser() != null) {
+            out.printf("Safe state: %s (%s)%n", record.finaliser().outcome(), record.finaliser().detail());
+        }
+        out.printf("Report: %s%n", runDir.resolve("report.html"));
+    }
+
+    static int exitCode(RunRecord record) {
+        return switch (record.run().outcome()) {
+            case "pass" -> 0;
+            case "fail" -> 1;
+            default -> 2;
+        };
+    }
+}
