@@ -128,7 +128,7 @@ final class JunitXml {
                 }
             }
         }
-        return out.append("    ").toString();
+        return out.toString();
     }
 
     private static List<Map.Entry<String, String>> properties(RunRecord r) {
