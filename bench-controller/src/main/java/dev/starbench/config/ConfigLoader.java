@@ -48,12 +48,12 @@ public final class ConfigLoader {
 
     public static Fixture loadFixture(Path file) throws ConfigException {
         byte[] bytes = read(file);
-        return bind(file, bytes, YamlIndex.scan(MAPPER.getFactory(), file, bytes), Fixture.class);
+        return bind(file, bytes, YamlIndex.scan(file, bytes), Fixture.class);
     }
 
     public static DeviceProfile loadProfile(Path file) throws ConfigException {
         byte[] bytes = read(file);
-        return bind(file, bytes, YamlIndex.scan(MAPPER.getFactory(), file, bytes), DeviceProfile.class);
+        return bind(file, bytes, YamlIndex.scan(file, bytes), DeviceProfile.class);
     }
 
     /**
@@ -62,7 +62,7 @@ public final class ConfigLoader {
      */
     public static Object load(Path file) throws ConfigException {
         byte[] bytes = read(file);
-        YamlIndex index = YamlIndex.scan(MAPPER.getFactory(), file, bytes);
+        YamlIndex index = YamlIndex.scan(file, bytes);
         Class<?> kind = index.hasTopLevelKey("device") ? DeviceProfile.class : Fixture.class;
         return bind(file, bytes, index, kind);
     }
@@ -132,7 +132,9 @@ public final class ConfigLoader {
             return at(file, index.nearest(path), path,
                     "expected " + expected(mismatch.getTargetType()) + ", got " + got, e);
         }
-        if (e instanceof InputCoercionException coercion) {
+        InputCoercionException coercion = e instanceof InputCoercionException direct ? direct
+                : e.getCause() instanceof InputCoercionException wrapped ? wrapped : null;
+        if (coercion != null) {
             YamlIndex.Value given = index.value(path);
             String got = given != null ? YamlIndex.describe(given.token(), given.text()) : "a number";
             return at(file, index.nearest(path), path,

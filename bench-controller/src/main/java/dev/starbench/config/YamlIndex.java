@@ -33,11 +33,14 @@ final class YamlIndex {
     private YamlIndex() {
     }
 
-    static YamlIndex scan(YAMLFactory factory, Path file, byte[] bytes) throws ConfigException {
+    // Without strict duplicate detection, so the scan itself can name where the first occurrence was.
+    private static final YAMLFactory LENIENT = new YAMLFactory();
+
+    static YamlIndex scan(Path file, byte[] bytes) throws ConfigException {
         YamlIndex index = new YamlIndex();
         Deque<Frame> open = new ArrayDeque<>();
         List<Object> root = List.of();
-        try (JsonParser p = factory.createParser(bytes)) {
+        try (JsonParser p = LENIENT.createParser(bytes)) {
             JsonToken token = p.nextToken();
             if (token == null || token == JsonToken.VALUE_NULL) {
                 throw new ConfigException(file, 1, 1, "", "file is empty");
