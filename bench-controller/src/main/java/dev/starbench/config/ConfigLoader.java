@@ -7,10 +7,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -27,6 +29,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Reads fixtures and device profiles, and turns every problem into a {@link ConfigException} with its place. */
@@ -108,6 +111,15 @@ public final class ConfigLoader {
                     "unknown field (known: " + String.join(", ", sorted(unknown.getKnownPropertyIds())) + ")", e);
         }
         if (e instanceof ValueInstantiationException failed) {
+            // Jackson buffers unknown keys until the creator has run, so a typo ("powr:") would otherwise
+            // surface as the field it hides being missing.
+            for (String key : index.keysOf(path)) {
+                Set<String> known = knownFields(failed.getType());
+                if (!known.isEmpty() && !known.contains(key)) {
+                    List<Object> at = concat(path, List.of(key));
+                    return at(file, index.key(at), at, "unknown field (known: " + String.join(", ", known) + ")", e);
+                }
+            }
             Throwable cause = failed.getCause();
             if (cause instanceof InvalidField invalid) {
                 List<Object> full = concat(path, invalid.path());
@@ -175,6 +187,19 @@ public final class ConfigLoader {
             }
         }
         return path;
+    }
+
+    private static Set<String> knownFields(JavaType type) {
+        Set<String> names = new TreeSet<>();
+        if (type != null) {
+            for (BeanPropertyDefinition property
+                    : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
+                if (property.hasConstructorParameter() && !property.getName().isEmpty()) {
+                    names.add(property.getName());
+                }
+            }
+        }
+        return names;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.error.Mark;
@@ -27,7 +28,7 @@ final class YamlIndex {
     record Value(JsonLocation location, JsonToken token, String text) {
     }
 
-    private final Map<List<Object>, JsonLocation> keys = new HashMap<>();
+    private final Map<List<Object>, JsonLocation> keys = new LinkedHashMap<>();
     private final Map<List<Object>, Value> values = new HashMap<>();
 
     private YamlIndex() {
@@ -127,6 +128,17 @@ final class YamlIndex {
             }
         }
         return JsonLocation.NA;
+    }
+
+    /** The keys of the mapping at {@code path}, in file order. */
+    List<String> keysOf(List<Object> path) {
+        List<String> names = new ArrayList<>();
+        for (List<Object> key : keys.keySet()) {
+            if (key.size() == path.size() + 1 && key.subList(0, path.size()).equals(path)) {
+                names.add((String) key.get(path.size()));
+            }
+        }
+        return names;
     }
 
     boolean hasTopLevelKey(String name) {
