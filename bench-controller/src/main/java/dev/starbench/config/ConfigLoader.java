@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,8 +112,8 @@ public final class ConfigLoader {
         if (e instanceof ValueInstantiationException failed) {
             // Jackson buffers unknown keys until the creator has run, so a typo ("powr:") would otherwise
             // surface as the field it hides being missing.
+            Set<String> known = knownFields(failed.getType());
             for (String key : index.keysOf(path)) {
-                Set<String> known = knownFields(failed.getType());
                 if (!known.isEmpty() && !known.contains(key)) {
                     List<Object> at = concat(path, List.of(key));
                     return at(file, index.key(at), at, "unknown field (known: " + String.join(", ", known) + ")", e);
@@ -150,7 +149,7 @@ public final class ConfigLoader {
             YamlIndex.Value given = index.value(path);
             String got = given != null ? YamlIndex.describe(given.token(), given.text()) : "a number";
             return at(file, index.nearest(path), path,
-                    "number out of range for " + expected(coercion.getTargetType()) + ", got " + got, e);
+                    "number out of range for " + rangeOf(coercion.getTargetType()) + ", got " + got, e);
         }
         String why = e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getOriginalMessage();
         return at(file, e.getLocation() != null ? e.getLocation() : index.nearest(path), path, why, e);
@@ -212,6 +211,16 @@ public final class ConfigLoader {
         TreeSet<String> names = new TreeSet<>();
         ids.forEach(id -> names.add(String.valueOf(id)));
         return List.copyOf(names);
+    }
+
+    private static String rangeOf(Class<?> type) {
+        if (type == int.class || type == Integer.class) {
+            return "a 32-bit whole number";
+        }
+        if (type == long.class || type == Long.class) {
+            return "a 64-bit whole number";
+        }
+        return type == null ? "this field" : "a " + type.getSimpleName();
     }
 
     private static String expected(Class<?> type) {

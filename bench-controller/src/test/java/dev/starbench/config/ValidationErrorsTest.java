@@ -112,7 +112,7 @@ public class ValidationErrorsTest {
                   pin: 99999999999
                 """);
 
-        assertError(e, 6, 8, "power.pin", "number out of range for a whole number, got '99999999999'");
+        assertError(e, 6, 8, "power.pin", "number out of range for a 32-bit whole number, got '99999999999'");
     }
 
     @Test
