@@ -1,0 +1,102 @@
+package dev.starbench.console;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.testng.annotations.Test;
+
+public class ConsoleTest {
+
+    private static Console console() throws Exception {
+        Path dir = Files.createTempDirectory("console");
+        return new Console(new Transcript(dir.resolve("t")));
+    }
+
+    private static void feed(Console c, String text) {
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        c.received(b, b.length, Instant.now());
+    }
+
+    @Test
+    public void aWaiterIsWokenByDataArrivingLater() throws Exception {
+        Console c = console();
+        CompletableFuture<Console.Match> m = CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.expect(Duration.ofSeconds(5), Pattern.compile("login: $"), Pattern.compile("# $"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        feed(c, "Welcome\r\nvdut log");
+        feed(c, "in: ");
+        assertEquals(m.get().index(), 0);
+    }
+
+    @Test
+    public void aMatchConsumesTheStreamUpToItsEnd() throws Exception {
+        Console c = console();
+        feed(c, "one two one");
+        Pattern one = Pattern.compile("one");
+        Console.Match first = c.expect(Duration.ofMillis(10), one);
+        Console.Match second = c.expect(Duration.ofMillis(10), one);
+        assertEquals(first.start(), 0);
+        assertEquals(second.start(), 8);
+        expectThrows(ExpectTimeout.class, () -> c.expect(Duration.ofMillis(10), one));
+    }
+
+    @Test
+    public void theEarliestMatchWinsWhateverThePatternOrder() throws Exception {
+        Console c = console();
+        feed(c, "Starting kernel ...\r\n=> ");
+        Console.Match m = c.expect(Duration.ofMillis(10), Prompts.BOOTLOADER_PROMPT, Prompts.KERNEL_START);
+        assertEquals(m.pattern(), Prompts.KERNEL_START);
+    }
+
+    @Test
+    public void aPatternSplitAcrossChunksStillMatches() throws Exception {
+        Console c = console();
+        feed(c, "U-Bo");
+        expectThrows(ExpectTimeout.class, () -> c.expect(Duration.ofMillis(10), Prompts.UBOOT_VERSION));
+        feed(c, "ot 2024.01-vdut\r\n");
+        assertTrue(c.expect(Duration.ofMillis(10), Prompts.UBOOT_VERSION).text().startsWith("U-Boot 2024.01"));
+    }
+
+    @Test
+    public void aTimeoutNamesWhatWasAwaitedAndWhatWasSeen() throws Exception {
+        Console c = console();
+        feed(c, "Kernel panic - not syncing\r\n");
+        ExpectTimeout t = expectThrows(ExpectTimeout.class, () -> c.expect(Duration.ofMillis(20), Prompts.LOGIN));
+        assertTrue(t.getMessage().contains("login: ") && t.getMessage().contains("Kernel panic - not syncing\\r\\n"), t.getMessage());
+    }
+
+    @Test
+    public void memoryStaysBoundedOnAFloodAndLaterOutputStillMatches() throws Exception {
+        Console c = console();
+        String line = "x".repeat(1023) + "\n";
+        for (int i = 0; i < 3 * Console.CAPACITY / line.length(); i++) {
+            feed(c, line);
+        }
+        feed(c, "vdut login: ");
+        assertTrue(c.expect(Duration.ofMillis(50), Prompts.LOGIN).text().contains("vdut login: "));
+        assertTrue(c.text(0, c.position()).length() <= Console.CAPACITY);
+    }
+
+    @Test
+    public void theTranscriptKeepsBothDirectionsLosslessly() throws Exception {
+        Path dir = Files.createTempDirectory("console");
+        Console c = new Console(new Transcript(dir.resolve("t")));
+        byte[] raw = {'o', 'k', '\r', '\n', 0x1b, '[', '3', '1', 'm', (byte) 0xff, '"', '\\'};
+        c.received(raw, raw.length, Instant.parse("2026-11-25T10:00:00Z"));
+        c.close();
+        assertEquals(Files.readString(dir.resolve("t")), "2026-11-25T10:00:00Z RX \"ok\\r\\n\\x1b[31m\\xff\\\"\\\\\"\n");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.starbench.run;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.testng.annotations.Test;
+
+/** The command line as a user meets it: exit codes and messages. */
+public class CliTest {
+
+    @Test
+    public void aProfileWithAnUnknownFieldExits3NamingItsLine() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-cli");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(VirtualBench.profile("virtual-hardened"))
+                .replace("  baud: 115200\nbootloader:", "  baud: 115200\n  speed: fast\nbootloader:"));
+        Captured c = cli("run", "--fixture", VirtualBench.fixture().toString(), "--device", bad.toString(),
+                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(c.exit, 3, c.err);
+        assertTrue(c.err.contains("bad.yaml:10:3: console.speed: unknown field"), c.err);
+        assertTrue(Files.notExists(dir.resolve("out")), "bad input starts no run");
+    }
+
+    @Test
+    public void validateAcceptsTheShippedFilesAndNamesTheBadOne() throws Exception {
+        Path bad = Files.createTempFile("fixture", ".yaml");
+        Files.writeString(bad, "bench-id: b\ngpio:\n  provider: foo\n");
+        Captured c = cli("validate", VirtualBench.fixture().toString(), VirtualBench.profile("virtual-insecure").toString(),
+                bad.toString());
+        assertEquals(c.exit, 3);
+        assertTrue(c.out.contains("ok: " + VirtualBench.fixture()), c.out);
+        assertTrue(c.err.contains(":3:13: gpio.provider: unknown value 'foo'"), c.err);
+    }
+
+    @Test
+    public void listChecksNamesEachCheckWithItsRequirements() throws Exception {
+        Captured c = cli("list-checks");
+        assertEquals(c.exit, 0);
+        assertTrue(c.out.contains("debug.uart-console") && c.out.contains("S1.1-13") && c.out.contains("EN303645-5.6-4"), c.out);
+        assertTrue(c.out.contains("debug.bootloader-interrupt"), c.out);
+    }
+
+    @Test
+    public void aBenchHeldByAnotherRunExits4() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-busy");
+        try (BenchLease held = BenchLease.acquire(dir, "virtual-bench", "other-run", Duration.ofMinutes(5), Clock.systemUTC())) {
+            Captured c = cli("run", "--fixture", VirtualBench.fixture().toString(),
+                    "--device", VirtualBench.profile("virtual-hardened").toString(),
+                    "--out", dir.resolve("out").toString(), "--lease-dir", dir.toString());
+            assertEquals(c.exit, 4, c.err);
+            assertTrue(c.err.contains("bench virtual-bench is busy: run other-run"), c.err);
+        }
+    }
+
+    record Captured(int exit, String out, String err) {
+    }
+
+    static synchronized Captured cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = dev.starbench.cli.MainAccess.execute(args);
+            return new Captured(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}
