@@ -21,10 +21,12 @@ final class PtyPair implements Closeable {
     /*
      * socat runs under a small sh that holds the read end of a pipe from this JVM. When the JVM goes,
      * however it goes (even SIGKILL, where no shutdown hook runs), the pipe closes, cat returns and
-     * socat is killed: socat never outlives us. The sh exits with socat's status, so we see socat die.
+     * socat is killed: socat never outlives us. The sh exits with socat's status, so we see socat die,
+     * and it reaps all its children itself: orphans would wait for init, which may reap them late.
      */
     private static final String SUPERVISOR = "exec 3<&0; socat -d -d \"$1\" \"$2\" & s=$!;"
-            + " { cat <&3 >/dev/null; kill $s 2>/dev/null; } & wait $s";
+            + " { cat <&3 >/dev/null; kill $s 2>/dev/null; } & w=$!;"
+            + " wait $s; status=$?; kill $w 2>/dev/null; wait; exit $status";
 
     final Path benchLink;
     final Path dutLink;
@@ -127,26 +129,20 @@ final class PtyPair implements Closeable {
         closeQuietly(benchKeepAlive);
     }
 
+    /** Closing the pipe ends socat and then its supervisor; signals only if that somehow fails. */
     private static void stop(Process sh) {
         List<ProcessHandle> children = sh.descendants().toList();
         closeQuietly(sh.getOutputStream());
-        children.forEach(ProcessHandle::destroy);
-        sh.destroy();
-        for (ProcessHandle p : children) {
-            try {
-                p.onExit().get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        }
         try {
-            if (!sh.waitFor(2, TimeUnit.SECONDS)) {
-                sh.destroyForcibly();
+            if (sh.waitFor(3, TimeUnit.SECONDS)) {
+                return;
             }
+            System.err.println("vdut: socat supervisor did not stop on its own; killing it");
         } catch (InterruptedException e) {
-            sh.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        children.forEach(ProcessHandle::destroyForcibly);
+        sh.destroyForcibly();
     }
 
     private static void closeQuietly(Closeable c) {
