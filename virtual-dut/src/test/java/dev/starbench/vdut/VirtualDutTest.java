@@ -219,6 +219,22 @@ public class VirtualDutTest {
     }
 
     @Test
+    public void sigtermEndsTheProcessAndSocat() throws Exception {
+        try (var dut = VirtualDutProcess.start(dir("sigterm"), "{\"bootdelay-s\":0}")) {
+            dut.powerOn();
+            dut.expect("U-Boot");
+            List<ProcessHandle> descendants = dut.process.descendants().toList();
+            dut.process.destroy();
+            assertTrue(dut.process.waitFor(5, TimeUnit.SECONDS), "process exits on SIGTERM");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (descendants.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(descendants.stream().anyMatch(ProcessHandle::isAlive), "socat and its supervisor are gone");
+        }
+    }
+
+    @Test
     public void badSimulationExitsWithStatus3() throws Exception {
         Path stderr = root.resolve("bad.stderr");
         for (String[] c : new String[][] {
