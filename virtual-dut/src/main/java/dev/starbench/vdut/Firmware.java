@@ -72,11 +72,11 @@ final class Firmware {
         s.println("");
         s.println(BANNER);
         s.println("");
-        lines(15, "CPU:   ARMv7 Processor rev 5 (v7l)",
+        lines(10, "CPU:   ARMv7 Processor rev 5 (v7l)",
                 "Model: VCAM-1 camera board",
                 "DRAM:  256 MiB");
-        s.pause(40);
-        lines(15, "Core:  42 devices, 14 uclasses, devicetree: separate",
+        s.pause(30);
+        lines(10, "Core:  42 devices, 14 uclasses, devicetree: separate",
                 "MMC:   mmc@2190000: 0",
                 "Loading Environment from MMC... OK",
                 "In:    serial",
@@ -235,7 +235,7 @@ final class Firmware {
     // ---- Linux -----------------------------------------------------------------------------------
 
     private void kernel() throws InterruptedException, IOException {
-        lines(25, "switch to partitions #0, OK",
+        lines(10, "switch to partitions #0, OK",
                 "mmc0 is current device",
                 "4315784 bytes read in 191 ms (21.5 MiB/s)",
                 "## Booting kernel from Legacy Image at 82000000 ...",
@@ -246,7 +246,7 @@ final class Firmware {
         s.println("Starting kernel ...");
         s.println("");
         s.pause(60);
-        lines(15, "[    0.000000] Booting Linux on physical CPU 0x0",
+        lines(10, "[    0.000000] Booting Linux on physical CPU 0x0",
                 "[    0.000000] Linux version 5.15.0-vdut (builder@vdut) (arm-linux-gnueabihf-gcc (GCC) 12.2.0,"
                         + " GNU ld (GNU Binutils) 2.40) #1 SMP PREEMPT Sat Nov 1 12:00:00 UTC 2026",
                 "[    0.000000] CPU: ARMv7 Processor [410fc075] revision 5 (ARMv7), cr=10c5387d",
@@ -265,7 +265,7 @@ final class Firmware {
                 s.println(line);
             }
         }
-        lines(15, "Starting camera daemon: OK");
+        lines(10, "Starting camera daemon: OK");
     }
 
     private void userland() throws InterruptedException, IOException {
