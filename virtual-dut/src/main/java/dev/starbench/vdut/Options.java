@@ -1,0 +1,98 @@
+package dev.starbench.vdut;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The command line, which is a contract with the bench controller: keep it stable. */
+record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud) {
+
+    static final String POWER = "power";
+
+    /** One bench output line wired to one device input. */
+    record Wire(String name, int pin, boolean activeLow) {
+        boolean isActive(int level) {
+            return activeLow ? level == 0 : level == 1;
+        }
+    }
+
+    static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
+            + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
+
+    private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9-]{0,31})=(\\d{1,3})(?::(active-low|active-high))?");
+
+    static Options parse(String[] args) throws StartupException {
+        Path simulation = null;
+        Path workDir = null;
+        Integer lineBaud = null;
+        Map<Integer, Wire> wires = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw usage("option " + arg + " needs a value");
+            }
+            switch (arg) {
+                case "--simulation" -> simulation = Path.of(value);
+                case "--work-dir" -> workDir = Path.of(value);
+                case "--line-baud" -> lineBaud = positiveInt(arg, value);
+                case "--wire" -> {
+                    Wire wire = wire(value);
+                    for (Wire other : wires.values()) {
+                        if (other.name().equals(wire.name())) {
+                            throw usage("--wire " + wire.name() + " given twice");
+                        }
+                    }
+                    if (wires.putIfAbsent(wire.pin(), wire) != null) {
+                        throw usage("--wire: pin " + wire.pin() + " already drives " + wires.get(wire.pin()).name());
+                    }
+                }
+                default -> throw usage("unknown option " + arg);
+            }
+        }
+        if (simulation == null) {
+            throw usage("--simulation is required");
+        }
+        if (workDir == null) {
+            throw usage("--work-dir is required");
+        }
+        // Without a power wire the device could never be switched on, which is surely a wiring mistake.
+        if (wires.values().stream().noneMatch(w -> w.name().equals(POWER))) {
+            throw usage("--wire power=PIN[:active-low] is required");
+        }
+        return new Options(simulation, workDir.toAbsolutePath().normalize(), Map.copyOf(wires),
+                lineBaud == null ? 0 : lineBaud);
+    }
+
+    private static Wire wire(String value) throws StartupException {
+        Matcher m = WIRE.matcher(value);
+        if (!m.matches()) {
+            throw usage("--wire " + value + ": expected NAME=PIN[:active-low] (e.g. power=17:active-low)");
+        }
+        return new Wire(m.group(1), Integer.parseInt(m.group(2)), "active-low".equals(m.group(3)));
+    }
+
+    private static int positiveInt(String option, String value) throws StartupException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw usage(option + " " + value + ": expected a positive integer");
+    }
+
+    private static StartupException usage(String message) {
+        return new StartupException(StartupException.USAGE, message + "\n" + USAGE);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.starbench.vdut;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A simulated IoT camera that the bench drives like hardware: a serial console on a pty, power and
+ * buttons over a loopback GPIO bridge. The only stdout line is {@code READY tty=... gpio=...}; the
+ * process lives until its stdin closes (the bench holds the other end), SIGTERM, or a fatal error.
+ */
+public final class VirtualDut {
+    private final Options options;
+    private final Simulation simulation;
+    private FileChannel lockChannel;
+    private PtyPair ptys;
+    private GpioBridge gpio;
+    private Device device;
+    private boolean closed;
+
+    private VirtualDut(Options options, Simulation simulation) {
+        this.options = options;
+        this.simulation = simulation;
+    }
+
+    public static void main(String[] args) {
+        VirtualDut dut;
+        try {
+            Options options = Options.parse(args);
+            dut = new VirtualDut(options, Simulation.load(options.simulation()));
+        } catch (StartupException e) {
+            System.err.println("virtual-dut: " + e.getMessage());
+            System.exit(e.exitCode());
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(dut::close, "vdut-shutdown"));
+        String ready;
+        try {
+            ready = dut.start();
+        } catch (StartupException e) {
+            System.err.println("virtual-dut: " + e.getMessage());
+            System.exit(e.exitCode());
+            return;
+        } catch (InterruptedException e) {
+            System.exit(StartupException.RUNTIME);
+            return;
+        }
+        System.out.println(ready);
+        System.out.flush();
+        waitForStdinEof(System.in);
+        System.err.println("vdut: stdin closed, shutting down");
+        System.exit(0);
+    }
+
+    private String start() throws StartupException, InterruptedException {
+        Path dir = options.workDir();
+        try {
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve("vdut.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = lockChannel.tryLock();
+            if (lock == null) {
+                throw new StartupException(StartupException.RUNTIME, dir + " is in use by another virtual DUT");
+            }
+        } catch (IOException e) {
+            throw new StartupException(StartupException.RUNTIME, "cannot use work dir " + dir + ": " + e.getMessage(), e);
+        }
+        PersistentState state = PersistentState.open(dir.resolve("state.json"));
+        if (options.lineBaud() != 0 && options.lineBaud() != simulation.baud()) {
+            // TODO garble the output as a UART at the wrong rate would; for now only noted.
+            System.err.println("vdut: bench line at " + options.lineBaud() + " baud, device at "
+                    + simulation.baud() + " baud (not simulated yet)");
+        }
+        synchronized (this) {
+            ptys = PtyPair.open(dir);
+            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state));
+            gpio = new GpioBridge(options.wiresByPin(), device);
+        }
+        ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
+        ptys.startReading(device, () -> fatal("lost the device side of the pty"));
+        gpio.start();
+        System.err.println("vdut: flaws " + simulation.flaws().stream().map(Simulation.Flaw::key).sorted().toList() + ", boot count so far " + state.bootCount());
+        return "READY tty=" + ptys.benchLink + " gpio=" + gpio.port();
+    }
+
+    private static void waitForStdinEof(InputStream in) {
+        byte[] buf = new byte[256];
+        try {
+            while (in.read(buf) >= 0) {
+                // the bench sends nothing; anything it does send is ignored
+            }
+        } catch (IOException e) {
+            // a broken pipe means the same as EOF: the bench is gone
+        }
+    }
+
+    private static void fatal(String message) {
+        System.err.println("virtual-dut: fatal: " + message);
+        // Exit from a fresh thread: the caller may be a thread the shutdown hook waits for.
+        new Thread(() -> System.exit(StartupException.RUNTIME), "vdut-fatal").start();
+    }
+
+    private synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (device != null) {
+            device.close();
+        }
+        if (gpio != null) {
+            gpio.close();
+        }
+        if (ptys != null) {
+            ptys.close();
+        }
+        try {
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            // released by the OS on exit anyway
+        }
+    }
+}
