@@ -28,13 +28,15 @@ final class RunSession {
     private final Path runDir;
     private final Fixture fixture;
     private final PrintStream out;
+    private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
     private volatile Dut dut;
     private boolean finished;
     private RunRecord record;
 
-    RunSession(Journal journal, Path runDir, Fixture fixture, PrintStream out) {
+    RunSession(Journal journal, Path runDir, Fixture fixture, PrintStream out, BenchLease lease) {
+        this.lease = lease;
         this.journal = journal;
         this.runDir = runDir;
         this.fixture = fixture;
@@ -86,6 +88,9 @@ final class RunSession {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + runDir + " (the journal "
                     + journal.file() + " is intact): " + e.getMessage(), e);
+        } finally {
+            // Released here, not by the caller: after a signal the JVM halts once this hook returns.
+            lease.close();
         }
     }
 

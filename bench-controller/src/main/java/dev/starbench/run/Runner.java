@@ -66,29 +66,38 @@ public final class Runner {
         Fixture fixture = request.fixture();
         DeviceProfile profile = request.profile();
 
-        try (BenchLease lease = BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock)) {
-            Path runDir = Files.createDirectories(request.outDir().resolve(runId));
+        RunSession session = start(runId, fixture, profile, checks,
+                BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock), request.outDir());
+        Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runChecks(session, fixture, profile, catalog, checks);
+        } finally {
+            session.finish(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running and will find the session finished
+            }
+        }
+        RunRecord record = session.record();
+        summarise(record, session.runDir());
+        return new Result(exitCode(record), session.runDir(), record);
+    }
+
+    /** Opens the run directory and its journal; the session owns the lease from here on. */
+    private RunSession start(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks,
+                             BenchLease lease, Path outDir) throws IOException {
+        try {
+            Path runDir = Files.createDirectories(outDir.resolve(runId));
             Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
             journal.runStarted(manifest(runId, fixture, profile, checks));
             out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
             out.printf("  outputs in %s%n", runDir);
-
-            RunSession session = new RunSession(journal, runDir, fixture, out);
-            Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                runChecks(session, fixture, profile, catalog, checks);
-            } finally {
-                session.finish(null);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is already running and will find the session finished
-                }
-            }
-            RunRecord record = session.record();
-            summarise(record, runDir);
-            return new Result(exitCode(record), runDir, record);
+            return new RunSession(journal, runDir, fixture, out, lease);
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw e;
         }
     }
 
