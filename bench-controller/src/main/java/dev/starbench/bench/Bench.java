@@ -42,7 +42,7 @@ public final class Bench implements AutoCloseable {
         VirtualDutProcess vdut = null;
         try {
             Fixture.Power p = fixture.power();
-            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow());
+            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
             List<GpioLines.Line> lines = new ArrayList<>(List.of(relay));
             Map<String, ButtonLine> buttons = new LinkedHashMap<>();
             for (var b : fixture.buttons().entrySet()) {
@@ -93,7 +93,7 @@ public final class Bench implements AutoCloseable {
         return virtualDut;
     }
 
-    /** Releases GPIO (Pi4J leaves every line at its inactive level: power off) and ends the virtual DUT. */
+    /** Releases GPIO (buttons released; power as the fixture's final-state says) and ends the virtual DUT. */
     @Override
     public void close() {
         try {

@@ -203,4 +203,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             }
         }
     }
+
+    /** Whether a run ends with the DUT powered (final-state: on) rather than off. */
+    public boolean leavesDutOn() {
+        return "on".equals(finalState);
+    }
 }

@@ -61,6 +61,12 @@ public final class Dut {
         listener.power("off", cause);
     }
 
+    public void powerOn(String cause) throws BenchIoException {
+        power.on();
+        state = State.UNKNOWN;
+        listener.power("on", cause);
+    }
+
     /**
      * Power-cycles the DUT and returns the console position at power-on: the boot's first byte comes
      * after it, and anything the console held before is skipped.
@@ -71,9 +77,7 @@ public final class Dut {
         // Whatever the old boot still had in flight is not part of the new one.
         console.skipToEnd();
         long at = console.position();
-        power.on();
-        state = State.UNKNOWN;
-        listener.power("on", cause);
+        powerOn(cause);
         return at;
     }
 

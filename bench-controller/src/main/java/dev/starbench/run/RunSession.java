@@ -102,23 +102,29 @@ final class RunSession {
                             : "the DUT was not set up; GPIO release leaves the power line inactive");
             return;
         }
+        boolean leaveOn = fixture.leavesDutOn();
         CompletableFuture<Void> safe = CompletableFuture.runAsync(() -> {
             try {
-                d.powerOff("finaliser: end of run");
+                if (leaveOn) {
+                    d.powerOn("finaliser: the fixture's final-state is on");
+                } else {
+                    d.powerOff("finaliser: end of run");
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
         try {
             safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
-            journal.finaliser("powered-off", "power relay on GPIO " + fixture.power().pin() + " switched off");
+            journal.finaliser(leaveOn ? "left-on" : "powered-off", "power relay on GPIO " + fixture.power().pin()
+                    + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
         } catch (TimeoutException e) {
-            journal.finaliser("timed-out", "powering off took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");
+            journal.finaliser("timed-out", "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");
         } catch (ExecutionException e) {
-            journal.finaliser("failed", "powering off failed: " + e.getCause().getMessage() + "; check the DUT by hand");
+            journal.finaliser("failed", "switching power failed: " + e.getCause().getMessage() + "; check the DUT by hand");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            journal.finaliser("failed", "interrupted while powering off; check the DUT by hand");
+            journal.finaliser("failed", "interrupted while switching power; check the DUT by hand");
         }
     }
 

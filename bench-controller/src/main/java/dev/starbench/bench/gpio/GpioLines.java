@@ -54,14 +54,20 @@ public final class GpioLines implements AutoCloseable {
 
     /** An output that starts, and is left by Pi4J's shutdown, at its inactive level. */
     public Line output(String name, int pin, boolean activeLow) throws BenchIoException {
+        return output(name, pin, activeLow, false);
+    }
+
+    /** An output that starts inactive and is left by Pi4J's shutdown at the level asked for. */
+    public Line output(String name, int pin, boolean activeLow, boolean activeAfterShutdown) throws BenchIoException {
         DigitalState inactive = activeLow ? DigitalState.HIGH : DigitalState.LOW;
+        DigitalState active = activeLow ? DigitalState.LOW : DigitalState.HIGH;
         try {
             DigitalOutput out = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
                     .id(name)
                     .name(name)
                     .address(pin)
                     .initial(inactive)
-                    .shutdown(inactive)
+                    .shutdown(activeAfterShutdown ? active : inactive)
                     .provider(providerId)
                     .build());
             outputs.add(out);
