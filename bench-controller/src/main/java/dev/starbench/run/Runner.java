@@ -10,8 +10,6 @@ import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.console.Transcript;
 import dev.starbench.dut.Dut;
-import dev.starbench.report.RecordBuilder;
-import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;

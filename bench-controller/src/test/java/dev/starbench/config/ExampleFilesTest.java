@@ -36,7 +36,7 @@ public class ExampleFilesTest {
         assertTrue(jar.isAbsolute(), jar.toString());
         assertTrue(jar.endsWith(Path.of("virtual-dut", "target", "virtual-dut.jar")), jar.toString());
         assertEquals(jar, ROOT.resolve("virtual-dut/target/virtual-dut.jar").toAbsolutePath().normalize());
-        assertEquals(fixture.logging(), Map.of("com.pi4j.boardinfo", "OFF", "com.pi4j.util", "OFF"));
+        assertEquals(fixture.logging(), Map.of("com.pi4j.boardinfo", "OFF"));
         assertEquals(fixture.finalState(), "off");
     }
 

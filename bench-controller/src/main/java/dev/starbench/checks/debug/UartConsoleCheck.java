@@ -14,6 +14,7 @@ import dev.starbench.dut.Dut;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.testng.ITestContext;
 import org.testng.annotations.Test;
 
@@ -42,22 +43,26 @@ public class UartConsoleCheck {
         long bootEnd = console.position();
         evidence.transcript("boot log", bootStart, bootEnd);
 
+        // Each finding is journaled as soon as it is made, so a later bench fault cannot lose it.
         List<String> failures = new ArrayList<>();
+        Consumer<String> fail = finding -> {
+            evidence.finding(finding);
+            failures.add(finding);
+        };
         for (SecretScanner.Leak leak : SecretScanner.scan(console.text(bootStart, bootEnd))) {
-            failures.add("the boot log prints a secret (" + leak.kind() + "): " + leak.maskedLine());
+            fail.accept("the boot log prints a secret (" + leak.kind() + "): " + leak.maskedLine());
         }
         if (prompt == null) {
             evidence.finding("the console printed the boot but offered no login or shell, also after \" \\r\\n\" and Ctrl-C");
         } else if (prompt.pattern() == Prompts.SHELL) {
             ShellProbe.Identity who = new ShellProbe(console, commandTimeout).confirm();
             evidence.transcript("shell confirmation", bootEnd, console.position());
-            failures.add("the console gives an interactive shell without login (" + who + ")");
+            fail.accept("the console gives an interactive shell without login (" + who + ")");
         } else {
             new LoginProbe(console, evidence, commandTimeout).findAcceptedCredential().ifPresentOrElse(
-                    failures::add,
+                    fail,
                     () -> evidence.finding("the console login refused a random credential and every credential of the default list"));
         }
-        failures.forEach(evidence::finding);
         if (!failures.isEmpty()) {
             throw new AssertionError(String.join("; ", failures));
         }
