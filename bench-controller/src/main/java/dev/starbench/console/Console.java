@@ -28,7 +28,11 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final StringBuilder buffer = new StringBuilder();
+    /** What every console prints when it dies; profiles add their own. */
+    public static final List<String> STANDARD_DEATH_STRINGS = List.of("Kernel panic", "Unable to mount root");
+
     private final Transcript transcript;
+    private volatile List<String> deathStrings = STANDARD_DEATH_STRINGS;
     private long base;          // stream position of buffer[0]
     private long cursor;        // expect consumes up to here
     private SerialLink link;
@@ -40,6 +44,13 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     /** Attaches the adapter; kept separate so the link can deliver into an existing console. */
     public void attach(SerialLink link) {
         this.link = link;
+    }
+
+    /** The standard death strings plus these: any of them ends every wait at once. */
+    public void addDeathStrings(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(STANDARD_DEATH_STRINGS);
+        all.addAll(more);
+        deathStrings = List.copyOf(all);
     }
 
     public Transcript transcript() {
@@ -118,9 +129,13 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
 
     /**
      * Waits until one of the patterns matches after the cursor, or the timeout. The earliest match in
-     * the stream wins; on equal starts, the first pattern.
+     * the stream wins; on equal starts, the first pattern. A death string before the match ends the
+     * wait with {@link ConsoleDeath}. Patterns must be bounded ({@link BoundedPattern}).
      */
     public Match expect(Duration timeout, Pattern... patterns) throws ExpectTimeout, BenchIoException {
+        for (Pattern p : patterns) {
+            BoundedPattern.check(p);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
@@ -129,6 +144,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
                 long end = base + buffer.length();
                 long from = Math.max(Math.max(cursor, base), scanFrom - MAX_MATCH);
                 Match best = search(patterns, from, end);
+                dieIfDead(from, best == null ? end : best.start());
                 if (best != null) {
                     cursor = best.end();
                     return best;
@@ -169,6 +185,22 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             }
         }
         return best;
+    }
+
+    /** Throws if a death string starts in [from, before); the cursor moves past it so it is told once. */
+    private void dieIfDead(long from, long before) {
+        int start = (int) (from - base);
+        int limit = (int) (before - base);
+        for (String death : deathStrings) {
+            int at = buffer.indexOf(death, start);
+            if (at >= 0 && at < limit) {
+                int lineStart = buffer.lastIndexOf("\n", at) + 1;
+                int lineEnd = buffer.indexOf("\n", at);
+                String line = buffer.substring(Math.max(lineStart, at - 200), lineEnd < 0 ? buffer.length() : Math.min(lineEnd, at + 200));
+                cursor = base + at + death.length();
+                throw new ConsoleDeath(death, line.strip());
+            }
+        }
     }
 
     private static String[] nullsAsEmpty(String[] a) {

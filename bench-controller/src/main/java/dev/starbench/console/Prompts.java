@@ -10,16 +10,16 @@ public final class Prompts {
     private Prompts() {
     }
 
-    public static final Pattern AUTOBOOT = Pattern.compile(
+    public static final Pattern AUTOBOOT = BoundedPattern.compile(
             "(?i)hit any key to stop autoboot|autoboot(?:ing)? in \\d{1,3}|press [^\\n]{0,40}to (?:stop|abort)");
-    public static final Pattern BOOTLOADER_PROMPT = Pattern.compile("(?:^|\\n)(=> |U-Boot> |[A-Za-z][\\w-]{0,19}> )");
-    public static final Pattern BOOTLOADER_PASSWORD = Pattern.compile("(?i)(?:autoboot|bootloader|u-boot)[^\\n]{0,30}password[^\\n]{0,10}:");
-    public static final Pattern UBOOT_VERSION = Pattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,80}");
-    public static final Pattern KERNEL_START = Pattern.compile("Starting kernel|Linux version \\d|Booting Linux");
-    public static final Pattern ACTIVATE = Pattern.compile("Please press Enter to activate this console");
-    public static final Pattern LOGIN = Pattern.compile("(?:^|\\n)[^\\n]{0,60}login: ?$");
-    public static final Pattern PASSWORD = Pattern.compile("(?i)password: ?$");
-    public static final Pattern LOGIN_FAILED = Pattern.compile("(?i)login incorrect|permission denied|authentication fail");
-    public static final Pattern SHELL = Pattern.compile("(?:^|\\n)[^\\n#$]{0,60}[#$] $");
-    public static final Pattern ID_OUTPUT = Pattern.compile("uid=(\\d{1,10})\\(([^)\\n]{0,32})\\)");
+    public static final Pattern BOOTLOADER_PROMPT = BoundedPattern.compile("(?:^|\\n)(=> |U-Boot> |[A-Za-z][\\w-]{0,19}> )");
+    public static final Pattern BOOTLOADER_PASSWORD = BoundedPattern.compile("(?i)(?:autoboot|bootloader|u-boot)[^\\n]{0,30}password[^\\n]{0,10}:");
+    public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,80}");
+    public static final Pattern KERNEL_START = BoundedPattern.compile("Starting kernel|Linux version \\d|Booting Linux");
+    public static final Pattern ACTIVATE = BoundedPattern.compile("Please press Enter to activate this console");
+    public static final Pattern LOGIN = BoundedPattern.compile("(?:^|\\n)[^\\n]{0,60}login: ?$");
+    public static final Pattern PASSWORD = BoundedPattern.compile("(?i)password: ?$");
+    public static final Pattern LOGIN_FAILED = BoundedPattern.compile("(?i)login incorrect|permission denied|authentication fail");
+    public static final Pattern SHELL = BoundedPattern.compile("(?:^|\\n)[^\\n#$]{0,60}[#$] $");
+    public static final Pattern ID_OUTPUT = BoundedPattern.compile("uid=(\\d{1,10})\\(([^)\\n]{0,32})\\)");
 }

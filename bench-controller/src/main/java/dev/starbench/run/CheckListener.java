@@ -5,6 +5,7 @@ import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.Catalog;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.NotApplicable;
+import dev.starbench.console.ConsoleDeath;
 import dev.starbench.console.ExpectTimeout;
 import dev.starbench.report.Verdict;
 import java.io.PrintStream;
@@ -65,6 +66,8 @@ final class CheckListener implements ITestListener {
             end(result, Verdict.FAIL, t.getMessage());
         } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());
+        } else if (t instanceof ConsoleDeath) {
+            end(result, Verdict.INCONCLUSIVE, "the check could not finish: " + t.getMessage());
         } else {
             end(result, Verdict.INCONCLUSIVE, "check error (a bug in the check, not a verdict on the device): " + t);
         }

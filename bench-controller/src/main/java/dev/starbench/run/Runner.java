@@ -103,6 +103,9 @@ public final class Runner {
                            List<Catalog.Entry> checks) throws IOException {
         Journal journal = session.journal();
         Console console = new Console(new Transcript(session.runDir().resolve(JournalEvidence.TRANSCRIPT_FILE)));
+        if (profile.console() != null) {
+            console.addDeathStrings(profile.console().deathStrings());
+        }
         session.console(console);
         Bench bench;
         try {

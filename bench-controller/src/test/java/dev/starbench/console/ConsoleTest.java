@@ -73,9 +73,9 @@ public class ConsoleTest {
     @Test
     public void aTimeoutNamesWhatWasAwaitedAndWhatWasSeen() throws Exception {
         Console c = console();
-        feed(c, "Kernel panic - not syncing\r\n");
+        feed(c, "Waiting for root device\r\n");
         ExpectTimeout t = expectThrows(ExpectTimeout.class, () -> c.expect(Duration.ofMillis(20), Prompts.LOGIN));
-        assertTrue(t.getMessage().contains("login: ") && t.getMessage().contains("Kernel panic - not syncing\\r\\n"), t.getMessage());
+        assertTrue(t.getMessage().contains("login: ") && t.getMessage().contains("Waiting for root device\\r\\n"), t.getMessage());
     }
 
     @Test
