@@ -4,6 +4,7 @@ import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.config.DeviceProfile;
@@ -24,16 +25,18 @@ public final class Bench implements AutoCloseable {
     private final PowerProtocol power;
     private final Map<String, ButtonLine> buttons;
     private final VirtualDutProcess virtualDut;
-    private final String serialPath;
+    private final Fixture.Serial serial;
+    private final String virtualTty;
     private final int baud;
 
     private Bench(GpioLines gpio, PowerProtocol power, Map<String, ButtonLine> buttons,
-                  VirtualDutProcess virtualDut, String serialPath, int baud) {
+                  VirtualDutProcess virtualDut, Fixture.Serial serial, String virtualTty, int baud) {
         this.gpio = gpio;
         this.power = power;
         this.buttons = buttons;
         this.virtualDut = virtualDut;
-        this.serialPath = serialPath;
+        this.serial = serial;
+        this.virtualTty = virtualTty;
         this.baud = baud;
     }
 
@@ -52,17 +55,17 @@ public final class Bench implements AutoCloseable {
             }
             int baud = profile.console() != null && profile.console().baud() != null
                     ? profile.console().baud() : fixture.serial().baud();
-            String serialPath = fixture.serial().path();
+            String virtualTty = null;
             if (fixture.virtualDut() != null) {
                 if (profile.simulation() == null) {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section ("
                             + profile.source() + " has none)");
                 }
                 vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulation().toJson(), baud, lines);
-                serialPath = vdut.ttyPath();
+                virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
-            return new Bench(gpio, power, Collections.unmodifiableMap(buttons), vdut, serialPath, baud);
+            return new Bench(gpio, power, Collections.unmodifiableMap(buttons), vdut, fixture.serial(), virtualTty, baud);
         } catch (BenchIoException | RuntimeException e) {
             if (vdut != null) {
                 vdut.close();
@@ -72,8 +75,11 @@ public final class Bench implements AutoCloseable {
         }
     }
 
+    /** Opens the console adapter; one named by identity is reopened if it vanishes and returns. */
     public SerialLink openSerial(SerialLink.Sink sink) throws BenchIoException {
-        return SerialLink.open(serialPath, baud, sink);
+        Fixture.Serial adapter = virtualTty == null ? serial : new Fixture.Serial(virtualTty, baud);
+        String path = Adapters.resolve(adapter);
+        return SerialLink.open(path, () -> Adapters.find(adapter), baud, Duration.ofMillis(adapter.reconnectMs()), sink);
     }
 
     public PowerProtocol power() {

@@ -45,7 +45,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         required(power, "power");
         buttons = copy(buttons);
         required(serial, "serial");
-        if (serial.path() == null && virtualDut == null) {
+        if (!serial.namesAdapter() && virtualDut == null) {
             throw InvalidField.missing("serial", "path");
         }
         logging = levels(logging);
@@ -171,17 +171,40 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
     }
 
     /** @param path the serial device; null only when a virtual DUT provides the console */
-    public record Serial(String path, int baud) {
+    /**
+     * The console adapter, named by exactly one of: its path, its USB serial number, or its USB port
+     * location. A path like /dev/ttyUSB0 changes when USB re-enumerates; the other two do not.
+     */
+    public record Serial(String path, String usbSerial, String usbLocation, int baud, long reconnectMs) {
         static final int DEFAULT_BAUD = 115200;
+        static final long DEFAULT_RECONNECT_MS = 10_000;
 
         public Serial {
             check(path == null || !path.isBlank(), "must not be blank", "path");
+            check(usbSerial == null || !usbSerial.isBlank(), "must not be blank", "usb-serial");
+            check(usbLocation == null || !usbLocation.isBlank(), "must not be blank", "usb-location");
+            int named = (path == null ? 0 : 1) + (usbSerial == null ? 0 : 1) + (usbLocation == null ? 0 : 1);
+            check(named <= 1, "name the adapter by one of path, usb-serial or usb-location, not " + named,
+                    usbLocation != null ? "usb-location" : "usb-serial");
             positive(baud, "baud");
+            check(reconnectMs >= 0, "must not be negative, got " + reconnectMs, "reconnect-ms");
+        }
+
+        public Serial(String path, int baud) {
+            this(path, null, null, baud, DEFAULT_RECONNECT_MS);
+        }
+
+        /** Whether the fixture says which adapter to use (the virtual DUT brings its own). */
+        public boolean namesAdapter() {
+            return path != null || usbSerial != null || usbLocation != null;
         }
 
         @JsonCreator
-        static Serial fromYaml(@JsonProperty("path") String path, @JsonProperty("baud") Integer baud) {
-            return new Serial(path, baud == null ? DEFAULT_BAUD : baud);
+        static Serial fromYaml(@JsonProperty("path") String path, @JsonProperty("usb-serial") String usbSerial,
+                               @JsonProperty("usb-location") String usbLocation, @JsonProperty("baud") Integer baud,
+                               @JsonProperty("reconnect-ms") Long reconnectMs) {
+            return new Serial(path, usbSerial, usbLocation, baud == null ? DEFAULT_BAUD : baud,
+                    reconnectMs == null ? DEFAULT_RECONNECT_MS : reconnectMs);
         }
     }
 

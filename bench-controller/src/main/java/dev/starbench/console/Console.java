@@ -75,6 +75,11 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         }
     }
 
+    @Override
+    public void gap(String note, Instant at) {
+        transcript.note(note, at);
+    }
+
     public void send(String text) throws BenchIoException {
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         transcript.write(Transcript.Direction.TX, bytes, bytes.length, Instant.now());

@@ -3,7 +3,7 @@ package dev.starbench.run;
 import dev.starbench.bench.Bench;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
-import dev.starbench.dut.Dut;
+import dev.starbench.bench.BenchIoException;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunRecord;
@@ -31,7 +31,6 @@ final class RunSession {
     private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
-    private volatile Dut dut;
     private boolean finished;
     private RunRecord record;
 
@@ -57,10 +56,6 @@ final class RunSession {
 
     void bench(Bench b) {
         bench = b;
-    }
-
-    void dut(Dut d) {
-        dut = d;
     }
 
     /** Ends the run once; later calls wait for the first to complete and return. */
@@ -95,27 +90,27 @@ final class RunSession {
     }
 
     private void finalise() {
-        Dut d = dut;
-        if (d == null) {
-            journal.finaliser(bench == null ? "no-bench" : "failed",
-                    bench == null ? "the bench was never opened, so the DUT was never powered by this run"
-                            : "the DUT was not set up; GPIO release leaves the power line inactive");
+        Bench b = bench;
+        if (b == null) {
+            journal.finaliser("no-bench", "the bench was never opened, so this run never powered the DUT");
             return;
         }
         boolean leaveOn = fixture.leavesDutOn();
+        String cause = leaveOn ? "finaliser: the fixture's final-state is on" : "finaliser: end of run";
         CompletableFuture<Void> safe = CompletableFuture.runAsync(() -> {
             try {
                 if (leaveOn) {
-                    d.powerOn("finaliser: the fixture's final-state is on");
+                    b.power().on();
                 } else {
-                    d.powerOff("finaliser: end of run");
+                    b.power().off();
                 }
-            } catch (Exception e) {
+            } catch (BenchIoException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
         try {
             safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
+            journal.power(leaveOn ? "on" : "off", cause);
             journal.finaliser(leaveOn ? "left-on" : "powered-off", "power relay on GPIO " + fixture.power().pin()
                     + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
         } catch (TimeoutException e) {

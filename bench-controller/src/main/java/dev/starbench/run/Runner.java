@@ -118,7 +118,6 @@ public final class Runner {
             return;
         }
         Dut dut = new Dut(bench.power(), bench.buttons(), console, profile, journal::power);
-        session.dut(dut);
         JournalEvidence evidence = new JournalEvidence(journal, console);
         CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence), evidence, out);
 

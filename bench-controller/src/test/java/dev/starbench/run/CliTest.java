@@ -59,6 +59,28 @@ public class CliTest {
         }
     }
 
+    @Test
+    public void portsListsAdaptersOrSaysThereAreNone() {
+        Captured c = cli("ports");
+        assertEquals(c.exit, 0);
+        assertTrue(c.out.contains("usb-serial") && c.out.contains("usb-location"), c.out);
+    }
+
+    @Test
+    public void anAbsentAdapterMakesEveryCheckInconclusiveWithTheReason() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-absent");
+        Path fixture = dir.resolve("absent.yaml");
+        Files.writeString(fixture, "bench-id: absent-bench\ngpio:\n  provider: mock\npower:\n  driver: gpio-relay\n  pin: 17\n"
+                + "serial:\n  usb-serial: NO-SUCH-ADAPTER\nlogging:\n  com.pi4j.boardinfo: \"OFF\"\n");
+        Captured c = cli("run", "--fixture", fixture.toString(), "--device", VirtualBench.profile("virtual-hardened").toString(),
+                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(c.exit, 2, c.out + c.err);
+        assertTrue(c.out.contains("serial adapter with USB serial number NO-SUCH-ADAPTER is not attached"), c.out);
+        Path record = Files.list(dir.resolve("out")).findFirst().orElseThrow().resolve("record.json");
+        String json = Files.readString(record);
+        assertTrue(json.contains("\"verdict\" : \"INCONCLUSIVE\"") && !json.contains("\"verdict\" : \"PASS\""), json);
+    }
+
     record Captured(int exit, String out, String err) {
     }
 

@@ -1,0 +1,99 @@
+package dev.starbench.bench;
+
+import static org.testng.Assert.assertTrue;
+
+import dev.starbench.bench.serial.Adapters;
+import dev.starbench.bench.serial.SerialLink;
+import dev.starbench.config.Fixture;
+import dev.starbench.console.BoundedPattern;
+import dev.starbench.console.Console;
+import dev.starbench.console.Transcript;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.testng.annotations.Test;
+
+/** A real pty pair from socat; the "adapter" vanishes (socat ends) and returns at the same path. */
+public class SerialReconnectTest {
+
+    @Test(timeOut = 60_000)
+    public void aVanishedAdapterIsReopenedWhenItReturnsAndTheGapIsMarked() throws Exception {
+        Path dir = Files.createTempDirectory("reconnect");
+        Path bench = dir.resolve("bench-tty");
+        Path dut = dir.resolve("dut-tty");
+        Process socat = ptyPair(bench, dut);
+        Fixture.Serial adapter = new Fixture.Serial(bench.toString(), null, null, 115200, 10_000);
+        Console console = new Console(new Transcript(dir.resolve("console.transcript")));
+        try (SerialLink link = SerialLink.open(Adapters.resolve(adapter), () -> Adapters.find(adapter), 115200,
+                Duration.ofMillis(adapter.reconnectMs()), console)) {
+            console.attach(link);
+            write(dut, "before the gap\r\n");
+            console.expect(Duration.ofSeconds(5), BoundedPattern.compile("before the gap"));
+
+            socat.destroy();
+            assertTrue(socat.waitFor(5, TimeUnit.SECONDS));
+            socat = ptyPair(bench, dut);
+            // the bench may need a moment to notice and reopen: keep writing until it hears
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean heard = false;
+            while (!heard && System.nanoTime() < deadline) {
+                write(dut, "after the gap\r\n");
+                try {
+                    console.expect(Duration.ofMillis(300), BoundedPattern.compile("after the gap"));
+                    heard = true;
+                } catch (dev.starbench.console.ExpectTimeout notYet) {
+                    // not reopened yet
+                }
+            }
+            assertTrue(heard, "the link never reopened");
+            assertTrue(link.failure() == null, link.failure());
+        } finally {
+            console.close();
+            socat.destroyForcibly();
+        }
+        String transcript = Files.readString(dir.resolve("console.transcript"));
+        assertTrue(transcript.contains("NOTE \"serial adapter " + bench) && transcript.contains("stopped answering"), transcript);
+        assertTrue(transcript.contains("serial adapter back as " + bench), transcript);
+    }
+
+    @Test(timeOut = 30_000)
+    public void anAdapterThatNeverReturnsFailsTheLinkAfterTheWindow() throws Exception {
+        Path dir = Files.createTempDirectory("reconnect");
+        Path bench = dir.resolve("bench-tty");
+        Process socat = ptyPair(bench, dir.resolve("dut-tty"));
+        Fixture.Serial adapter = new Fixture.Serial(bench.toString(), null, null, 115200, 500);
+        Console console = new Console(new Transcript(dir.resolve("console.transcript")));
+        try (SerialLink link = SerialLink.open(bench.toString(), () -> Adapters.find(adapter), 115200, Duration.ofMillis(500), console)) {
+            console.attach(link);
+            socat.destroy();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (link.failure() == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(link.failure() != null && link.failure().contains("not back within 500 ms"), String.valueOf(link.failure()));
+        } finally {
+            console.close();
+        }
+    }
+
+    private static Process ptyPair(Path bench, Path dut) throws Exception {
+        Process p = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + bench, "pty,raw,echo=0,link=" + dut)
+                .redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!(Files.exists(bench) && Files.exists(dut))) {
+            assertTrue(System.nanoTime() < deadline && p.isAlive(), "socat did not make its ptys");
+            Thread.sleep(10);
+        }
+        return p;
+    }
+
+    private static void write(Path tty, String text) throws Exception {
+        try (OutputStream out = new FileOutputStream(tty.toFile())) {
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+}
