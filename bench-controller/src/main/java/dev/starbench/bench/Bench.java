@@ -40,6 +40,7 @@ public final class Bench implements AutoCloseable {
         this.baud = baud;
     }
 
+    /** @param profile the DUT's profile, for its console baud and (virtual DUT) simulation; may be null on a real bench */
     public static Bench open(Fixture fixture, DeviceProfile profile) throws BenchIoException {
         GpioLines gpio = GpioLines.open(fixture.gpio());
         VirtualDutProcess vdut = null;
@@ -53,13 +54,13 @@ public final class Bench implements AutoCloseable {
                 lines.add(line);
                 buttons.put(b.getKey(), new ButtonLine(line));
             }
-            int baud = profile.console() != null && profile.console().baud() != null
+            int baud = profile != null && profile.console() != null && profile.console().baud() != null
                     ? profile.console().baud() : fixture.serial().baud();
             String virtualTty = null;
             if (fixture.virtualDut() != null) {
-                if (profile.simulation() == null) {
-                    throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section ("
-                            + profile.source() + " has none)");
+                if (profile == null || profile.simulation() == null) {
+                    throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
+                            + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
                 vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulation().toJson(), baud, lines);
                 virtualTty = vdut.ttyPath();
