@@ -6,6 +6,7 @@ import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
+import dev.starbench.console.PromptClassifier;
 import dev.starbench.console.Prompts;
 import java.time.Duration;
 import java.util.Map;
@@ -84,6 +85,19 @@ public final class Dut {
     /** Records what a check saw the DUT do; the strategy for later steps starts from here. */
     public void seen(State observed) {
         state = observed;
+    }
+
+    /** Classifies what the console printed last and records the state it shows; tells the stage. */
+    public PromptClassifier.Stage observe() {
+        long end = console.position();
+        PromptClassifier.Stage stage = PromptClassifier.classify(console.text(end - 2048, end));
+        switch (stage) {
+            case BOOTLOADER_PROMPT, BOOTLOADER_PASSWORD, AUTOBOOT_COUNTDOWN, BOOTLOADER_BANNER -> seen(State.BOOTLOADER);
+            case KERNEL, ACTIVATE_CONSOLE, LOGIN, PASSWORD -> seen(State.BOOTED);
+            case SHELL -> seen(State.SHELL);
+            case UNKNOWN -> seen(State.UNKNOWN);
+        }
+        return stage;
     }
 
     public ButtonLine button(String name) throws BenchIoException {

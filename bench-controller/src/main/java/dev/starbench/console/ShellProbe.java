@@ -1,0 +1,45 @@
+package dev.starbench.console;
+
+import dev.starbench.bench.BenchIoException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Confirms that a prompt is a real shell: a marker echoed in two quoted halves comes back joined (the
+ * echo of the typed line never contains it joined), then {@code id} says who we are.
+ */
+public final class ShellProbe {
+    /** Who the shell runs as. */
+    public record Identity(int uid, String user) {
+        public boolean isRoot() {
+            return uid == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "uid=" + uid + "(" + user + ")";
+        }
+    }
+
+    private final Console console;
+    private final Duration timeout;
+
+    public ShellProbe(Console console, Duration timeout) {
+        this.console = console;
+        this.timeout = timeout;
+    }
+
+    /** Runs the marker echo and {@code id}; a timeout means the prompt was not a working shell. */
+    public Identity confirm() throws BenchIoException, ExpectTimeout {
+        String left = "SB" + Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 36).toUpperCase();
+        String right = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 36).toUpperCase();
+        console.send("echo '" + left + "''" + right + "'\r");
+        console.expect(timeout, Pattern.compile(Pattern.quote(left + right)));
+        console.expect(timeout, Prompts.SHELL);
+        console.send("id\r");
+        Console.Match id = console.expect(timeout, Prompts.ID_OUTPUT);
+        console.expect(timeout, Prompts.SHELL);
+        return new Identity(Integer.parseInt(id.group(1)), id.group(2));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.starbench.console;
+
+import static org.testng.Assert.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import org.testng.annotations.Test;
+
+public class TranscriptTest {
+
+    @Test
+    public void everyByteReadsBackExactlyAndExcerptsFollowTimeAndDirection() throws Exception {
+        Path file = Files.createTempDirectory("transcript").resolve("t");
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
+        try (Transcript t = new Transcript(file)) {
+            t.write(Transcript.Direction.RX, all, all.length, t0);
+            t.write(Transcript.Direction.TX, "id\r".getBytes(StandardCharsets.US_ASCII), 3, t0.plusSeconds(1));
+            t.write(Transcript.Direction.RX, "uid=0(root)\r\n".getBytes(StandardCharsets.US_ASCII), 13, t0.plusSeconds(2));
+            t.note("adapter gone", t0.plusSeconds(3));
+        }
+        Files.writeString(file, "2026-11-25T10:00:04Z RX \"torn", java.nio.file.StandardOpenOption.APPEND);
+
+        List<Transcript.Chunk> chunks = Transcript.read(file);
+        assertEquals(chunks.size(), 4);
+        assertEquals(chunks.get(0).data(), all);
+        assertEquals(Transcript.excerpt(file, t0.plusSeconds(1), t0.plusSeconds(2), EnumSet.of(Transcript.Direction.RX)),
+                "uid=0(root)\r\n");
+        assertEquals(Transcript.excerpt(file, t0.plusSeconds(1), t0.plusSeconds(3), EnumSet.allOf(Transcript.Direction.class)),
+                "id\ruid=0(root)\r\nadapter gone");
+    }
+}
