@@ -14,11 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.testng.annotations.Test;
 
-/** A real pty pair from socat; the "adapter" vanishes (socat ends) and returns at the same path. */
-public class SerialReconnectTest {
+/** The serial link over a real pty pair from socat: floods, and an "adapter" that vanishes (socat ends) and returns. */
+public class SerialLinkTest {
 
     @Test(timeOut = 60_000)
     public void aVanishedAdapterIsReopenedWhenItReturnsAndTheGapIsMarked() throws Exception {
@@ -77,6 +78,38 @@ public class SerialReconnectTest {
             assertTrue(link.failure() != null && link.failure().contains("not back within 500 ms"), String.valueOf(link.failure()));
         } finally {
             console.close();
+        }
+    }
+
+    @Test(timeOut = 120_000)
+    public void aTenMegabyteBurstOfRandomBytesKeepsTheBufferBoundedAndALaterPromptStillMatches() throws Exception {
+        Path dir = Files.createTempDirectory("flood");
+        Path bench = dir.resolve("bench-tty");
+        Path dut = dir.resolve("dut-tty");
+        Process socat = ptyPair(bench, dut);
+        Console console = new Console(new Transcript(dir.resolve("console.transcript")));
+        int burst = 10 << 20;
+        try (SerialLink link = SerialLink.open(bench.toString(), () -> Optional.of(bench.toString()), 115200, Duration.ZERO, console)) {
+            console.attach(link);
+            byte[] noise = new byte[burst];
+            new java.util.Random(42).nextBytes(noise);
+            for (int i = 0; i < noise.length; i++) {
+                if (noise[i] == 'l' || noise[i] == 'K' || noise[i] == 'U') {
+                    noise[i] = '.';   // no accidental prompt or death string in the noise
+                }
+            }
+            try (OutputStream out = new FileOutputStream(dut.toFile())) {
+                out.write(noise);
+                out.write("\r\nvdut login: ".getBytes(StandardCharsets.US_ASCII));
+            }
+            Console.Match m = console.expect(Duration.ofSeconds(60), dev.starbench.console.Prompts.LOGIN);
+            assertTrue(m.text().endsWith("vdut login: "), m.text());
+            assertTrue(m.end() == burst + "\r\nvdut login: ".length(), "every byte arrived: " + m.end());
+            String kept = console.text(0, console.position());
+            assertTrue(kept.length() <= 1 << 20, "the console keeps a bounded window, not the flood: " + kept.length());
+        } finally {
+            console.close();
+            socat.destroyForcibly();
         }
     }
 
