@@ -4,6 +4,7 @@ import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.config.DeviceProfile;
@@ -19,13 +20,14 @@ import java.util.Map;
  * What the fixture wires to the DUT, opened once per run: GPIO lines, the power switch, buttons, and
  * the console adapter (or the virtual DUT standing in for the hardware).
  */
-public final class Bench implements AutoCloseable {
+public final class Bench implements LineRate, AutoCloseable {
     private final GpioLines gpio;
     private final PowerProtocol power;
     private final Map<String, ButtonLine> buttons;
     private final VirtualDutProcess virtualDut;
     private final String serialPath;
-    private final int baud;
+    private volatile int baud;
+    private volatile SerialLink link;
 
     private Bench(GpioLines gpio, PowerProtocol power, Map<String, ButtonLine> buttons,
                   VirtualDutProcess virtualDut, String serialPath, int baud) {
@@ -37,6 +39,7 @@ public final class Bench implements AutoCloseable {
         this.baud = baud;
     }
 
+    /** @param profile null when the bench runs without one (e.g. a baud scan of an unknown device) */
     public static Bench open(Fixture fixture, DeviceProfile profile) throws BenchIoException {
         GpioLines gpio = GpioLines.open(fixture.gpio());
         VirtualDutProcess vdut = null;
@@ -50,13 +53,13 @@ public final class Bench implements AutoCloseable {
                 lines.add(line);
                 buttons.put(b.getKey(), new ButtonLine(line));
             }
-            int baud = profile.console() != null && profile.console().baud() != null
+            int baud = profile != null && profile.console() != null && profile.console().baud() != null
                     ? profile.console().baud() : fixture.serial().baud();
             String serialPath = fixture.serial().path();
             if (fixture.virtualDut() != null) {
-                if (profile.simulation() == null) {
+                if (profile == null || profile.simulation() == null) {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section ("
-                            + profile.source() + " has none)");
+                            + (profile == null ? "none given" : profile.source() + " has none") + ")");
                 }
                 vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulation().toJson(), baud, lines);
                 serialPath = vdut.ttyPath();
@@ -73,7 +76,8 @@ public final class Bench implements AutoCloseable {
     }
 
     public SerialLink openSerial(SerialLink.Sink sink) throws BenchIoException {
-        return SerialLink.open(serialPath, baud, sink);
+        link = SerialLink.open(serialPath, baud, sink);
+        return link;
     }
 
     public PowerProtocol power() {
@@ -84,8 +88,23 @@ public final class Bench implements AutoCloseable {
         return buttons;
     }
 
+    @Override
     public int baud() {
         return baud;
+    }
+
+    /** Changes the console adapter's rate (and tells the virtual DUT, whose pty has none). */
+    @Override
+    public void setBaud(int rate) throws BenchIoException {
+        SerialLink open = link;
+        if (open == null) {
+            throw new BenchIoException("the console adapter is not open");
+        }
+        open.setBaud(rate);
+        if (virtualDut != null) {
+            virtualDut.lineBaud(rate);
+        }
+        baud = rate;
     }
 
     /** The virtual DUT's process, when the fixture runs one; tests check it is gone after a run. */

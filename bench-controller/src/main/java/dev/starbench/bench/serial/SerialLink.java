@@ -75,6 +75,13 @@ public final class SerialLink implements AutoCloseable {
         }
     }
 
+    /** Changes the rate of the open port; the reader thread and the sink stay as they are. */
+    public void setBaud(int baud) throws BenchIoException {
+        if (!port.setBaudRate(baud)) {
+            throw new BenchIoException("serial adapter " + path + " refused " + baud + " baud (error " + port.getLastErrorCode() + ")");
+        }
+    }
+
     /** Why the reader stopped, or null while it runs. */
     public String failure() {
         return failure;
