@@ -71,6 +71,20 @@ public class BaudScanRunTest {
     }
 
     @Test
+    public void theCommandPrintsTheRankingAndTheConfirmedRate() throws Exception {
+        CliTest.Captured c = CliTest.cli("baud-scan", "--fixture", VirtualBench.fixture().toString(),
+                "--device", profileAt(dir, 921600).toString(), "--transcript", dir.resolve("scan.transcript").toString(),
+                "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(c.exit(), 0, c.out() + c.err());
+        assertTrue(c.out().contains("Console at 921600 baud, confirmed on a second boot."), c.out());
+        String ranking = c.out().substring(c.out().indexOf("Ranking:"));
+        assertEquals(ranking.lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\.\\d.*")).count(), 11L, ranking);
+        assertTrue(ranking.lines().skip(2).findFirst().orElseThrow().trim().startsWith("921600 "), ranking);
+        assertTrue(Files.size(dir.resolve("scan.transcript")) > 0);
+        assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
+    }
+
+    @Test
     public void aDeclaredRateMakesTheScanNotApplicable() throws Exception {
         Runner.Result result = run(VirtualBench.profile("virtual-hardened"), List.of(SCAN));
         RunRecord.CheckResult scan = VirtualRunTest.byId(result.record()).get(SCAN);
