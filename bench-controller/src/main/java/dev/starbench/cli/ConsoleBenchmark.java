@@ -93,6 +93,7 @@ final class ConsoleBenchmark implements Callable<Integer> {
                                 + " live heap after GC at most %.1f MiB (%d GCs)%n",
                         megabytes, flood.nanos / 1e9, megabytes / (flood.nanos / 1e9), flood.peakHeap / 1048576.0,
                         flood.maxLiveAfterGc / 1048576.0, flood.gcs);
+                out.printf("Console.expect  flood CPU by thread: %s%n", flood.cpu);
                 if (noPexpect) {
                     return 0;
                 }
@@ -148,7 +149,19 @@ final class ConsoleBenchmark implements Callable<Integer> {
         return result;
     }
 
-    record Flood(long nanos, long peakHeap, long maxLiveAfterGc, long gcs) {
+    record Flood(long nanos, long peakHeap, long maxLiveAfterGc, long gcs, String cpu) {
+    }
+
+    /** CPU time per thread, to show where a flood's time goes: the reader (adapter, transcript, buffer) or expect. */
+    private static java.util.Map<String, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                cpu.merge(info.getThreadName().replaceAll(" /.*", ""), mx.getThreadCpuTime(info.getThreadId()), Long::sum);
+            }
+        }
+        return cpu;
     }
 
     private Flood flood(Console console, FileOutputStream writer, Path transcript) throws Exception {
@@ -176,18 +189,25 @@ final class ConsoleBenchmark implements Callable<Integer> {
             }
         }, "bench-flood");
         console.skipToEnd();
+        java.util.Map<String, Long> cpuBefore = threadCpu();
         long t0 = System.nanoTime();
         flood.start();
         console.expect(Duration.ofMinutes(10), END);
         long nanos = System.nanoTime() - t0;
         flood.join();
+        java.util.Map<String, Long> cpuAfter = threadCpu();
         gc.close();
+        StringBuilder cpu = new StringBuilder();
+        for (String thread : List.of("serial-reader", "main")) {
+            long used = cpuAfter.getOrDefault(thread, 0L) - cpuBefore.getOrDefault(thread, 0L);
+            cpu.append(String.format(Locale.ROOT, "%s%s %.2f s", cpu.length() == 0 ? "" : ", ", thread, used / 1e9));
+        }
         if (failed[0] != null) {
             throw new IOException("flood writer failed", failed[0]);
         }
         // The sum of each pool's peak is an upper bound of the heap's peak (pools peak at different times).
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        return new Flood(nanos, peak, gc.maxLiveAfterGc.get(), gc.count.get());
+        return new Flood(nanos, peak, gc.maxLiveAfterGc.get(), gc.count.get(), cpu.toString());
     }
 
     /** Heap still in use after each collection, from the GC notifications. */
