@@ -5,6 +5,7 @@ import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.serial.Adapters;
+import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.config.DeviceProfile;
@@ -20,14 +21,15 @@ import java.util.Map;
  * What the fixture wires to the DUT, opened once per run: GPIO lines, the power switch, buttons, and
  * the console adapter (or the virtual DUT standing in for the hardware).
  */
-public final class Bench implements AutoCloseable {
+public final class Bench implements LineRate, AutoCloseable {
     private final GpioLines gpio;
     private final PowerProtocol power;
     private final Map<String, ButtonLine> buttons;
     private final VirtualDutProcess virtualDut;
     private final Fixture.Serial serial;
     private final String virtualTty;
-    private final int baud;
+    private volatile int baud;
+    private volatile SerialLink link;
 
     private Bench(GpioLines gpio, PowerProtocol power, Map<String, ButtonLine> buttons,
                   VirtualDutProcess virtualDut, Fixture.Serial serial, String virtualTty, int baud) {
@@ -80,7 +82,8 @@ public final class Bench implements AutoCloseable {
     public SerialLink openSerial(SerialLink.Sink sink) throws BenchIoException {
         Fixture.Serial adapter = virtualTty == null ? serial : new Fixture.Serial(virtualTty, baud);
         String path = Adapters.resolve(adapter);
-        return SerialLink.open(path, () -> Adapters.find(adapter), baud, Duration.ofMillis(adapter.reconnectMs()), sink);
+        link = SerialLink.open(path, () -> Adapters.find(adapter), baud, Duration.ofMillis(adapter.reconnectMs()), sink);
+        return link;
     }
 
     public PowerProtocol power() {
@@ -91,8 +94,23 @@ public final class Bench implements AutoCloseable {
         return buttons;
     }
 
+    @Override
     public int baud() {
         return baud;
+    }
+
+    /** Changes the console adapter's rate (and tells the virtual DUT, whose pty has none). */
+    @Override
+    public void setBaud(int rate) throws BenchIoException {
+        SerialLink open = link;
+        if (open == null) {
+            throw new BenchIoException("the console adapter is not open");
+        }
+        open.setBaud(rate);
+        if (virtualDut != null) {
+            virtualDut.lineBaud(rate);
+        }
+        baud = rate;
     }
 
     /** The virtual DUT's process, when the fixture runs one; tests check it is gone after a run. */

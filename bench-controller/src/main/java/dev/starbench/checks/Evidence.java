@@ -12,4 +12,7 @@ public interface Evidence {
     void finding(String text);
 
     void note(String text);
+
+    /** A measured figure with its unit, e.g. one rate's score in a baud scan. */
+    void measurement(String text);
 }

@@ -46,4 +46,9 @@ final class JournalEvidence implements Evidence {
     public void note(String text) {
         journal.evidence(checkId, "note", text, null);
     }
+
+    @Override
+    public void measurement(String text) {
+        journal.evidence(checkId, "measurement", text, null);
+    }
 }

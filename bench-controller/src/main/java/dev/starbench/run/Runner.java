@@ -48,6 +48,7 @@ public final class Runner {
 
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final Duration LEASE_TTL = Duration.ofHours(12);
+    private static final String BAUD_SCAN = "debug.baud-scan";
 
     private final PrintStream out;
     private final Clock clock;
@@ -59,7 +60,7 @@ public final class Runner {
 
     public Result run(Request request) throws IOException, BenchLease.Busy {
         Catalog catalog = Catalog.load();
-        List<Catalog.Entry> checks = select(catalog, request.onlyChecks());
+        List<Catalog.Entry> checks = select(catalog, request.onlyChecks(), request.profile());
         String runId = RUN_ID.format(clock.instant()) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         Fixture fixture = request.fixture();
         DeviceProfile profile = request.profile();
@@ -117,7 +118,7 @@ public final class Runner {
             benchDown(journal, checks, e.getMessage());
             return;
         }
-        Dut dut = new Dut(bench.power(), bench.buttons(), console, profile, journal::power);
+        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
         CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence), evidence, out);
 
@@ -147,11 +148,18 @@ public final class Runner {
         }
     }
 
-    private static List<Catalog.Entry> select(Catalog catalog, List<String> only) {
+    /**
+     * The checks named (all when none), in catalog order. A profile with a console but no baud rate
+     * always gets the baud scan first: the console checks run at the rate it finds.
+     */
+    static List<Catalog.Entry> select(Catalog catalog, List<String> only, DeviceProfile profile) {
         if (only == null || only.isEmpty()) {
             return catalog.entries();
         }
         Set<String> wanted = new LinkedHashSet<>(only);
+        if (profile.console() != null && profile.console().baud() == null) {
+            wanted.add(BAUD_SCAN);
+        }
         List<Catalog.Entry> chosen = new ArrayList<>();
         for (Catalog.Entry e : catalog.entries()) {
             if (wanted.remove(e.id())) {

@@ -43,7 +43,8 @@ public class UartConsoleCheck {
         Evidence evidence = ctx.evidence();
         Duration commandTimeout = Duration.ofMillis(ctx.profile().timeouts().commandMs());
 
-        evidence.step("power-cycle and capture the whole boot at " + describeBaud(ctx) + " baud");
+        evidence.step("power-cycle and capture the whole boot at " + dut.consoleBaud() + " baud"
+                + (ctx.profile().console().baud() == null ? " (the profile declares none)" : ""));
         long bootStart = dut.powerCycle("debug.uart-console: capture the boot");
         Console.Match prompt = awaitConsolePrompt(dut, evidence, bootStart, commandTimeout);
         long bootEnd = console.position();
@@ -164,10 +165,5 @@ public class UartConsoleCheck {
         } catch (ExpectTimeout none) {
             return null;
         }
-    }
-
-    private static String describeBaud(CheckContext ctx) {
-        Integer baud = ctx.profile().console().baud();
-        return baud == null ? "the fixture's" : baud.toString();
     }
 }
