@@ -9,6 +9,7 @@ import dev.starbench.checks.NotApplicable;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Prompts;
+import dev.starbench.report.Measurement;
 import dev.starbench.console.SecretScanner;
 import dev.starbench.dut.Dut;
 import java.time.Duration;
@@ -39,8 +40,14 @@ public class UartConsoleCheck {
 
         evidence.step("power-cycle and capture the whole boot at " + describeBaud(ctx) + " baud");
         long bootStart = dut.powerCycle("debug.uart-console: capture the boot");
+        long poweredAt = System.nanoTime();
         Console.Match prompt = awaitConsolePrompt(dut, evidence, bootStart, commandTimeout);
         long bootEnd = console.position();
+        if (prompt != null) {
+            // Plotted per power cycle in the report; the profile's boot timeout is the limit.
+            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
+                    "ms", ctx.profile().timeouts().bootMs()));
+        }
         evidence.transcript("boot log", bootStart, bootEnd);
 
         // Each finding is journaled as soon as it is made, so a later bench fault cannot lose it.
