@@ -43,7 +43,7 @@ final class Plots {
         double plotW = WIDTH - LEFT - RIGHT;
         h.append("<svg class=\"plot timeline\" role=\"img\" aria-label=\"Run timeline\" viewBox=\"0 0 ").append(WIDTH)
                 .append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
-                .append("\" xmlns=\"http://www.w3.org/2000/svg\">\n");
+                .append("\">\n");
         // Power bands first, so the check bars lie on top of them.
         Instant on = null;
         List<Instant[]> bands = new ArrayList<>();
@@ -142,7 +142,7 @@ final class Plots {
         double plotW = WIDTH - LEFT - RIGHT;
         h.append("<svg class=\"plot boot-times\" role=\"img\" aria-label=\"Boot time per power cycle\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(height).append("\" xmlns=\"http://www.w3.org/2000/svg\">\n");
+                .append(height).append("\">\n");
         for (int k = 0; k <= 4; k++) {
             double v = max * k / 4;
             double y = top + plotH - plotH * k / 4;
