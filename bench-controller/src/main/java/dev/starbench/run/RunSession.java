@@ -82,10 +82,11 @@ final class RunSession {
         }
         journalEvidenceFiles();
         journal.runEnded();
+        // Closed before the bench: a check thread still unwinding must not journal past run-ended.
+        journal.close();
         if (bench != null) {
             bench.close();
         }
-        journal.close();
         try {
             record = RecordBuilder.fromJournal(journal.file());
             ReportWriter.writeAll(record, runDir);
