@@ -61,7 +61,7 @@ final class BaudScanCommand implements Callable<Integer> {
         LoggingLevels.apply(f.logging());
         Clock clock = Clock.systemUTC();
         String id = "baud-scan-" + STAMP.format(clock.instant());
-        Path leases = leaseDir != null ? leaseDir : Path.of(System.getProperty("user.home"), ".starbench", "leases");
+        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         Path transcriptFile = transcript != null ? transcript : Path.of("reports", id + ".transcript");
         Duration firstByte = Duration.ofMillis(p != null ? p.timeouts().bootMs() : 60_000);
         try (BenchLease lease = BenchLease.acquire(leases, f.benchId(), id, Duration.ofHours(1), clock)) {

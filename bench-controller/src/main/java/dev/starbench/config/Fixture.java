@@ -27,9 +27,12 @@ import java.util.Set;
  * @param virtualDut null on a real bench
  * @param logging    logger name to level (OFF, ERROR, WARN, INFO, DEBUG, TRACE), in file order
  * @param finalState "off" or "on": the state the DUT is left in when a run ends
+ * @param signingKey the bench's Ed25519 key that signs record.json (absolute), or null for the
+ *                   default ~/.starbench/bench-key.pem; made on first use
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
-                      Serial serial, VirtualDut virtualDut, Map<String, String> logging, String finalState) {
+                      Serial serial, VirtualDut virtualDut, Map<String, String> logging, String finalState,
+                      Path signingKey) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -53,6 +56,8 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         check(FINAL_STATES.contains(finalState),
                 "unknown value '" + finalState + "' (allowed: off, on)", "final-state");
         checkPinsDistinct(power, buttons);
+        check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
+                "signing-key");
     }
 
     @JsonCreator
@@ -65,13 +70,29 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("serial") Serial serial,
                             @JsonProperty("virtual-dut") VirtualDut virtualDut,
                             @JsonProperty("logging") LinkedHashMap<String, String> logging,
-                            @JsonProperty("final-state") String finalState) {
+                            @JsonProperty("final-state") String finalState,
+                            @JacksonInject("base-dir") Path baseDir,
+                            @JsonProperty("signing-key") String signingKey) {
         if (serial == null && virtualDut != null) {
             // The virtual DUT brings its own pseudo-terminal, so the section is optional there.
             serial = new Serial(null, Serial.DEFAULT_BAUD);
         }
         return new Fixture(source, sha256, benchId, required(gpio, "gpio"), required(power, "power"), buttons,
-                required(serial, "serial"), virtualDut, logging, finalState);
+                required(serial, "serial"), virtualDut, logging, finalState, signingKeyPath(baseDir, signingKey));
+    }
+
+    // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.
+    private static Path signingKeyPath(Path baseDir, String key) {
+        if (key == null) {
+            return null;
+        }
+        requiredText(key, "signing-key");
+        try {
+            Path p = key.startsWith("~/") ? Path.of(System.getProperty("user.home"), key.substring(2)) : baseDir.resolve(key);
+            return p.toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw InvalidField.of("not a valid path: " + e.getReason(), "signing-key");
+        }
     }
 
     private static Map<String, Button> copy(Map<String, Button> buttons) {

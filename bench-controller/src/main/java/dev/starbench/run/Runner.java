@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -38,8 +39,17 @@ import org.testng.xml.XmlTest;
  * in-process, put the DUT in its safe state, and derive every report file from the journal.
  */
 public final class Runner {
-    /** What `starbench run` was asked to do. */
-    public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
+    /**
+     * What `starbench run` was asked to do.
+     *
+     * @param seed the run's random seed, journalled in the manifest; null draws a fresh one
+     *             (`starbench rerun` passes the original run's)
+     */
+    public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks,
+                          Long seed) {
+        public Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
+            this(fixture, profile, outDir, leaseDir, onlyChecks, null);
+        }
     }
 
     /** How it ended: the exit code, where the outputs are, and the record they were made from. */
@@ -64,8 +74,9 @@ public final class Runner {
         String runId = RUN_ID.format(clock.instant()) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         Fixture fixture = request.fixture();
         DeviceProfile profile = request.profile();
+        long seed = request.seed() != null ? request.seed() : new SecureRandom().nextLong();
 
-        RunSession session = start(runId, fixture, profile, checks,
+        RunSession session = start(runId, seed, fixture, profile, checks,
                 BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock), request.outDir());
         Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -85,12 +96,12 @@ public final class Runner {
     }
 
     /** Opens the run directory and its journal; the session owns the lease from here on. */
-    private RunSession start(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks,
+    private RunSession start(String runId, long seed, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks,
                              BenchLease lease, Path outDir) throws IOException {
         try {
             Path runDir = Files.createDirectories(outDir.resolve(runId));
             Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
-            journal.runStarted(manifest(runId, fixture, profile, checks));
+            journal.runStarted(manifest(runId, seed, fixture, profile, checks));
             out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
             out.printf("  outputs in %s%n", runDir);
             return new RunSession(journal, runDir, fixture, out, lease);
@@ -172,7 +183,7 @@ public final class Runner {
         return chosen;
     }
 
-    private static RunManifest manifest(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks) {
+    private static RunManifest manifest(String runId, long seed, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks) {
         BuildInfo build = BuildInfo.current();
         var device = profile.device();
         return new RunManifest(runId, build.version(), build.gitCommit(), fixture.benchId(),
@@ -180,7 +191,8 @@ public final class Runner {
                 device.name(), device.model(), device.firmwareVersion(),
                 checks.stream().map(Catalog.Entry::id).toList(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                seed, List.of());
     }
 
     private void summarise(RunRecord record, Path runDir) {

@@ -59,7 +59,7 @@ public class ValidationErrorsTest {
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(file));
 
         assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
-                + "power, serial, virtual-dut)");
+                + "power, serial, signing-key, virtual-dut)");
     }
 
     @Test
@@ -70,7 +70,7 @@ public class ValidationErrorsTest {
                 """);
 
         assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
-                + "power, serial, virtual-dut)");
+                + "power, serial, signing-key, virtual-dut)");
     }
 
     @Test

@@ -23,6 +23,7 @@ public class AbortTest {
     public void sigtermPowersTheDutOffAndLeavesACompleteJournal() throws Exception {
         Path dir = Files.createTempDirectory("starbench-abort");
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + System.getProperty("user.home"),
                 "-cp", System.getProperty("java.class.path"), "dev.starbench.cli.Main", "run",
                 "--fixture", VirtualBench.fixture().toString(), "--device", VirtualBench.profile("virtual-hardened").toString(),
                 "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString())

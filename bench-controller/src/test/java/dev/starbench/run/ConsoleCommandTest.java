@@ -22,6 +22,7 @@ public class ConsoleCommandTest {
     public void escapeKeysPowerTheDutThroughTheGpioDriverAndEverythingIsTranscribed() throws Exception {
         Path dir = Files.createTempDirectory("starbench-console");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + System.getProperty("user.home"),
                 "-cp", System.getProperty("java.class.path"), "dev.starbench.cli.Main", "console",
                 "--fixture", VirtualBench.fixture().toString(), "--device", VirtualBench.profile("virtual-insecure").toString(),
                 "--out", dir.toString(), "--lease-dir", dir.resolve("leases").toString())

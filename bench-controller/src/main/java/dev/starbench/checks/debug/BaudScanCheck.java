@@ -10,6 +10,7 @@ import dev.starbench.console.BaudScan;
 import dev.starbench.console.BaudScore;
 import dev.starbench.dut.Dut;
 import java.time.Duration;
+import dev.starbench.report.Measurement;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.testng.ITestContext;
@@ -48,7 +49,9 @@ public class BaudScanCheck {
                 evidence.step("second boot at " + capture.score().baud() + " baud to confirm");
                 evidence.transcript("confirmation boot at " + capture.score().baud() + " baud", capture.from(), capture.to());
             }
-            evidence.measurement((confirming ? "confirmation " : "") + capture.score().describe());
+            evidence.measurement(Measurement.of((confirming ? "confirmation score at " : "score at ") + capture.score().baud() + " baud",
+                    capture.score().score(), "points of 100"));
+            evidence.note((confirming ? "confirmation " : "") + capture.score().describe());
         });
         evidence.note("ranking: " + result.ranking().stream()
                 .map(c -> String.format(Locale.ROOT, "%d (%.1f)", c.score().baud(), c.score().score()))

@@ -10,6 +10,7 @@ import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Prompts;
 import dev.starbench.console.Login;
+import dev.starbench.report.Measurement;
 import dev.starbench.console.SecretScanner;
 import dev.starbench.console.ShellProbe;
 import dev.starbench.dut.Dut;
@@ -46,8 +47,14 @@ public class UartConsoleCheck {
         evidence.step("power-cycle and capture the whole boot at " + dut.consoleBaud() + " baud"
                 + (ctx.profile().console().baud() == null ? " (the profile declares none)" : ""));
         long bootStart = dut.powerCycle("debug.uart-console: capture the boot");
+        long poweredAt = System.nanoTime();
         Console.Match prompt = awaitConsolePrompt(dut, evidence, bootStart, commandTimeout);
         long bootEnd = console.position();
+        if (prompt != null) {
+            // Plotted per power cycle in the report; the profile's boot timeout is the limit.
+            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
+                    "ms", ctx.profile().timeouts().bootMs()));
+        }
         evidence.transcript("boot log", bootStart, bootEnd);
 
         // Each finding is journaled as soon as it is made, so a later bench fault cannot lose it.
