@@ -60,8 +60,10 @@ public class BaudScanRunTest {
         String evidence = VirtualRunTest.evidenceText(scan);
         assertEquals(scan.verdict(), Verdict.PASS, scan.reason() + "\n" + evidence);
         assertTrue(evidence.contains("finding: the console runs at " + baud + " baud"), evidence);
-        assertEquals(evidence.lines().filter(l -> l.startsWith("measurement: ")).count(), 12L,
-                "one measurement per candidate and one for the confirmation:\n" + evidence);
+        assertEquals(scan.measurements().size(), 12, "one measurement per candidate and one for the confirmation:\n" + evidence);
+        double winner = scan.measurements().stream().filter(m -> m.name().equals("score-" + baud)).findFirst().orElseThrow().value();
+        assertTrue(scan.measurements().stream().filter(m -> m.name().startsWith("score-") && !m.name().equals("score-" + baud))
+                .allMatch(m -> m.value() < winner), "the detected rate scores highest: " + scan.measurements());
         assertTrue(evidence.contains("ranking: " + baud + " ("), evidence);
         // The hardened device PASSes the console check only if the bench reads its login at the detected rate.
         RunRecord.CheckResult uart = checks.get(UART);

@@ -49,7 +49,7 @@ public class BaudScanCheck {
                 evidence.step("second boot at " + capture.score().baud() + " baud to confirm");
                 evidence.transcript("confirmation boot at " + capture.score().baud() + " baud", capture.from(), capture.to());
             }
-            evidence.measurement(Measurement.of((confirming ? "confirmation score at " : "score at ") + capture.score().baud() + " baud",
+            evidence.measurement(Measurement.of((confirming ? "confirmation-score-" : "score-") + capture.score().baud(),
                     capture.score().score(), "points of 100"));
             evidence.note((confirming ? "confirmation " : "") + capture.score().describe());
         });
