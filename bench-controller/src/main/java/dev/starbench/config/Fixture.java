@@ -77,7 +77,8 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("qemu") Qemu qemu,
                             @JsonProperty("logging") LinkedHashMap<String, String> logging,
                             @JsonProperty("final-state") String finalState) {
-        if (serial == null && (virtualDut != null || qemu != null)) {
+        boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
+        if (serial == null && (virtualDut != null || qemuDriver)) {
             // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
             serial = new Serial(null, Serial.DEFAULT_BAUD);
         }
