@@ -129,7 +129,7 @@ public class QemuFixtureTest {
         assertError(HEAD + """
                 qemu: {}
                 serial: {path: /dev/ttyUSB0}
-                """, 4, 16, "serial.path", "the qemu driver provides the console's pty itself; remove the path");
+                """, 4, 16, "serial.path", "the qemu driver provides the console's pty itself; remove the adapter");
     }
 
     @Test

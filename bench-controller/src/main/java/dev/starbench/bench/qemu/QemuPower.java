@@ -46,6 +46,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
     private final Spawner spawner;
     private final ConsoleBridge bridge;
     private Board board;
+    private boolean closed;
 
     /** One power-on: the QEMU process, its monitor and its serial connection. */
     private record Board(Process process, Qmp qmp) {
@@ -89,6 +90,10 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
 
     @Override
     public synchronized void on() throws BenchIoException {
+        if (closed) {
+            // A check still running when a signal ended the run must not start a board nobody quits.
+            throw new BenchIoException("the QEMU bench is closed; the board stays off");
+        }
         if (isOn()) {
             return;
         }
@@ -253,6 +258,10 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
     /** Quits QEMU, ends socat and removes the work directory. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             off();
         } catch (BenchIoException e) {
