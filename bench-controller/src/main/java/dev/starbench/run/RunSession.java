@@ -133,7 +133,7 @@ final class RunSession {
         try {
             safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
             journal.power(leaveOn ? "on" : "off", cause);
-            journal.finaliser(leaveOn ? "left-on" : "powered-off", "power relay on GPIO " + fixture.power().pin()
+            journal.finaliser(leaveOn ? "left-on" : "powered-off", fixture.power().describe()
                     + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
         } catch (TimeoutException e) {
             journal.finaliser("timed-out", "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");

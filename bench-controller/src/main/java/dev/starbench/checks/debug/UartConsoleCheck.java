@@ -66,7 +66,16 @@ public class UartConsoleCheck {
         for (SecretScanner.Leak leak : SecretScanner.scan(console.text(bootStart, bootEnd))) {
             fail.accept("the boot log prints a secret (" + leak.kind() + "): " + leak.maskedLine());
         }
-        if (prompt == null) {
+        if (prompt == null && !Prompts.KERNEL_START.matcher(console.text(bootStart, bootEnd)).find()) {
+            // No OS came up, so no OS console was there to test: saying PASS would claim a login was tried.
+            String why = "the boot never left the bootloader (no kernel start, login or shell within "
+                    + ctx.profile().timeouts().bootMs() + " ms, also after \" \\r\\n\" and Ctrl-C; last seen at stage "
+                    + dut.observe() + "): the OS console was not tested; debug.bootloader-interrupt judges the bootloader";
+            if (failures.isEmpty()) {
+                throw new BenchFault(why);
+            }
+            evidence.step(why);
+        } else if (prompt == null) {
             evidence.finding("the console printed the boot but offered no login or shell, also after \" \\r\\n\" and Ctrl-C;"
                     + " it was last seen at stage " + dut.observe());
         } else if (prompt.pattern() == Prompts.SHELL) {
