@@ -58,7 +58,7 @@ public final class Bench implements AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section ("
                             + profile.source() + " has none)");
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulation().toJson(), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulationJson(), baud, lines);
                 serialPath = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));

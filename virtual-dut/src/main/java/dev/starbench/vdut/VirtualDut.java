@@ -32,6 +32,7 @@ public final class VirtualDut {
         try {
             Options options = Options.parse(args);
             dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());
             System.exit(e.exitCode());
@@ -76,7 +77,7 @@ public final class VirtualDut {
         }
         synchronized (this) {
             ptys = PtyPair.open(dir);
-            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state));
+            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state), new NetworkSide(simulation));
             gpio = new GpioBridge(options.wiresByPin(), device);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
