@@ -1,5 +1,9 @@
 package dev.starbench.checks;
 
+import dev.starbench.checks.comms.ReplayCheck;
+import dev.starbench.checks.comms.RogueCertificateCheck;
+import dev.starbench.checks.comms.TlsEnforcedCheck;
+import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import java.io.BufferedReader;
@@ -26,7 +30,8 @@ public final class Catalog {
         }
     }
 
-    static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class);
+    static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class,
+            TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class);
 
     private final Map<String, Entry> entries;
 

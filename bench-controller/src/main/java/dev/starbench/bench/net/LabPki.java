@@ -34,6 +34,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -74,8 +75,9 @@ public final class LabPki {
             }
             Files.writeString(certFile, certs.toString());
             StringWriter keyText = new StringWriter();
+            // PKCS#8 ("PRIVATE KEY"): what mosquitto, OpenSSL and the JDK all read.
             try (JcaPEMWriter w = new JcaPEMWriter(keyText)) {
-                w.writeObject(key);
+                w.writeObject(new JcaPKCS8Generator(key, null));
             }
             Files.writeString(keyFile, keyText.toString());
         }
@@ -144,7 +146,7 @@ public final class LabPki {
                 Object o = p.readObject();
                 JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
                 if (o instanceof PEMKeyPair pair) {
-                    key = conv.getKeyPair(pair).getPrivate();
+                    key = conv.getPrivateKey(pair.getPrivateKeyInfo());
                 } else if (o instanceof PrivateKeyInfo info) {
                     key = conv.getPrivateKey(info);
                 } else {
