@@ -134,6 +134,18 @@ final class CloudBench implements Closeable {
         }
     }
 
+    /** The first attempt on the endpoint that brought a CONNECT, within the attempt timeout; null if none. */
+    Attempt awaitConnect(CloudEndpoint endpoint) throws InterruptedException {
+        long deadline = System.nanoTime() + attemptTimeout.toNanos();
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            Attempt a = endpoint.awaitAttempt(Duration.ofNanos(left));
+            if (a != null && a.connect() != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Several listeners at once; every attempt on any of them until the first CONNECT or the timeout. */
     List<Attempt> watch(String title, List<CloudEndpoint> endpoints, Duration window, boolean stopAtConnect)
             throws InterruptedException {

@@ -48,13 +48,10 @@ public class ReplayCheck {
             bench.evidence.step("serve the DUT's cloud with a certificate it trusts; wait for its CONNECT");
             try (CloudEndpoint endpoint = CloudEndpoint.start(bench.bind, cloud.port(), tls, broker.port())) {
                 bench.powerOn();
-                Attempt a = endpoint.awaitAttempt(bench.attemptTimeout);
-                while (a != null && a.connect() == null) {
-                    a = endpoint.awaitAttempt(bench.attemptTimeout);
-                }
+                Attempt a = bench.awaitConnect(endpoint);
                 if (a == null) {
                     throw new BenchFault("the DUT did not connect to its cloud within " + bench.attemptTimeout.toMillis()
-                            + " ms: no command can be sent");
+                            + " ms (" + endpoint.attempts().size() + " attempts without a CONNECT): no command can be sent");
                 }
                 bench.evidence.note(a.describe());
                 // Its subscription follows its CONNECT; a first status message shows it is listening.
