@@ -5,6 +5,7 @@ import dev.starbench.checks.comms.RogueCertificateCheck;
 import dev.starbench.checks.comms.TlsEnforcedCheck;
 import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
+import dev.starbench.checks.debug.NetworkServicesCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class Catalog {
     }
 
     static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class,
-            TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class);
+            NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class);
 
     private final Map<String, Entry> entries;
 

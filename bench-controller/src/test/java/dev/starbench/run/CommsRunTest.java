@@ -32,6 +32,7 @@ public class CommsRunTest {
     static final String ROGUE = "comms.rogue-certificate";
     static final String VERSIONS = "comms.tls-versions";
     static final String REPLAY = "comms.replay";
+    static final String SERVICES = "debug.network-services";
     static final List<String> ALL = List.of(TLS_ENFORCED, ROGUE, VERSIONS, REPLAY);
     /** The virtual DUT's MQTT password (from virtual-hardened.yaml): it must appear nowhere. */
     static final String PASSWORD = "Qx7-vd2K-unit0001";
@@ -57,6 +58,7 @@ public class CommsRunTest {
                 {"accepts-expired", ROGUE},
                 {"allows-tls10", VERSIONS},
                 {"replayable-commands", REPLAY},
+                {"telnet-open", SERVICES},
         };
     }
 
@@ -69,10 +71,21 @@ public class CommsRunTest {
     }
 
     @Test
+    public void anOpenTelnetIsShownWithItsBanner() throws Exception {
+        Runner.Result result = run(profile("lab-ca.key", "telnet-open"), List.of(SERVICES));
+        RunRecord.CheckResult c = VirtualRunTest.byId(result.record()).get(SERVICES);
+        String evidence = VirtualRunTest.evidenceText(c);
+        assertTrue(c.reason().contains("telnet reachable"), c.reason());
+        assertTrue(evidence.contains("BusyBox v1.36.1") && evidence.contains("discloses a version"), evidence);
+    }
+
+    @Test
     public void theHardenedDevicePassesEveryCommsCheck() throws Exception {
-        Runner.Result result = run(profile("lab-ca.key"), ALL);
+        List<String> all = new java.util.ArrayList<>(ALL);
+        all.add(SERVICES);
+        Runner.Result result = run(profile("lab-ca.key"), all);
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
-        for (String id : ALL) {
+        for (String id : all) {
             assertEquals(checks.get(id).verdict(), Verdict.PASS, id + ": " + checks.get(id).reason() + "\n"
                     + VirtualRunTest.evidenceText(checks.get(id)));
         }
@@ -98,7 +111,9 @@ public class CommsRunTest {
 
     @Test
     public void aConsoleOnlyProfileMakesTheCommsChecksNotApplicable() throws Exception {
-        Runner.Result result = run(VirtualBench.profile("virtual-hardened"), ALL);
+        List<String> all = new java.util.ArrayList<>(ALL);
+        all.add(SERVICES);
+        Runner.Result result = run(VirtualBench.profile("virtual-hardened"), all);
         for (RunRecord.CheckResult c : result.record().checks()) {
             assertEquals(c.verdict(), Verdict.NOT_APPLICABLE, c.id());
             assertTrue(c.reason().contains("network"), c.reason());
@@ -118,6 +133,7 @@ public class CommsRunTest {
         String text = hardened.replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]")
                 + "network:\n"
                 + "  address: 127.0.0.1\n"
+                + "  scan-ports: " + freePort() + "\n"
                 + "  replay-protection: true\n"
                 + "  cloud:\n"
                 + "    url: ssl://localhost:" + freePort() + "\n"
@@ -126,17 +142,28 @@ public class CommsRunTest {
                 + "    ca-key: " + dir.resolve(caKey) + "\n"
                 + "    command-topic: vcam/cmd\n"
                 + "    status-topic: vcam/status\n"
-                + "    attempt-timeout-ms: 4000\n";
+                + "    attempt-timeout-ms: 6000\n";
         Path file = Files.createTempFile(dir, "profile-" + String.join("+", flaws), ".yaml");
         Files.writeString(file, text);
         return file;
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768+): the cloud port is closed between phases,
+     * and an outgoing connection must not take it meanwhile, as it could take an ephemeral one.
+     */
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 100; i++) {
+            int port = 20000 + random.nextInt(12000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (java.io.IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port in 20000-31999");
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {

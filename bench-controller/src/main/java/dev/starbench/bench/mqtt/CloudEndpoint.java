@@ -47,6 +47,7 @@ public final class CloudEndpoint implements Closeable {
     }
 
     private static final Duration FIRST_PACKET_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration BIND_RETRY = Duration.ofSeconds(3);
 
     private final ServerSocket server;
     private final TlsTerminator tls;
@@ -55,23 +56,48 @@ public final class CloudEndpoint implements Closeable {
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, Integer upstreamPort) throws BenchIoException {
         this.tls = tls;
         this.upstreamPort = upstreamPort;
         this.listener = (tls == null ? "plaintext" : tls.describe()) + " on port " + port;
-        try {
-            server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(bind, port));
-        } catch (IOException e) {
-            throw new BenchIoException("cannot listen on " + bind.getHostAddress() + ":" + port + " as the DUT's cloud: "
-                    + e.getMessage(), e);
-        }
+        server = bind(bind, port);
         Thread t = new Thread(this::acceptLoop, "cloud-accept-" + port);
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * The previous phase's listener on this port was just closed; a connection of it that the DUT has
+     * not closed yet can hold the port a moment longer, so binding is retried briefly.
+     */
+    private static ServerSocket bind(InetAddress bind, int port) throws BenchIoException {
+        long deadline = System.nanoTime() + BIND_RETRY.toNanos();
+        while (true) {
+            ServerSocket s = null;
+            try {
+                s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(bind, port));
+                return s;
+            } catch (IOException e) {
+                if (s != null) {
+                    quietly(s);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new BenchIoException("cannot listen on " + bind.getHostAddress() + ":" + port
+                            + " as the DUT's cloud: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchIoException("interrupted while binding port " + port, e);
+            }
+        }
     }
 
     /**
@@ -92,9 +118,16 @@ public final class CloudEndpoint implements Closeable {
         return List.copyOf(attempts);
     }
 
-    /** The next finished attempt (CONNECT seen, handshake failed, or the DUT went quiet), or null. */
+    /**
+     * The next finished attempt (CONNECT seen, handshake failed, or the DUT went quiet), or null. An
+     * attempt already under way when the timeout passes is still waited for: it ends by itself.
+     */
     public Attempt awaitAttempt(Duration timeout) throws InterruptedException {
-        return completed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Attempt a = completed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (a == null && underWay.get() > 0) {
+            a = completed.poll(FIRST_PACKET_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        }
+        return a;
     }
 
     /** Stops listening and drops every connection, so the DUT has to connect afresh. */
@@ -116,6 +149,7 @@ public final class CloudEndpoint implements Closeable {
                 return;
             }
             open.add(s);
+            underWay.incrementAndGet();
             Thread t = new Thread(() -> serve(s), "cloud-conn-" + s.getPort());
             t.setDaemon(true);
             t.start();
@@ -221,6 +255,7 @@ public final class CloudEndpoint implements Closeable {
     }
 
     private void finish(Attempt a) {
+        underWay.decrementAndGet();
         attempts.add(a);
         completed.add(a);
     }

@@ -89,6 +89,7 @@ public final class PortScanner {
         }
     }
 
+    /** Everything the service says until it falls silent for the banner timeout, closes, or fills the buffer. */
     private static String read(InputStream in) throws IOException {
         byte[] buf = new byte[512];
         int n = 0;
@@ -99,9 +100,6 @@ public final class PortScanner {
                     break;
                 }
                 n += r;
-                if (in.available() == 0) {
-                    break;
-                }
             }
         } catch (SocketTimeoutException e) {
             // silence is an answer too
