@@ -1,5 +1,6 @@
 package dev.starbench.checks;
 
+import dev.starbench.checks.comms.BrokerExposureCheck;
 import dev.starbench.checks.comms.ReplayCheck;
 import dev.starbench.checks.comms.RogueCertificateCheck;
 import dev.starbench.checks.comms.TlsEnforcedCheck;
@@ -32,7 +33,8 @@ public final class Catalog {
     }
 
     static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class,
-            NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class);
+            NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
+            BrokerExposureCheck.class);
 
     private final Map<String, Entry> entries;
 

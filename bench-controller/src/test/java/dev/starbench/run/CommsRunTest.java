@@ -33,6 +33,7 @@ public class CommsRunTest {
     static final String VERSIONS = "comms.tls-versions";
     static final String REPLAY = "comms.replay";
     static final String SERVICES = "debug.network-services";
+    static final String BROKER = "comms.broker-exposure";
     static final List<String> ALL = List.of(TLS_ENFORCED, ROGUE, VERSIONS, REPLAY);
     /** The virtual DUT's MQTT password (from virtual-hardened.yaml): it must appear nowhere. */
     static final String PASSWORD = "Qx7-vd2K-unit0001";
@@ -59,6 +60,7 @@ public class CommsRunTest {
                 {"allows-tls10", VERSIONS},
                 {"replayable-commands", REPLAY},
                 {"telnet-open", SERVICES},
+                {"anonymous-broker", BROKER},
         };
     }
 
@@ -80,9 +82,19 @@ public class CommsRunTest {
     }
 
     @Test
+    public void anAnonymousBrokerIsReadByTheBench() throws Exception {
+        Runner.Result result = run(profile("lab-ca.key", "anonymous-broker"), List.of(BROKER));
+        RunRecord.CheckResult c = VirtualRunTest.byId(result.record()).get(BROKER);
+        String evidence = VirtualRunTest.evidenceText(c);
+        assertTrue(c.reason().contains("anonymous CONNECT accepted"), c.reason());
+        assertTrue(evidence.contains("$SYS/broker/"), "mosquitto's $SYS topics were read:\n" + evidence);
+    }
+
+    @Test
     public void theHardenedDevicePassesEveryCommsCheck() throws Exception {
         List<String> all = new java.util.ArrayList<>(ALL);
         all.add(SERVICES);
+        all.add(BROKER);
         Runner.Result result = run(profile("lab-ca.key"), all);
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
         for (String id : all) {
@@ -113,6 +125,7 @@ public class CommsRunTest {
     public void aConsoleOnlyProfileMakesTheCommsChecksNotApplicable() throws Exception {
         List<String> all = new java.util.ArrayList<>(ALL);
         all.add(SERVICES);
+        all.add(BROKER);
         Runner.Result result = run(VirtualBench.profile("virtual-hardened"), all);
         for (RunRecord.CheckResult c : result.record().checks()) {
             assertEquals(c.verdict(), Verdict.NOT_APPLICABLE, c.id());
@@ -130,10 +143,13 @@ public class CommsRunTest {
 
     private Path profile(String caKey, String... flaws) throws Exception {
         String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
+        int brokerPort = freePort();
         String text = hardened.replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]")
                 + "network:\n"
                 + "  address: 127.0.0.1\n"
                 + "  scan-ports: " + freePort() + "\n"
+                + "  services: [{port: " + brokerPort + ", name: mqtt}]\n"
+                + "  broker: {port: " + brokerPort + "}\n"
                 + "  replay-protection: true\n"
                 + "  cloud:\n"
                 + "    url: ssl://localhost:" + freePort() + "\n"

@@ -7,6 +7,7 @@ final class NetworkSide {
     private final Simulation sim;
     private CloudClient cloud;
     private Telnetd telnetd;
+    private LocalBroker broker;
 
     NetworkSide(Simulation sim) {
         this.sim = sim;
@@ -20,6 +21,10 @@ final class NetworkSide {
         if (net.cloudHost() != null) {
             cloud = new CloudClient(sim);
             cloud.start();
+        }
+        if (net.brokerPort() != null) {
+            broker = new LocalBroker(sim, net.brokerPort());
+            broker.start();
         }
         if (sim.has(Flaw.TELNET_OPEN) && net.telnetPort() != null) {
             telnetd = new Telnetd(net.telnetPort(), sim.hostname());
@@ -35,6 +40,10 @@ final class NetworkSide {
         if (telnetd != null) {
             telnetd.stop();
             telnetd = null;
+        }
+        if (broker != null) {
+            broker.stop();
+            broker = null;
         }
     }
 }
