@@ -27,9 +27,11 @@ import java.util.Set;
  * @param virtualDut null on a real bench
  * @param logging    logger name to level (OFF, ERROR, WARN, INFO, DEBUG, TRACE), in file order
  * @param finalState "off" or "on": the state the DUT is left in when a run ends
+ * @param cloudBroker null: the bench-as-cloud uses its embedded broker; else the broker it relays to
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
-                      Serial serial, VirtualDut virtualDut, Map<String, String> logging, String finalState) {
+                      Serial serial, VirtualDut virtualDut, Map<String, String> logging, String finalState,
+                      CloudBroker cloudBroker) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -65,13 +67,34 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("serial") Serial serial,
                             @JsonProperty("virtual-dut") VirtualDut virtualDut,
                             @JsonProperty("logging") LinkedHashMap<String, String> logging,
-                            @JsonProperty("final-state") String finalState) {
+                            @JsonProperty("final-state") String finalState,
+                            @JsonProperty("cloud-broker") CloudBroker cloudBroker) {
         if (serial == null && virtualDut != null) {
             // The virtual DUT brings its own pseudo-terminal, so the section is optional there.
             serial = new Serial(null, Serial.DEFAULT_BAUD);
         }
         return new Fixture(source, sha256, benchId, required(gpio, "gpio"), required(power, "power"), buttons,
-                required(serial, "serial"), virtualDut, logging, finalState);
+                required(serial, "serial"), virtualDut, logging, finalState, cloudBroker);
+    }
+
+    /** An MQTT broker (plaintext, on the bench's own network) that the bench-as-cloud relays the DUT to. */
+    public record CloudBroker(String host, int port) {
+        public CloudBroker {
+            requiredText(host, "url");
+            check(port >= 1 && port <= 65535, "the URL's port must be between 1 and 65535, got " + port, "url");
+        }
+
+        @JsonCreator
+        static CloudBroker fromYaml(@JsonProperty("url") String url) {
+            requiredText(url, "url");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp://([^:/\\s]+):(\\d{1,5})").matcher(url);
+            check(m.matches(), "expected tcp://HOST:PORT, got '" + url + "'", "url");
+            return new CloudBroker(m.group(1), Integer.parseInt(m.group(2)));
+        }
+
+        public String url() {
+            return "tcp://" + host + ":" + port;
+        }
     }
 
     private static Map<String, Button> copy(Map<String, Button> buttons) {

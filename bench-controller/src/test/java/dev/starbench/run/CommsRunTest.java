@@ -90,6 +90,56 @@ public class CommsRunTest {
         assertTrue(evidence.contains("$SYS/broker/"), "mosquitto's $SYS topics were read:\n" + evidence);
     }
 
+    /**
+     * The fixture names an external broker (mosquitto here, as on a Pi): the DUT is relayed there and
+     * the replay check publishes and listens there.
+     */
+    @Test
+    public void anExternalBrokerFromTheFixtureCarriesTheCloudTraffic() throws Exception {
+        Path conf = dir.resolve("external-mosquitto.conf");
+        int port = freePort();
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                + "log_dest stderr\nlog_type error\n");
+        // mosquitto drops root privileges before it reads anything further: keep its files readable.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String exe = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
+        Process mosquitto = new ProcessBuilder(exe, "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("external-mosquitto.log").toFile()).start();
+        try {
+            awaitPort(port);
+            String fixture = Files.readString(VirtualBench.fixture())
+                    .replace("../virtual-dut/target/virtual-dut.jar",
+                            VirtualBench.root().resolve("virtual-dut/target/virtual-dut.jar").toString())
+                    + "cloud-broker:\n  url: tcp://127.0.0.1:" + port + "\n";
+            Path fixtureFile = dir.resolve("fixture-external-broker.yaml");
+            Files.writeString(fixtureFile, fixture);
+
+            Runner.Result hardened = run(fixtureFile, profile("lab-ca.key"), List.of(REPLAY));
+            RunRecord.CheckResult replay = VirtualRunTest.byId(hardened.record()).get(REPLAY);
+            String evidence = VirtualRunTest.evidenceText(replay);
+            assertEquals(replay.verdict(), Verdict.PASS, replay.reason() + "\n" + evidence);
+            assertTrue(evidence.contains("the fixture's broker tcp://127.0.0.1:" + port), evidence);
+
+            Runner.Result flawed = run(fixtureFile, profile("lab-ca.key", "replayable-commands"), List.of(REPLAY));
+            assertEquals(VirtualRunTest.byId(flawed.record()).get(REPLAY).verdict(), Verdict.FAIL);
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor();
+        }
+    }
+
+    private static void awaitPort(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("mosquitto did not open port " + port);
+    }
+
     @Test
     public void theHardenedDevicePassesEveryCommsCheck() throws Exception {
         List<String> all = new java.util.ArrayList<>(ALL);
@@ -183,9 +233,13 @@ public class CommsRunTest {
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {
+        return run(VirtualBench.fixture(), profile, checks);
+    }
+
+    private Runner.Result run(Path fixture, Path profile, List<String> checks) throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
+                .run(new Runner.Request(ConfigLoader.loadFixture(fixture), ConfigLoader.loadProfile(profile),
                         dir.resolve("out"), dir.resolve("leases"), checks));
         assertFalse(progress.toString(StandardCharsets.UTF_8).contains(PASSWORD), "progress output holds the password");
         return result;

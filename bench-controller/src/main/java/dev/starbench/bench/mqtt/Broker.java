@@ -16,7 +16,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,7 +36,7 @@ import javax.net.ssl.KeyManagerFactory;
  * the broker the update path publishes through. Observers see every CONNECT (password redacted) and
  * every PUBLISH; the bench publishes as the broker itself, so it needs no client credentials.
  */
-public final class Broker implements Closeable {
+public final class Broker implements Upstream {
     /** A message some client published. */
     public record Message(String topic, byte[] payload, String clientId) {
     }
@@ -113,6 +112,16 @@ public final class Broker implements Closeable {
         return port;
     }
 
+    @Override
+    public InetSocketAddress address() {
+        return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    }
+
+    @Override
+    public String describe() {
+        return "the embedded broker on 127.0.0.1:" + port;
+    }
+
     public int tlsPort() {
         return tlsPort;
     }
@@ -128,6 +137,7 @@ public final class Broker implements Closeable {
     }
 
     /** From now on, every message published on a topic matching the filter ({@code +}/{@code #} wildcards). */
+    @Override
     public BlockingQueue<Message> subscribe(String topicFilter) {
         BlockingQueue<Message> q = new LinkedBlockingQueue<>();
         subscribers.add(new Subscriber(topicFilter, q));
@@ -135,6 +145,7 @@ public final class Broker implements Closeable {
     }
 
     /** Publishes as the broker itself (QoS 1), to every client subscribed to the topic. */
+    @Override
     public void publish(String topic, byte[] payload) {
         MqttPublishMessage msg = new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),

@@ -51,7 +51,7 @@ public final class CloudEndpoint implements Closeable {
 
     private final ServerSocket server;
     private final TlsTerminator tls;
-    private final Integer upstreamPort;
+    private final InetSocketAddress upstream;
     private final String listener;
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
@@ -59,9 +59,9 @@ public final class CloudEndpoint implements Closeable {
     private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, Integer upstreamPort) throws BenchIoException {
+    private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, InetSocketAddress upstream) throws BenchIoException {
         this.tls = tls;
-        this.upstreamPort = upstreamPort;
+        this.upstream = upstream;
         this.listener = (tls == null ? "plaintext" : tls.describe()) + " on port " + port;
         server = bind(bind, port);
         Thread t = new Thread(this::acceptLoop, "cloud-accept-" + port);
@@ -102,12 +102,12 @@ public final class CloudEndpoint implements Closeable {
 
     /**
      * @param tls          null for plaintext MQTT
-     * @param upstreamPort the broker's plain port to hand connections to after the CONNECT; null to
-     *                     drop them once the CONNECT has been seen
+     * @param upstream the broker to hand connections to after the CONNECT (plain MQTT); null to
+     *                 drop them once the CONNECT has been seen
      */
-    public static CloudEndpoint start(InetAddress bind, int port, TlsTerminator tls, Integer upstreamPort)
+    public static CloudEndpoint start(InetAddress bind, int port, TlsTerminator tls, Upstream upstream)
             throws BenchIoException {
-        return new CloudEndpoint(bind, port, tls, upstreamPort);
+        return new CloudEndpoint(bind, port, tls, upstream == null ? null : upstream.address());
     }
 
     public int port() {
@@ -214,7 +214,7 @@ public final class CloudEndpoint implements Closeable {
             decoder.finishAndReleaseAll();
         }
         finish(new Attempt(at, listener, remote, tls != null, handshake, version, suite, connect, note));
-        if (connect == null || upstreamPort == null || closed) {
+        if (connect == null || upstream == null || closed) {
             quietly(raw);
             return;
         }
@@ -225,7 +225,7 @@ public final class CloudEndpoint implements Closeable {
     private void relay(Socket raw, InputStream in, OutputStream out, byte[] already) {
         try {
             raw.setSoTimeout(0);
-            Socket up = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+            Socket up = new Socket(upstream.getAddress(), upstream.getPort());
             open.add(up);
             up.getOutputStream().write(already);
             up.getOutputStream().flush();

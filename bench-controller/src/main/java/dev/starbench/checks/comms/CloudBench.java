@@ -4,11 +4,14 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.mqtt.Attempt;
 import dev.starbench.bench.mqtt.Broker;
 import dev.starbench.bench.mqtt.CloudEndpoint;
+import dev.starbench.bench.mqtt.ExternalBroker;
+import dev.starbench.bench.mqtt.Upstream;
 import dev.starbench.bench.net.LabPki;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
+import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
 import java.io.Closeable;
 import java.net.InetAddress;
@@ -32,7 +35,7 @@ final class CloudBench implements Closeable {
     final LabPki.Identity labCa;
     final InetAddress bind;
     final Duration attemptTimeout;
-    private Broker broker;
+    private Upstream broker;
 
     private CloudBench(CheckContext ctx, Network.Cloud cloud, LabPki.Identity labCa, InetAddress bind) {
         this.ctx = ctx;
@@ -83,9 +86,13 @@ final class CloudBench implements Closeable {
         }
     }
 
-    Broker broker() throws BenchIoException {
+    /** The fixture's broker if it names one, else the embedded one; started on first use. */
+    Upstream broker() throws BenchIoException {
         if (broker == null) {
-            broker = Broker.start(Broker.Options.loopback());
+            Fixture.CloudBroker external = ctx.fixture() == null ? null : ctx.fixture().cloudBroker();
+            broker = external == null ? Broker.start(Broker.Options.loopback())
+                    : ExternalBroker.connect(external.host(), external.port());
+            evidence.note("the cloud's MQTT side: " + broker.describe());
         }
         return broker;
     }
@@ -125,7 +132,7 @@ final class CloudBench implements Closeable {
         evidence.step(title + ": listening on " + bind.getHostAddress() + ":" + port + " with "
                 + (tls == null ? "plaintext MQTT" : tls.describe()) + ", waiting up to " + attemptTimeout.toMillis()
                 + " ms for the DUT");
-        try (CloudEndpoint endpoint = CloudEndpoint.start(bind, port, tls, relayToBroker ? broker().port() : null)) {
+        try (CloudEndpoint endpoint = CloudEndpoint.start(bind, port, tls, relayToBroker ? broker() : null)) {
             powerOn();
             Attempt a = endpoint.awaitAttempt(attemptTimeout);
             evidence.note(title + ": " + (a == null ? "no connection attempt within " + attemptTimeout.toMillis() + " ms"

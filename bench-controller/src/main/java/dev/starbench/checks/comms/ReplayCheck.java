@@ -5,6 +5,7 @@ import dev.starbench.bench.mqtt.Attempt;
 import dev.starbench.bench.mqtt.Broker;
 import dev.starbench.bench.mqtt.CloudEndpoint;
 import dev.starbench.bench.mqtt.JsseTls;
+import dev.starbench.bench.mqtt.Upstream;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
@@ -42,11 +43,11 @@ public class ReplayCheck {
             if (cloud.commandTopic() == null) {
                 throw new NotApplicable("the profile declares no command topic (`network.cloud.command-topic`)");
             }
-            Broker broker = bench.broker();
+            Upstream broker = bench.broker();
             BlockingQueue<Broker.Message> status = broker.subscribe(cloud.statusTopic());
             var tls = cloud.tls() ? new JsseTls("lab CA", bench.goodLeaf()) : null;
             bench.evidence.step("serve the DUT's cloud with a certificate it trusts; wait for its CONNECT");
-            try (CloudEndpoint endpoint = CloudEndpoint.start(bench.bind, cloud.port(), tls, broker.port())) {
+            try (CloudEndpoint endpoint = CloudEndpoint.start(bench.bind, cloud.port(), tls, broker)) {
                 bench.powerOn();
                 Attempt a = bench.awaitConnect(endpoint);
                 if (a == null) {

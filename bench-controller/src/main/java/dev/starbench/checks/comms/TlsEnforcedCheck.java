@@ -35,7 +35,7 @@ public class TlsEnforcedCheck {
             List<Attempt> first;
             ctx.evidence().step("phase 1: TLS on " + cloud.port() + " and plaintext on " + cloud.fallbackPort()
                     + "; wait for the DUT's first MQTT CONNECT");
-            try (CloudEndpoint tls = CloudEndpoint.start(bench.bind, cloud.port(), new JsseTls("lab CA", good), bench.broker().port());
+            try (CloudEndpoint tls = CloudEndpoint.start(bench.bind, cloud.port(), new JsseTls("lab CA", good), bench.broker());
                  CloudEndpoint plain = CloudEndpoint.start(bench.bind, cloud.fallbackPort(), null, null)) {
                 bench.powerOn();
                 first = bench.watch("phase 1", List.of(tls, plain), bench.attemptTimeout, true);
