@@ -33,10 +33,8 @@ import java.util.concurrent.TimeUnit;
  * connection becomes one {@link Attempt}.
  */
 public final class CloudEndpoint implements Closeable {
-    /** How the listener terminates TLS; {@link TlsTerminator#PLAINTEXT} for none. */
+    /** How the listener terminates TLS; a null terminator means plaintext MQTT. */
     public interface TlsTerminator {
-        TlsTerminator PLAINTEXT = null;
-
         /** Runs the server side of the handshake; throws with the alert or reason when it fails. */
         Terminated accept(Socket raw) throws IOException;
 
