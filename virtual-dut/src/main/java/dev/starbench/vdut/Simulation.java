@@ -26,7 +26,8 @@ record Simulation(
         @JsonProperty("credentials") List<Credential> credentials,
         @JsonProperty("login-fail-delay-ms") Integer loginFailDelayMs,
         @JsonProperty("hostname") String hostname,
-        @JsonProperty("flaws") Set<Flaw> flaws) {
+        @JsonProperty("flaws") Set<Flaw> flaws,
+        @JsonProperty("network") NetworkSim network) {
 
     record Credential(@JsonProperty(value = "user", required = true) String user,
                       @JsonProperty(value = "password", required = true) String password) {
@@ -36,7 +37,16 @@ record Simulation(
         @JsonProperty("root-console") ROOT_CONSOLE,
         @JsonProperty("default-password") DEFAULT_PASSWORD,
         @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
-        @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG;
+        @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+        @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
+        @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
+        @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
+        @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
+        @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
+        @JsonProperty("allows-tls10") ALLOWS_TLS10,
+        @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
+        @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
+        @JsonProperty("telnet-open") TELNET_OPEN;
 
         String key() {
             return name().toLowerCase().replace('_', '-');

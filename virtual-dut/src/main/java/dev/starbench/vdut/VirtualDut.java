@@ -32,6 +32,7 @@ public final class VirtualDut {
         try {
             Options options = Options.parse(args);
             dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());
             System.exit(e.exitCode());
@@ -73,7 +74,7 @@ public final class VirtualDut {
         System.err.println("vdut: device UART at " + simulation.baud() + " baud, bench line at " + line.benchBaud());
         synchronized (this) {
             ptys = PtyPair.open(dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state));
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state), new NetworkSide(simulation));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
