@@ -1,6 +1,7 @@
 package dev.starbench.bench;
 
 import dev.starbench.bench.gpio.ButtonLine;
+import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.power.PowerProtocol;
@@ -64,6 +65,7 @@ public final class Bench implements LineRate, AutoCloseable {
                 buttons.put(b.getKey(), new ButtonLine(line));
             }
             String virtualTty = null;
+            LabCa.ensure(profile);
             if (fixture.virtualDut() != null) {
                 if (profile == null || profile.simulation() == null) {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"

@@ -176,7 +176,7 @@ public class CommsRunTest {
         List<String> all = new java.util.ArrayList<>(ALL);
         all.add(SERVICES);
         all.add(BROKER);
-        Runner.Result result = run(VirtualBench.profile("virtual-hardened"), all);
+        Runner.Result result = run(VirtualBench.consoleOnlyProfile(dir), all);
         for (RunRecord.CheckResult c : result.record().checks()) {
             assertEquals(c.verdict(), Verdict.NOT_APPLICABLE, c.id());
             assertTrue(c.reason().contains("network"), c.reason());
@@ -192,7 +192,7 @@ public class CommsRunTest {
     }
 
     private Path profile(String caKey, String... flaws) throws Exception {
-        String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
+        String hardened = VirtualBench.withoutNetwork(Files.readString(VirtualBench.profile("virtual-hardened")));
         int brokerPort = freePort();
         String text = hardened.replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]")
                 + "network:\n"

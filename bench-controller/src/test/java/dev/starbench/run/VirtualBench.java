@@ -38,6 +38,23 @@ public final class VirtualBench {
         return file;
     }
 
+    /** A profile's text without its {@code network:} section: a console-only device. */
+    public static String withoutNetwork(String profile) {
+        int start = profile.indexOf("\nnetwork:\n");
+        int end = profile.indexOf("\nsimulation:\n");
+        if (start < 0 || end < start) {
+            throw new IllegalStateException("the profile no longer has network: before simulation:");
+        }
+        return profile.substring(0, start) + profile.substring(end);
+    }
+
+    /** The hardened profile as a console-only device (no network section). */
+    public static Path consoleOnlyProfile(Path dir) throws IOException {
+        Path file = dir.resolve("virtual-console-only.yaml");
+        Files.writeString(file, withoutNetwork(Files.readString(profile("virtual-hardened"))));
+        return file;
+    }
+
     /** Processes started from this JVM that are still alive (the virtual DUT, socat). */
     public static List<ProcessHandle> liveChildren() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();

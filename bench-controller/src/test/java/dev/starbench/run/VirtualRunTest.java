@@ -21,8 +21,9 @@ import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
- * Whole runs against the virtual DUT over a real pty and the real GPIO driver code: each flaw alone
- * FAILs its check, the hardened device PASSes both.
+ * Whole runs of the two console checks against the virtual DUT over a real pty and the real GPIO
+ * driver code: each flaw alone FAILs its check, the hardened device PASSes both. (CommsRunTest does the
+ * same for the network checks; MainJobTest runs the shipped profiles whole.)
  */
 public class VirtualRunTest {
     private static final String UART = "debug.uart-console";
@@ -97,19 +98,42 @@ public class VirtualRunTest {
         }
     }
 
+    /** The README's main job, whole: every check the shipped insecure profile can fail, it FAILs. */
     @Test
-    public void theInsecureProfileFailsBothChecks() throws Exception {
-        Runner.Result result = run(VirtualBench.profile("virtual-insecure"));
-        assertEquals(byId(result.record()).get(UART).verdict(), Verdict.FAIL);
-        assertEquals(byId(result.record()).get(BOOTLOADER).verdict(), Verdict.FAIL);
+    public void theShippedInsecureProfileFailsEveryApplicableCheck() throws Exception {
+        Runner.Result result = run(VirtualBench.profile("virtual-insecure"), List.of());
         assertEquals(result.exitCode(), 1);
+        for (RunRecord.CheckResult c : result.record().checks()) {
+            if (c.verdict() != Verdict.NOT_APPLICABLE) {
+                assertEquals(c.verdict(), Verdict.FAIL, reasonOf(c));
+            }
+        }
+        assertTrue(result.record().checks().stream().filter(c -> c.verdict() == Verdict.FAIL).count() >= 8,
+                "the console and network checks all ran: " + result.record().checks());
+    }
+
+    /** The README's main job, whole: the shipped hardened profile PASSes every applicable check. */
+    @Test
+    public void theShippedHardenedProfilePassesEveryApplicableCheck() throws Exception {
+        Runner.Result result = run(VirtualBench.profile("virtual-hardened"), List.of());
+        for (RunRecord.CheckResult c : result.record().checks()) {
+            if (c.verdict() != Verdict.NOT_APPLICABLE) {
+                assertEquals(c.verdict(), Verdict.PASS, reasonOf(c));
+            }
+        }
+        assertEquals(result.exitCode(), 0);
+        assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
     }
 
     private Runner.Result run(Path profile) throws Exception {
+        return run(profile, List.of(UART, BOOTLOADER));
+    }
+
+    private Runner.Result run(Path profile, List<String> checks) throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
                 .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), List.of()));
+                        dir.resolve("out"), dir.resolve("leases"), checks));
         String printed = progress.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("Summary:"), printed);
         return result;

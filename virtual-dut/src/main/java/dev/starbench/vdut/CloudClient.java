@@ -54,12 +54,13 @@ final class CloudClient {
         if (c != null) {
             try {
                 c.disconnectForcibly(0, 0, false);
-            } catch (MqttException e) {
-                // power is gone: nothing is sent anyway
+            } catch (MqttException | RuntimeException e) {
+                // Power is gone: nothing is sent anyway. Paho 1.2.5 throws a NullPointerException here
+                // for a client that never connected; it must not take the GPIO thread down with it.
             }
             try {
                 c.close(true);
-            } catch (MqttException e) {
+            } catch (MqttException | RuntimeException e) {
                 // as above
             }
         }

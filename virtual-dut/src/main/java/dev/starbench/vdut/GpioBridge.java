@@ -74,7 +74,14 @@ final class GpioBridge implements Closeable {
             int c;
             while ((c = in.read()) >= 0) {
                 if (c == '\n') {
-                    handle(line.toString().trim());
+                    try {
+                        handle(line.toString().trim());
+                    } catch (RuntimeException e) {
+                        // A fault in one part of the device (its network side, say) must not cut the
+                        // power line: the bench could no longer switch the device at all.
+                        System.err.println("vdut: gpio: handling '" + printable(line.toString()) + "' failed: " + e);
+                        e.printStackTrace();
+                    }
                     line.setLength(0);
                 } else if (line.length() < MAX_LINE) {
                     line.append((char) c);
