@@ -11,10 +11,8 @@ import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
 import dev.starbench.run.Runner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,20 +75,7 @@ final class RerunCommand implements Callable<Integer> {
         Path outDir = out != null ? out : dir.toAbsolutePath().normalize().getParent();
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         System.out.println("Rerun of " + was.id() + " (seed " + was.seed() + ", checks " + String.join(", ", was.plannedChecks()) + ")");
-        try {
-            return new Runner(System.out, Clock.systemUTC())
-                    .run(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed()))
-                    .exitCode();
-        } catch (BenchLease.Busy e) {
-            System.err.println("error: " + e.getMessage());
-            return Main.BENCH_BUSY;
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return Main.BAD_INPUT;
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("error: " + e.getMessage());
-            return Main.REPORT_FAILED;
-        }
+        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed()));
     }
 
     private static void compare(List<String> changed, String what, String recorded, String now) {

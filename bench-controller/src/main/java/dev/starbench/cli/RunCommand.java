@@ -46,10 +46,13 @@ final class RunCommand implements Callable<Integer> {
         }
         LoggingLevels.apply(f.logging());
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
+        return execute(new Runner.Request(f, p, out, leases, checks));
+    }
+
+    /** Runs and maps what can go wrong to the documented exit codes; `rerun` shares it. */
+    static int execute(Runner.Request request) {
         try {
-            return new Runner(System.out, Clock.systemUTC())
-                    .run(new Runner.Request(f, p, out, leases, checks))
-                    .exitCode();
+            return new Runner(System.out, Clock.systemUTC()).run(request).exitCode();
         } catch (BenchLease.Busy e) {
             System.err.println("error: " + e.getMessage());
             return Main.BENCH_BUSY;
