@@ -2,6 +2,10 @@ package dev.starbench.checks;
 
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
+import dev.starbench.checks.update.BaselineCheck;
+import dev.starbench.checks.update.PowerLossCheck;
+import dev.starbench.checks.update.RollbackCheck;
+import dev.starbench.checks.update.TamperedCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,7 +30,8 @@ public final class Catalog {
         }
     }
 
-    static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class);
+    static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class,
+            BaselineCheck.class, TamperedCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;
 

@@ -28,9 +28,10 @@ import java.util.Set;
  * @param console    null when the profile declares no console
  * @param bootloader null when the profile declares no bootloader
  * @param simulation null unless the DUT is the virtual DUT: what the simulated device really does
+ * @param firmware   null when the profile declares no update path (update checks N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
-                            Timeouts timeouts, Simulation simulation) {
+                            Timeouts timeouts, Simulation simulation, Firmware firmware) {
 
     public DeviceProfile {
         required(source, "source");
@@ -46,9 +47,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("console") Console console,
                                   @JsonProperty("bootloader") Bootloader bootloader,
                                   @JsonProperty("timeouts") Timeouts timeouts,
-                                  @JsonProperty("simulation") Simulation simulation) {
+                                  @JsonProperty("simulation") Simulation simulation,
+                                  @JsonProperty("firmware") Firmware firmware) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, firmware);
     }
 
     /** @param name required; the others are null when the maker does not say */
@@ -130,7 +132,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param autobootStop the string that stops autoboot; null means any key does
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws) {
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
         private static final ObjectMapper JSON = new ObjectMapper();
 
         public Simulation {
@@ -154,6 +156,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             flaws = List.copyOf(flaws);
         }
 
+        /** A simulated device without an OTA agent. */
+        public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
+                          long loginFailDelayMs, String hostname, List<Flaw> flaws) {
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null);
+        }
+
         @JsonCreator
         static Simulation fromYaml(@JsonProperty("baud") Integer baud,
                                    @JsonProperty("bootdelay-s") Integer bootdelayS,
@@ -161,9 +169,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("credentials") List<Credential> credentials,
                                    @JsonProperty("login-fail-delay-ms") Long loginFailDelayMs,
                                    @JsonProperty("hostname") String hostname,
-                                   @JsonProperty("flaws") List<Flaw> flaws) {
+                                   @JsonProperty("flaws") List<Flaw> flaws,
+                                   @JsonProperty("ota") SimulatedOta ota) {
             return new Simulation(baud == null ? 115200 : baud, bootdelayS == null ? 2 : bootdelayS, autobootStop,
-                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws);
+                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota);
         }
 
         /**
@@ -186,6 +195,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             out.put("login-fail-delay-ms", loginFailDelayMs);
             out.put("hostname", hostname);
             out.put("flaws", flaws.stream().map(YamlNames::of).toList());
+            if (ota != null) {
+                out.put("ota", ota.toMap());
+            }
             try {
                 return JSON.writeValueAsString(out);
             } catch (JsonProcessingException e) {
@@ -197,7 +209,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             @JsonProperty("root-console") ROOT_CONSOLE,
             @JsonProperty("default-password") DEFAULT_PASSWORD,
             @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
-            @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG
+            @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+            @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
+            @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
+            @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
+            @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
+            @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS
         }
 
         /** A login the virtual DUT accepts. */

@@ -26,7 +26,8 @@ record Simulation(
         @JsonProperty("credentials") List<Credential> credentials,
         @JsonProperty("login-fail-delay-ms") Integer loginFailDelayMs,
         @JsonProperty("hostname") String hostname,
-        @JsonProperty("flaws") Set<Flaw> flaws) {
+        @JsonProperty("flaws") Set<Flaw> flaws,
+        @JsonProperty("ota") OtaSettings ota) {
 
     record Credential(@JsonProperty(value = "user", required = true) String user,
                       @JsonProperty(value = "password", required = true) String password) {
@@ -36,7 +37,12 @@ record Simulation(
         @JsonProperty("root-console") ROOT_CONSOLE,
         @JsonProperty("default-password") DEFAULT_PASSWORD,
         @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
-        @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG;
+        @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+        @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
+        @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
+        @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
+        @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
+        @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS;
 
         String key() {
             return name().toLowerCase().replace('_', '-');
@@ -105,6 +111,12 @@ record Simulation(
         }
         if (autobootStop != null && autobootStop.isEmpty()) {
             throw invalid(file, "autoboot-stop must not be empty (use null for none)");
+        }
+        if (ota != null) {
+            String problem = ota.problem();
+            if (problem != null) {
+                throw invalid(file, "ota: " + problem);
+            }
         }
         for (Credential c : credentials) {
             if (c.user() == null || c.user().isEmpty() || c.password() == null) {

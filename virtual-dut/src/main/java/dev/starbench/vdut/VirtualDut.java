@@ -76,7 +76,8 @@ public final class VirtualDut {
         }
         synchronized (this) {
             ptys = PtyPair.open(dir);
-            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state));
+            Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
+            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state, ota));
             gpio = new GpioBridge(options.wiresByPin(), device);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
