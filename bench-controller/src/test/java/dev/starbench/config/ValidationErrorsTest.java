@@ -246,7 +246,8 @@ public class ValidationErrorsTest {
                 """);
 
         assertError(e, 3, 43, "simulation.flaws[2]", "unknown value 'telnet-open' (allowed: root-console, "
-                + "default-password, bootloader-open, secret-in-bootlog)");
+                + "default-password, bootloader-open, secret-in-bootlog, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
+                + "accepts-downgrade, bricks-on-power-loss)");
     }
 
     @Test

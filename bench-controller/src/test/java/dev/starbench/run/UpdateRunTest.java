@@ -84,7 +84,8 @@ public class UpdateRunTest {
 
     @Test
     public void bricksOnPowerLossFailsPowerLoss() throws Exception {
-        Path profile = UpdateBenchFiles.profile(dir.resolve("bricks"), SigningKey.Type.ECDSA_P256, 600, 5, null, "bricks-on-power-loss");
+        // Cuts late in the window may land after the write is done; eight make missing every write vanishingly rare.
+        Path profile = UpdateBenchFiles.profile(dir.resolve("bricks"), SigningKey.Type.ECDSA_P256, 600, 8, null, "bricks-on-power-loss");
         Runner.Result result = run(profile, List.of(BASELINE, POWER_LOSS));
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
         assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, describe(checks.get(BASELINE)));
@@ -92,6 +93,24 @@ public class UpdateRunTest {
         assertEquals(powerLoss.verdict(), Verdict.FAIL, describe(powerLoss));
         assertTrue(powerLoss.reason().contains("without a bootable image (bricked)"), powerLoss.reason());
         assertTrue(VirtualRunTest.evidenceText(powerLoss).contains("Unable to find bootable image"), describe(powerLoss));
+    }
+
+    @Test
+    public void theCommandPathRunsTheMakersToolAndReadsItsExitStatus() throws Exception {
+        Path dir2 = dir.resolve("command");
+        Path profile = UpdateBenchFiles.profile(dir2, SigningKey.Type.ED25519, 100, 1, "", "accepts-unsigned");
+        int port = UpdateBenchFiles.portOf(profile);
+        // curl stands in for a maker's flashing tool: -f turns an HTTP refusal into a non-zero exit.
+        Files.writeString(profile, Files.readString(profile) + "    method: command\n"
+                + "    command: [curl, -sS, -f, -F, \"image=@{image}\", \"http://127.0.0.1:" + port + "/update\"]\n");
+        Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run(profile, List.of(BASELINE, TAMPERED)).record());
+        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, describe(checks.get(BASELINE)));
+        RunRecord.CheckResult tampered = checks.get(TAMPERED);
+        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        String evidence = VirtualRunTest.evidenceText(tampered);
+        assertTrue(evidence.contains("via command: curl"), evidence);
+        assertTrue(evidence.contains("payload-byte: installer refused: exit 22"), evidence);
+        assertTrue(tampered.reason().contains("unsigned ("), tampered.reason());
     }
 
     @Test
