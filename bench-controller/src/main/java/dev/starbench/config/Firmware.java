@@ -28,7 +28,8 @@ import java.util.regex.PatternSyntaxException;
 public record Firmware(String format, Path image, Path signingKey, Path olderImage, DeviceType deviceType,
                        String versionPattern, long installTimeoutMs, int powerLossCuts, Update update) {
     static final Set<String> FORMATS = Set.of("mcuboot", "raw");
-    static final String DEFAULT_VERSION_PATTERN = "[Ff]irmware version:? v?([0-9]{1,3}(?:\\.[0-9]{1,5}){0,3}(?:\\+[0-9]{1,10})?)";
+    // The trailing character keeps a match from ending inside a version whose rest has not arrived yet.
+    static final String DEFAULT_VERSION_PATTERN = "[Ff]irmware version:? v?([0-9]{1,3}(?:\\.[0-9]{1,5}){0,3}(?:\\+[0-9]{1,10})?)[^0-9.+]";
 
     public Firmware {
         format = format == null ? "mcuboot" : format;
