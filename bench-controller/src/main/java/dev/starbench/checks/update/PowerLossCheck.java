@@ -46,7 +46,8 @@ public class PowerLossCheck {
             bench.dut.powerOff(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
                     i, cuts, cutAt, fraction * 100, installMs, target));
             UpdatePath.Answer answer = UpdateBench.answerOf(push, 5_000);
-            ImageVersion booted = bench.boot("update.power-loss: power back after cut " + i);
+            // The supply is already off; the cycle only adds the relay's off-time before power returns.
+            ImageVersion booted = bench.boot("update.power-loss: power cycle after cut " + i);
             String outcome = booted == null ? "NO bootable firmware" : booted.equals(running) ? booted + " (old)"
                     : booted.equals(target) ? booted + " (new)" : booted + " (neither old " + running + " nor new " + target + ")";
             bench.evidence.step(String.format("cut %d/%d at %d ms (%.0f %%) into installing %s over %s: installer %s; booted %s",
