@@ -78,7 +78,7 @@ final class Firmware {
             userland();
         } finally {
             if (ota != null) {
-                ota.stopAgent();
+                ota.stopAgent(s);
             }
         }
     }

@@ -33,6 +33,8 @@ final class Ota {
     private final Path dir;
     private final PublicKey trusted;
     private final byte[] trustedKeyHash;
+    // Not the monitor install() holds for a whole install: power-off must get through at once.
+    private final Object agentLock = new Object();
     private volatile Session console;
     private volatile String running;
     private OtaHttp http;
@@ -117,20 +119,34 @@ final class Ota {
     // ---- the agent, while the OS runs ----------------------------------------------------------------
 
     void startAgent(Session s) throws InterruptedException, IOException {
-        console = s;
+        OtaHttp started;
         try {
-            http = OtaHttp.start(settings.httpPort(), this);
-            s.println("ota-agent: listening on http://127.0.0.1:" + settings.httpPort() + "/update");
+            started = OtaHttp.start(settings.httpPort(), this);
         } catch (IOException e) {
             s.println("ota-agent: cannot listen on port " + settings.httpPort() + ": " + e.getMessage());
+            return;
         }
+        synchronized (agentLock) {
+            console = s;
+            http = started;
+        }
+        s.println("ota-agent: listening on http://127.0.0.1:" + settings.httpPort() + "/update");
     }
 
-    /** Power is gone: the agent stops answering and an install in progress stops writing. */
-    void stopAgent() {
-        console = null;
-        OtaHttp h = http;
-        http = null;
+    /**
+     * Power is gone: the agent stops answering and an install in progress stops writing. Only the
+     * session that started the agent stops it, so a late unwind cannot stop the next boot's agent.
+     */
+    void stopAgent(Session s) {
+        OtaHttp h;
+        synchronized (agentLock) {
+            if (console != s) {
+                return;
+            }
+            console = null;
+            h = http;
+            http = null;
+        }
         if (h != null) {
             h.stop();
         }
