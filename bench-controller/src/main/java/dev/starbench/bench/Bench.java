@@ -4,7 +4,9 @@ import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.qemu.QemuPower;
 import dev.starbench.bench.serial.Adapters;
+import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.config.DeviceProfile;
@@ -18,16 +20,17 @@ import java.util.Map;
 
 /**
  * What the fixture wires to the DUT, opened once per run: GPIO lines, the power switch, buttons, and
- * the console adapter (or the virtual DUT standing in for the hardware).
+ * the console adapter (or the virtual DUT or a QEMU board standing in for the hardware).
  */
-public final class Bench implements AutoCloseable {
+public final class Bench implements LineRate, AutoCloseable {
     private final GpioLines gpio;
     private final PowerProtocol power;
     private final Map<String, ButtonLine> buttons;
     private final VirtualDutProcess virtualDut;
     private final Fixture.Serial serial;
-    private final String virtualTty;
-    private final int baud;
+    private final String virtualTty;   // a pty the bench made itself (virtual DUT, QEMU): opened by path
+    private volatile int baud;
+    private volatile SerialLink link;
 
     private Bench(GpioLines gpio, PowerProtocol power, Map<String, ButtonLine> buttons,
                   VirtualDutProcess virtualDut, Fixture.Serial serial, String virtualTty, int baud) {
@@ -42,10 +45,16 @@ public final class Bench implements AutoCloseable {
 
     /** @param profile the DUT's profile, for its console baud and (virtual DUT) simulation; may be null on a real bench */
     public static Bench open(Fixture fixture, DeviceProfile profile) throws BenchIoException {
+        int baud = profile != null && profile.console() != null && profile.console().baud() != null
+                ? profile.console().baud() : fixture.serial().baud();
+        Fixture.Power p = fixture.power();
+        if (fixture.qemu() != null) {
+            QemuPower qemu = QemuPower.open(fixture.qemu(), Duration.ofMillis(p.offTimeMs()));
+            return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
+        }
         GpioLines gpio = GpioLines.open(fixture.gpio());
         VirtualDutProcess vdut = null;
         try {
-            Fixture.Power p = fixture.power();
             GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
             List<GpioLines.Line> lines = new ArrayList<>(List.of(relay));
             Map<String, ButtonLine> buttons = new LinkedHashMap<>();
@@ -54,8 +63,6 @@ public final class Bench implements AutoCloseable {
                 lines.add(line);
                 buttons.put(b.getKey(), new ButtonLine(line));
             }
-            int baud = profile != null && profile.console() != null && profile.console().baud() != null
-                    ? profile.console().baud() : fixture.serial().baud();
             String virtualTty = null;
             if (fixture.virtualDut() != null) {
                 if (profile == null || profile.simulation() == null) {
@@ -80,7 +87,8 @@ public final class Bench implements AutoCloseable {
     public SerialLink openSerial(SerialLink.Sink sink) throws BenchIoException {
         Fixture.Serial adapter = virtualTty == null ? serial : new Fixture.Serial(virtualTty, baud);
         String path = Adapters.resolve(adapter);
-        return SerialLink.open(path, () -> Adapters.find(adapter), baud, Duration.ofMillis(adapter.reconnectMs()), sink);
+        link = SerialLink.open(path, () -> Adapters.find(adapter), baud, Duration.ofMillis(adapter.reconnectMs()), sink);
+        return link;
     }
 
     public PowerProtocol power() {
@@ -91,8 +99,23 @@ public final class Bench implements AutoCloseable {
         return buttons;
     }
 
+    @Override
     public int baud() {
         return baud;
+    }
+
+    /** Changes the console adapter's rate (and tells the virtual DUT, whose pty has none). */
+    @Override
+    public void setBaud(int rate) throws BenchIoException {
+        SerialLink open = link;
+        if (open == null) {
+            throw new BenchIoException("the console adapter is not open");
+        }
+        open.setBaud(rate);
+        if (virtualDut != null) {
+            virtualDut.lineBaud(rate);
+        }
+        baud = rate;
     }
 
     /** The virtual DUT's process, when the fixture runs one; tests check it is gone after a run. */
@@ -100,14 +123,22 @@ public final class Bench implements AutoCloseable {
         return virtualDut;
     }
 
-    /** Releases GPIO (buttons released; power as the fixture's final-state says) and ends the virtual DUT. */
+    /**
+     * Releases GPIO (buttons released; power as the fixture's final-state says), ends the virtual DUT,
+     * and quits QEMU and its console bridge (an emulated board cannot stay on without the bench).
+     */
     @Override
     public void close() {
         try {
-            gpio.close();
+            if (gpio != null) {
+                gpio.close();
+            }
         } finally {
             if (virtualDut != null) {
                 virtualDut.close();
+            }
+            if (power instanceof QemuPower qemu) {
+                qemu.close();
             }
         }
     }

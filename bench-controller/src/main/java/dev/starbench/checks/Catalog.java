@@ -1,5 +1,6 @@
 package dev.starbench.checks;
 
+import dev.starbench.checks.debug.BaudScanCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import dev.starbench.checks.update.BaselineCheck;
@@ -30,7 +31,8 @@ public final class Catalog {
         }
     }
 
-    static final List<Class<?>> CHECK_CLASSES = List.of(UartConsoleCheck.class, BootloaderInterruptCheck.class,
+    /** Run order: the baud scan first, so the console checks run at the rate it finds. */
+    static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
             BaselineCheck.class, TamperedCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;

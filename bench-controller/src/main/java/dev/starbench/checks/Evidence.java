@@ -1,5 +1,7 @@
 package dev.starbench.checks;
 
+import dev.starbench.report.Measurement;
+
 /** Where a check puts what it did and saw; every call is journaled at once. */
 public interface Evidence {
     /** One step of the procedure, as it is taken. */
@@ -12,4 +14,12 @@ public interface Evidence {
     void finding(String text);
 
     void note(String text);
+
+    /**
+     * A number with its unit and limits (see {@link Measurement}); the report shows it with its
+     * outcome. The check still decides the verdict. Sinks that keep no measurements record it as a note.
+     */
+    default void measurement(Measurement m) {
+        note(m.describe());
+    }
 }

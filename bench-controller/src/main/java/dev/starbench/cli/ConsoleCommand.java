@@ -75,7 +75,7 @@ final class ConsoleCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         LoggingLevels.apply(fixture.logging());
-        Path leases = leaseDir != null ? leaseDir : Path.of(System.getProperty("user.home"), ".starbench", "leases");
+        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         Instant start = Instant.now();
         String sessionId = "console-" + STAMP.format(start);
         try (BenchLease lease = BenchLease.acquire(leases, fixture.benchId(), sessionId, Duration.ofHours(12), Clock.systemUTC());
@@ -112,7 +112,7 @@ final class ConsoleCommand implements Callable<Integer> {
                 }
             });
             console.attach(link);
-            Dut dut = new Dut(bench.power(), bench.buttons(), console, profile, (state, cause) -> {
+            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> {
                 console.transcript().note("power " + state + ": " + cause, Instant.now());
                 announce(say, "power " + state);
             });

@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         LoggingLevels.apply(f.logging());
-        Path leases = leaseDir != null ? leaseDir : Path.of(System.getProperty("user.home"), ".starbench", "leases");
+        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         try {
             return new Runner(System.out, Clock.systemUTC())
                     .run(new Runner.Request(f, p, out, leases, checks))

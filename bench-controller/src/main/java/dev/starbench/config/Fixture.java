@@ -12,8 +12,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +26,17 @@ import java.util.Set;
  *
  * @param source     the file as the caller named it
  * @param sha256     lowercase hex SHA-256 of the file's bytes, for the run manifest
+ * @param gpio       null only when nothing uses a GPIO line (the qemu power driver and no buttons)
  * @param virtualDut null on a real bench
+ * @param qemu       the emulated board; set exactly when the power driver is qemu
  * @param logging    logger name to level (OFF, ERROR, WARN, INFO, DEBUG, TRACE), in file order
  * @param finalState "off" or "on": the state the DUT is left in when a run ends
+ * @param signingKey the bench's Ed25519 key that signs record.json (absolute), or null for the
+ *                   default ~/.starbench/bench-key.pem; made on first use
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
-                      Serial serial, VirtualDut virtualDut, Map<String, String> logging, String finalState) {
+                      Serial serial, VirtualDut virtualDut, Qemu qemu, Map<String, String> logging,
+                      String finalState, Path signingKey) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -41,18 +48,25 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         // The bench id names the lease file and appears in reports, so keep it file-name safe.
         check(benchId.matches("[A-Za-z0-9._-]{1,64}"),
                 "must be 1 to 64 letters, digits, '.', '_' or '-', got '" + benchId + "'", "bench-id");
-        required(gpio, "gpio");
         required(power, "power");
         buttons = copy(buttons);
+        if (power.usesGpio() || !buttons.isEmpty()) {
+            required(gpio, "gpio");
+        }
         required(serial, "serial");
-        if (!serial.namesAdapter() && virtualDut == null) {
+        checkQemu(power, qemu, virtualDut, serial);
+        if (!serial.namesAdapter() && virtualDut == null && qemu == null) {
             throw InvalidField.missing("serial", "path");
         }
         logging = levels(logging);
         finalState = finalState == null ? "off" : finalState;
         check(FINAL_STATES.contains(finalState),
                 "unknown value '" + finalState + "' (allowed: off, on)", "final-state");
+        check(qemu == null || finalState.equals("off"), "a QEMU board cannot outlive the run; it ends off",
+                "final-state");
         checkPinsDistinct(power, buttons);
+        check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
+                "signing-key");
     }
 
     @JsonCreator
@@ -64,14 +78,44 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("buttons") LinkedHashMap<String, Button> buttons,
                             @JsonProperty("serial") Serial serial,
                             @JsonProperty("virtual-dut") VirtualDut virtualDut,
+                            @JsonProperty("qemu") Qemu qemu,
                             @JsonProperty("logging") LinkedHashMap<String, String> logging,
-                            @JsonProperty("final-state") String finalState) {
-        if (serial == null && virtualDut != null) {
-            // The virtual DUT brings its own pseudo-terminal, so the section is optional there.
+                            @JsonProperty("final-state") String finalState,
+                            @JacksonInject("base-dir") Path baseDir,
+                            @JsonProperty("signing-key") String signingKey) {
+        boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
+        if (serial == null && (virtualDut != null || qemuDriver)) {
+            // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
             serial = new Serial(null, Serial.DEFAULT_BAUD);
         }
-        return new Fixture(source, sha256, benchId, required(gpio, "gpio"), required(power, "power"), buttons,
-                required(serial, "serial"), virtualDut, logging, finalState);
+        return new Fixture(source, sha256, benchId, gpio, required(power, "power"), buttons,
+                required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey));
+    }
+
+    // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.
+    private static Path signingKeyPath(Path baseDir, String key) {
+        if (key == null) {
+            return null;
+        }
+        requiredText(key, "signing-key");
+        try {
+            Path p = key.startsWith("~/") ? Path.of(System.getProperty("user.home"), key.substring(2)) : baseDir.resolve(key);
+            return p.toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw InvalidField.of("not a valid path: " + e.getReason(), "signing-key");
+        }
+    }
+
+    private static void checkQemu(Power power, Qemu qemu, VirtualDut virtualDut, Serial serial) {
+        if (!power.driver().equals(Power.QEMU)) {
+            check(qemu == null, "only used with power driver qemu (power.driver is " + power.driver() + ")", "qemu");
+            return;
+        }
+        required(qemu, "qemu");
+        check(virtualDut == null, "the qemu driver runs the DUT itself; a fixture has either qemu or virtual-dut",
+                "virtual-dut");
+        check(!serial.namesAdapter(), "the qemu driver provides the console's pty itself; remove the adapter",
+                "serial", serial.path() != null ? "path" : serial.usbSerial() != null ? "usb-serial" : "usb-location");
     }
 
     private static Map<String, Button> copy(Map<String, Button> buttons) {
@@ -106,7 +150,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
     // Two drivers on one line would fight each other: a button press could cut the DUT's power.
     private static void checkPinsDistinct(Power power, Map<String, Button> buttons) {
         Map<Integer, String> owners = new LinkedHashMap<>();
-        owners.put(power.pin(), "power.pin");
+        if (power.pin() != null) {
+            owners.put(power.pin(), "power.pin");
+        }
         buttons.forEach((name, button) -> {
             String previous = owners.putIfAbsent(button.pin(), "buttons." + name + ".pin");
             check(previous == null, "GPIO line " + button.pin() + " is already used by " + previous,
@@ -137,16 +183,25 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
     }
 
     /**
-     * @param driver    how the supply is switched; only "gpio-relay" exists so far
+     * @param driver    how the supply is switched: "gpio-relay" (a relay on {@code pin}) or "qemu" (the
+     *                  emulated board of the fixture's {@code qemu:} section is started and quit)
+     * @param pin       the relay's GPIO line; null for qemu
      * @param offTimeMs how long the supply stays off in a power cycle, so the DUT's capacitors drain
      */
-    public record Power(String driver, int pin, boolean activeLow, long offTimeMs) {
+    public record Power(String driver, Integer pin, boolean activeLow, long offTimeMs) {
         static final long DEFAULT_OFF_TIME_MS = 500;
+        static final String GPIO_RELAY = "gpio-relay";
+        static final String QEMU = "qemu";
 
         public Power {
             requiredText(driver, "driver");
-            check(driver.equals("gpio-relay"), "unknown driver '" + driver + "' (allowed: gpio-relay)", "driver");
-            gpioLine(pin, "pin");
+            check(driver.equals(GPIO_RELAY) || driver.equals(QEMU),
+                    "unknown driver '" + driver + "' (allowed: gpio-relay, qemu)", "driver");
+            if (driver.equals(GPIO_RELAY)) {
+                gpioLine(required(pin, "pin"), "pin");
+            } else {
+                check(pin == null, "the qemu driver switches no GPIO line; remove the pin", "pin");
+            }
             notNegative(offTimeMs, "off-time-ms");
         }
 
@@ -154,8 +209,17 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         static Power fromYaml(@JsonProperty("driver") String driver, @JsonProperty("pin") Integer pin,
                               @JsonProperty("active-low") Boolean activeLow,
                               @JsonProperty("off-time-ms") Long offTimeMs) {
-            return new Power(driver, required(pin, "pin"), activeLow != null && activeLow,
+            return new Power(driver, pin, activeLow != null && activeLow,
                     offTimeMs == null ? DEFAULT_OFF_TIME_MS : offTimeMs);
+        }
+
+        boolean usesGpio() {
+            return driver.equals(GPIO_RELAY);
+        }
+
+        /** What switches the DUT, for the journal: "power relay on GPIO 17", "QEMU". */
+        public String describe() {
+            return usesGpio() ? "power relay on GPIO " + pin : "QEMU";
         }
     }
 
@@ -218,12 +282,105 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
 
         @JsonCreator
         static VirtualDut fromYaml(@JacksonInject("base-dir") Path baseDir, @JsonProperty("jar") String jar) {
-            requiredText(jar, "jar");
-            try {
-                return new VirtualDut(baseDir.resolve(jar).toAbsolutePath());
-            } catch (InvalidPathException e) {
-                throw InvalidField.of("not a valid path: " + e.getReason(), "jar");
+            return new VirtualDut(resolve(baseDir, jar, "jar"));
+        }
+    }
+
+    /**
+     * The emulated board the qemu power driver starts at power-on and quits at power-off.
+     *
+     * @param binary    the QEMU system emulator, looked up on PATH unless it names a directory
+     * @param firmware  absolute; passed as {@code -bios}
+     * @param drives    in file order; pflash drives keep the bootloader's environment across power cycles
+     */
+    public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
+        static final String DEFAULT_BINARY = "qemu-system-aarch64";
+        static final String DEFAULT_MACHINE = "virt";
+        static final String DEFAULT_CPU = "cortex-a57";
+        static final int DEFAULT_MEMORY_MB = 256;
+        static final Path DEFAULT_FIRMWARE = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
+        // One argv element each, so no shell is involved; commas would still add options QEMU parses.
+        private static final String NAME = "[A-Za-z0-9._=,+-]{1,100}";
+
+        public Qemu {
+            requiredText(binary, "binary");
+            check(!binary.startsWith("-"), "must be a program, got '" + binary + "'", "binary");
+            requiredText(machine, "machine");
+            check(machine.matches(NAME), "must be a QEMU machine name (letters, digits, '.', '_', '-', "
+                    + "with ,key=value options), got '" + machine + "'", "machine");
+            requiredText(cpu, "cpu");
+            check(cpu.matches(NAME), "must be a QEMU cpu name, got '" + cpu + "'", "cpu");
+            positive(memoryMb, "memory-mb");
+            required(firmware, "firmware");
+            check(firmware.isAbsolute(), "must be an absolute path, got '" + firmware + "'", "firmware");
+            firmware = firmware.normalize();
+            drives = drives == null ? List.of() : List.copyOf(drives);
+            for (int i = 0; i < drives.size(); i++) {
+                required(drives.get(i), "drives", i);
             }
+        }
+
+        @JsonCreator
+        static Qemu fromYaml(@JacksonInject("base-dir") Path baseDir,
+                             @JsonProperty("binary") String binary,
+                             @JsonProperty("machine") String machine,
+                             @JsonProperty("cpu") String cpu,
+                             @JsonProperty("memory-mb") Integer memoryMb,
+                             @JsonProperty("firmware") String firmware,
+                             @JsonProperty("drives") ArrayList<Drive> drives) {
+            return new Qemu(binary == null ? DEFAULT_BINARY : binary, machine == null ? DEFAULT_MACHINE : machine,
+                    cpu == null ? DEFAULT_CPU : cpu, memoryMb == null ? DEFAULT_MEMORY_MB : memoryMb,
+                    firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives);
+        }
+    }
+
+    /**
+     * A QEMU {@code -drive}.
+     *
+     * @param file      absolute; a relative path in the file is read from the fixture's directory
+     * @param iface     pflash (a NOR flash bank, as the bootloader's environment lives in), virtio, sd or none
+     * @param index     the bank or unit number, or null for QEMU's next free one
+     * @param format    raw or qcow2
+     * @param createMb  when the file is missing, an empty image of this many MiB is made (null: it must exist)
+     */
+    public record Drive(Path file, String iface, Integer index, String format, Integer createMb) {
+        static final Set<String> INTERFACES = Set.of("pflash", "virtio", "sd", "none");
+        static final Set<String> FORMATS = Set.of("raw", "qcow2");
+
+        public Drive {
+            required(file, "file");
+            check(file.isAbsolute(), "must be an absolute path, got '" + file + "'", "file");
+            file = file.normalize();
+            requiredText(iface, "interface");
+            check(INTERFACES.contains(iface), "unknown value '" + iface + "' (allowed: pflash, virtio, sd, none)",
+                    "interface");
+            check(index == null || index >= 0, "must not be negative, got " + index, "index");
+            requiredText(format, "format");
+            check(FORMATS.contains(format), "unknown value '" + format + "' (allowed: raw, qcow2)", "format");
+            if (createMb != null) {
+                positive(createMb, "create-size-mb");
+                check(format.equals("raw"), "only a raw image can be created empty; make a " + format
+                        + " image with qemu-img", "create-size-mb");
+            }
+        }
+
+        @JsonCreator
+        static Drive fromYaml(@JacksonInject("base-dir") Path baseDir, @JsonProperty("file") String file,
+                              @JsonProperty("interface") String iface, @JsonProperty("index") Integer index,
+                              @JsonProperty("format") String format,
+                              @JsonProperty("create-size-mb") Integer createMb) {
+            requiredText(file, "file");
+            return new Drive(resolve(baseDir, file, "file"), iface == null ? "pflash" : iface, index,
+                    format == null ? "raw" : format, createMb);
+        }
+    }
+
+    private static Path resolve(Path baseDir, String file, String field) {
+        requiredText(file, field);
+        try {
+            return baseDir.resolve(file).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw InvalidField.of("not a valid path: " + e.getReason(), field);
         }
     }
 

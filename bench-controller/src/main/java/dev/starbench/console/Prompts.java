@@ -14,7 +14,8 @@ public final class Prompts {
             "(?i)hit any key to stop autoboot|autoboot(?:ing)? in \\d{1,3}|press [^\\n]{0,40}to (?:stop|abort)");
     public static final Pattern BOOTLOADER_PROMPT = BoundedPattern.compile("(?:^|\\n)(=> |U-Boot> |[A-Za-z][\\w-]{0,19}> )");
     public static final Pattern BOOTLOADER_PASSWORD = BoundedPattern.compile("(?i)(?:autoboot|bootloader|u-boot)[^\\n]{0,30}password[^\\n]{0,10}: ?");
-    public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,80}");
+    // Up to the line's end: a real UART delivers the line in pieces, and a prefix is not the version.
+    public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,120}(?=[\\r\\n])");
     public static final Pattern KERNEL_START = BoundedPattern.compile("Starting kernel|Linux version \\d|Booting Linux");
     public static final Pattern ACTIVATE = BoundedPattern.compile("Please press Enter to activate this console");
     public static final Pattern LOGIN = BoundedPattern.compile("(?:^|\\n)[^\\n]{0,60}login: ?$");

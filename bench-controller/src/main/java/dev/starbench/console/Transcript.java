@@ -1,8 +1,7 @@
 package dev.starbench.console;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,28 +20,54 @@ import java.util.Set;
 public final class Transcript implements AutoCloseable {
     public enum Direction { RX, TX, NOTE }
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     private final Path file;
-    private final BufferedWriter out;
+    private final OutputStream out;
+    /** Reused for each line: the reader thread writes here on every chunk, so no per-chunk garbage. */
+    private byte[] line = new byte[16 * 1024];
 
     public Transcript(Path file) throws IOException {
         this.file = file;
-        this.out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), StandardCharsets.US_ASCII));
+        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     public Path file() {
         return file;
     }
 
+    /** Writes one line with a single system call, so it reaches the file as the chunk arrives. */
     public synchronized void write(Direction direction, byte[] data, int length, Instant at) {
+        String head = at + " " + direction.name() + " \"";
+        int need = head.length() + 4 * length + 2;
+        if (line.length < need) {
+            line = new byte[Math.max(need, 2 * line.length)];
+        }
+        int n = 0;
+        for (int i = 0; i < head.length(); i++) {
+            line[n++] = (byte) head.charAt(i);
+        }
+        for (int i = 0; i < length; i++) {
+            int c = data[i] & 0xff;
+            switch (c) {
+                case '\r' -> n = put(n, '\\', 'r');
+                case '\n' -> n = put(n, '\\', 'n');
+                case '\t' -> n = put(n, '\\', 't');
+                case '\\' -> n = put(n, '\\', '\\');
+                case '"' -> n = put(n, '\\', '"');
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        line[n++] = (byte) c;
+                    } else {
+                        n = put(n, '\\', 'x');
+                        n = put(n, HEX[c >> 4], HEX[c & 15]);
+                    }
+                }
+            }
+        }
+        n = put(n, '"', '\n');
         try {
-            out.write(at.toString());
-            out.write(' ');
-            out.write(direction.name());
-            out.write(" \"");
-            out.write(Printable.of(new String(data, 0, length, StandardCharsets.ISO_8859_1)));
-            out.write("\"\n");
-            out.flush();
+            out.write(line, 0, n);
         } catch (IOException e) {
             // The run goes on; the journal still holds the evidence excerpts.
             throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
@@ -52,6 +77,12 @@ public final class Transcript implements AutoCloseable {
     public void note(String text, Instant at) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         write(Direction.NOTE, b, b.length, at);
+    }
+
+    private int put(int n, int a, int b) {
+        line[n] = (byte) a;
+        line[n + 1] = (byte) b;
+        return n + 2;
     }
 
     /** One line of a transcript file. */
@@ -100,11 +131,6 @@ public final class Transcript implements AutoCloseable {
                 case 'x' -> {
                     out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
                     i += 2;
-                }
-                case 'u' -> {
-                    byte[] b = String.valueOf((char) Integer.parseInt(s.substring(i + 1, i + 5), 16)).getBytes(StandardCharsets.UTF_8);
-                    out.write(b, 0, b.length);
-                    i += 4;
                 }
                 default -> out.write(e);
             }

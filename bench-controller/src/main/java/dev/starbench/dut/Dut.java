@@ -3,6 +3,7 @@ package dev.starbench.dut;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.serial.LineRate;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
@@ -27,15 +28,17 @@ public final class Dut {
     private final PowerProtocol power;
     private final Map<String, ButtonLine> buttons;
     private final Console console;
+    private final LineRate lineRate;
     private final DeviceProfile profile;
     private final PowerListener listener;
     private volatile State state = State.UNKNOWN;
 
-    public Dut(PowerProtocol power, Map<String, ButtonLine> buttons, Console console, DeviceProfile profile,
-               PowerListener listener) {
+    public Dut(PowerProtocol power, Map<String, ButtonLine> buttons, Console console, LineRate lineRate,
+               DeviceProfile profile, PowerListener listener) {
         this.power = power;
         this.buttons = buttons;
         this.console = console;
+        this.lineRate = lineRate;
         this.profile = profile;
         this.listener = listener;
     }
@@ -46,6 +49,16 @@ public final class Dut {
 
     public DeviceProfile profile() {
         return profile;
+    }
+
+    /** The console line's rate now: the profile's, the fixture's, or what a baud scan detected. */
+    public int consoleBaud() {
+        return lineRate.baud();
+    }
+
+    /** Switches the console line to another rate; the next power-cycle boots into it. */
+    public void setConsoleBaud(int baud) throws BenchIoException {
+        lineRate.setBaud(baud);
     }
 
     public State state() {

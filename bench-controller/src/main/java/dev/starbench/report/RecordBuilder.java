@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starbench.report.RunRecord.CheckResult;
 import dev.starbench.report.RunRecord.Evidence;
+import dev.starbench.report.RunRecord.FileHash;
 import dev.starbench.report.RunRecord.Finaliser;
+import dev.starbench.report.RunRecord.MeasurementResult;
+import dev.starbench.report.RunRecord.PowerEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,10 @@ import java.util.Map;
  *   <li>A power event while checks are open becomes a "step" evidence of each of them, since a
  *       power cycle is part of how a check reached its verdict; outside checks it stays only in
  *       the journal.
+ *   <li>Measurements are checked again on the way in: a journal cannot smuggle in a NaN or an
+ *       outcome that does not follow from the value and limits.
+ *   <li>The record lists the journal itself with its SHA-256 (a pure function of the bytes
+ *       read), after the evidence files the run journalled with theirs.
  *   <li>Unknown event types are skipped (newer journals may carry more), but still move the end.
  * </ul>
  */
@@ -43,13 +50,18 @@ public final class RecordBuilder {
     private RecordBuilder() {}
 
     public static RunRecord fromJournal(Path journalFile) throws IOException {
-        return build(journalFile, readEvents(journalFile));
+        byte[] bytes = Files.readAllBytes(journalFile);
+        RunRecord r = build(journalFile, readEvents(journalFile, bytes));
+        List<FileHash> files = new ArrayList<>(r.files());
+        String name = journalFile.getFileName().toString();
+        files.removeIf(f -> f.path().equals(name));
+        files.add(new FileHash(name, Hashes.sha256(bytes), bytes.length));
+        return new RunRecord(r.run(), r.checks(), r.finaliser(), r.power(), files);
     }
 
     private record Line(int number, JsonNode event) {}
 
-    private static List<Line> readEvents(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+    private static List<Line> readEvents(Path file, byte[] bytes) throws IOException {
         List<Line> events = new ArrayList<>();
         int start = 0;
         int number = 0;
@@ -86,6 +98,7 @@ public final class RecordBuilder {
         final List<String> requirements;
         final Instant start;
         final List<Evidence> evidence = new ArrayList<>();
+        final List<MeasurementResult> measurements = new ArrayList<>();
         Verdict verdict;
         String reason;
         long durationMs;
@@ -108,6 +121,8 @@ public final class RecordBuilder {
         boolean aborted = false;
         Finaliser finaliser = null;
         Map<String, OpenCheck> checks = new LinkedHashMap<>();
+        List<PowerEvent> power = new ArrayList<>();
+        Map<String, FileHash> files = new LinkedHashMap<>();
         long expectedSeq = 1;
 
         for (Line line : lines) {
@@ -167,7 +182,16 @@ public final class RecordBuilder {
                     c.durationMs = e.path("duration-ms").asLong(0);
                     c.ended = true;
                 }
+                case "measurement" -> {
+                    OpenCheck c = started(checks, required(e, "check", where), where);
+                    c.measurements.add(measurement(e, t, where));
+                }
+                case "evidence-file" -> {
+                    String path = required(e, "path", where);
+                    files.put(path, new FileHash(path, required(e, "sha256", where), e.path("bytes").asLong(0)));
+                }
                 case "power" -> {
+                    power.add(new PowerEvent(text(e, "state"), text(e, "cause"), t));
                     String cause = text(e, "cause");
                     String note = "power " + text(e, "state") + (cause == null ? "" : ": " + cause);
                     for (OpenCheck c : checks.values()) {
@@ -204,11 +228,11 @@ public final class RecordBuilder {
             evidence.sort(Comparator.comparing(Evidence::timestamp));
             if (c.ended) {
                 results.add(new CheckResult(c.id, c.title, c.requirements, c.verdict, c.reason,
-                        c.start, c.durationMs, evidence));
+                        c.start, c.durationMs, evidence, c.measurements));
             } else {
                 long ms = Math.max(0, Duration.between(c.start, end).toMillis());
                 results.add(new CheckResult(c.id, c.title, c.requirements, Verdict.INCONCLUSIVE, NOT_ENDED,
-                        c.start, ms, evidence));
+                        c.start, ms, evidence, c.measurements));
             }
         }
         if (aborted) {
@@ -223,8 +247,9 @@ public final class RecordBuilder {
                 manifest.controllerVersion(), manifest.gitCommit(), manifest.benchId(),
                 manifest.fixturePath(), manifest.fixtureSha256(), manifest.profilePath(), manifest.profileSha256(),
                 manifest.deviceName(), manifest.deviceModel(), manifest.firmwareVersion(),
-                manifest.jvm(), manifest.os(), aborted ? abortReason : null);
-        return new RunRecord(run, results, finaliser);
+                manifest.jvm(), manifest.os(), aborted ? abortReason : null,
+                manifest.checks(), manifest.seed(), manifest.firmwareImages());
+        return new RunRecord(run, results, finaliser, power, new ArrayList<>(files.values()));
     }
 
     static String outcome(boolean aborted, List<CheckResult> checks) {
@@ -238,6 +263,36 @@ public final class RecordBuilder {
             return "inconclusive";
         }
         return "pass";
+    }
+
+    private static MeasurementResult measurement(JsonNode e, Instant t, String where) throws IOException {
+        Measurement m;
+        try {
+            m = new Measurement(required(e, "name", where), number(e, "value", where), required(e, "unit", where),
+                    optionalNumber(e, "low", where), optionalNumber(e, "high", where));
+        } catch (IllegalArgumentException ex) {
+            throw new IOException(where + "bad measurement: " + ex.getMessage(), ex);
+        }
+        return new MeasurementResult(m.name(), m.value(), m.unit(), m.low(), m.high(), m.outcome(), t);
+    }
+
+    private static double number(JsonNode e, String field, String where) throws IOException {
+        Double d = optionalNumber(e, field, where);
+        if (d == null) {
+            throw new IOException(where + "missing " + field);
+        }
+        return d;
+    }
+
+    private static Double optionalNumber(JsonNode e, String field, String where) throws IOException {
+        JsonNode v = e.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new IOException(where + field + " is not a number: " + v);
+        }
+        return v.doubleValue();
     }
 
     private static OpenCheck started(Map<String, OpenCheck> checks, String id, String where) throws IOException {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders a {@link RunRecord} into record.json, junit.xml and report.html in the run directory.
@@ -16,19 +19,41 @@ public final class ReportWriter {
     static final String RECORD_JSON = "record.json";
     static final String JUNIT_XML = "junit.xml";
     static final String REPORT_HTML = "report.html";
+    static final String CHECKLIST_CSV = "checklist.csv";
+    static final String CHECKLIST_MD = "checklist.md";
+    /** The outputs derived from the journal, in the order they are written. */
+    public static final List<String> OUTPUTS = List.of(RECORD_JSON, JUNIT_XML, REPORT_HTML, CHECKLIST_CSV, CHECKLIST_MD);
 
     private ReportWriter() {}
 
-    /** @return the written files, in the order record.json, junit.xml, report.html */
+    /** @return the written files, in the order of {@link #OUTPUTS} */
     public static List<Path> writeAll(RunRecord r, Path runDir) throws IOException {
         Files.createDirectories(runDir);
-        Path json = runDir.resolve(RECORD_JSON);
-        Path junit = runDir.resolve(JUNIT_XML);
-        Path html = runDir.resolve(REPORT_HTML);
-        AtomicFiles.write(json, recordJson(r));
-        AtomicFiles.write(junit, JunitXml.render(r));
-        AtomicFiles.write(html, HtmlReport.render(r));
-        return List.of(json, junit, html);
+        Map<String, byte[]> rendered = render(r);
+        List<Path> written = new ArrayList<>();
+        for (String name : OUTPUTS) {
+            Path file = runDir.resolve(name);
+            AtomicFiles.write(file, rendered.get(name));
+            written.add(file);
+        }
+        return written;
+    }
+
+    /** Every output's bytes by file name, in the order of {@link #OUTPUTS}. */
+    public static Map<String, byte[]> render(RunRecord r) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put(RECORD_JSON, recordJson(r));
+        out.put(JUNIT_XML, JunitXml.render(r));
+        out.put(REPORT_HTML, HtmlReport.render(r));
+        Checklist.Sheet sheet = Checklist.of(r);
+        out.put(CHECKLIST_CSV, ChecklistExport.csv(sheet));
+        out.put(CHECKLIST_MD, ChecklistExport.markdown(sheet));
+        return out;
+    }
+
+    /** Writes one file atomically (temporary name, then rename). */
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
+        AtomicFiles.write(file, content);
     }
 
     static byte[] recordJson(RunRecord r) throws IOException {

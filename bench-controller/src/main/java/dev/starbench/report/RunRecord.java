@@ -5,19 +5,32 @@ import java.util.List;
 
 /**
  * The one typed record of a run, rebuilt from the journal by {@link RecordBuilder}; every output
- * (record.json, junit.xml, report.html) is rendered from it and nothing else.
+ * (record.json, junit.xml, report.html, the ★1 checklist) is rendered from it and nothing else.
+ * Fields are only ever added, so tools that read record.json keep working.
  *
  * @param finaliser the last safe-state finaliser event, or null if none was journalled
+ * @param power     every power change of the run, in journal order
+ * @param files     the run's evidence files with their SHA-256, as journalled when the run closed
+ *                  them, and the journal itself; what {@code starbench report verify} checks
  */
-public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) {
+public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, List<PowerEvent> power,
+                        List<FileHash> files) {
 
     public RunRecord {
         checks = checks == null ? List.of() : List.copyOf(checks);
+        power = power == null ? List.of() : List.copyOf(power);
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    public RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) {
+        this(run, checks, finaliser, List.of(), List.of());
     }
 
     /**
-     * @param outcome "pass", "fail", "inconclusive" or "aborted"
-     * @param abortReason why the run did not end normally; null when it did
+     * @param outcome        "pass", "fail", "inconclusive" or "aborted"
+     * @param abortReason    why the run did not end normally; null when it did
+     * @param plannedChecks  the check ids the run was asked to run, in order
+     * @param seed           the run's random seed; null for journals from before seeds were kept
      */
     public record Run(
             String id,
@@ -36,11 +49,21 @@ public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) 
             String firmwareVersion,
             String jvm,
             String os,
-            String abortReason) {}
+            String abortReason,
+            List<String> plannedChecks,
+            Long seed,
+            List<FileHash> firmwareImages) {
+
+        public Run {
+            plannedChecks = plannedChecks == null ? List.of() : List.copyOf(plannedChecks);
+            firmwareImages = firmwareImages == null ? List.of() : List.copyOf(firmwareImages);
+        }
+    }
 
     /**
      * @param start null only for a check that was planned but never started
      * @param evidence in time order (journal order among equal timestamps)
+     * @param measurements in the order they were taken
      */
     public record CheckResult(
             String id,
@@ -50,19 +73,41 @@ public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) 
             String reason,
             Instant start,
             long durationMs,
-            List<Evidence> evidence) {
+            List<Evidence> evidence,
+            List<MeasurementResult> measurements) {
 
         public CheckResult {
             requirements = requirements == null ? List.of() : List.copyOf(requirements);
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
+            measurements = measurements == null ? List.of() : List.copyOf(measurements);
+        }
+
+        public CheckResult(String id, String title, List<String> requirements, Verdict verdict, String reason,
+                           Instant start, long durationMs, List<Evidence> evidence) {
+            this(id, title, requirements, verdict, reason, start, durationMs, evidence, List.of());
         }
     }
 
     /**
-     * @param kind step, transcript, finding, note or measurement
+     * @param kind step, transcript, finding or note
      * @param file path of an evidence file relative to the run directory, or null
      */
     public record Evidence(String kind, String text, String file, Instant timestamp) {}
+
+    /** A {@link Measurement} as journalled, with its outcome and when it was taken. */
+    public record MeasurementResult(String name, double value, String unit, Double low, Double high,
+                                    Measurement.Outcome outcome, Instant timestamp) {
+
+        public Measurement measurement() {
+            return new Measurement(name, value, unit, low, high);
+        }
+    }
+
+    /** @param state on, off or cycle */
+    public record PowerEvent(String state, String cause, Instant timestamp) {}
+
+    /** @param path relative to the run directory */
+    public record FileHash(String path, String sha256, long bytes) {}
 
     /** @param outcome e.g. "powered-off", "failed", "timed-out" */
     public record Finaliser(String outcome, String detail, Instant timestamp) {}

@@ -28,6 +28,11 @@ public final class BenchLease implements AutoCloseable {
         this.file = file;
     }
 
+    /** ~/.starbench/leases: one bench's runs all see it, whichever directory they start in. */
+    public static Path defaultDir() {
+        return Path.of(System.getProperty("user.home"), ".starbench", "leases");
+    }
+
     public static BenchLease acquire(Path dir, String benchId, String runId, Duration ttl, Clock clock)
             throws IOException, Busy {
         Files.createDirectories(dir);

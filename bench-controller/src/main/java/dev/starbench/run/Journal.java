@@ -3,6 +3,7 @@ package dev.starbench.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starbench.report.Measurement;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.Verdict;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -101,6 +102,37 @@ public final class Journal implements AutoCloseable {
             e.put("kind", kind);
             e.put("text", text);
             e.put("file", file);
+        });
+    }
+
+    /** A measurement of the check, validated when it was made; its outcome is journalled with it. */
+    public void measurement(String checkId, Measurement m) {
+        Objects.requireNonNull(checkId, "checkId");
+        Objects.requireNonNull(m, "measurement");
+        append("measurement", e -> {
+            e.put("check", checkId);
+            e.put("name", m.name());
+            e.put("value", m.value());
+            e.put("unit", m.unit());
+            e.put("low", m.low());
+            e.put("high", m.high());
+            e.put("outcome", m.outcome().name());
+        });
+    }
+
+    /**
+     * An evidence file the run has finished writing, with its hash, so the record can list it and
+     * {@code report verify} can tell if it changed afterwards.
+     *
+     * @param path relative to the run directory
+     */
+    public void evidenceFile(String path, String sha256, long bytes) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(sha256, "sha256");
+        append("evidence-file", e -> {
+            e.put("path", path);
+            e.put("sha256", sha256);
+            e.put("bytes", bytes);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.starbench.run;
 import dev.starbench.checks.Evidence;
 import dev.starbench.console.Console;
 import dev.starbench.console.SecretScanner;
+import dev.starbench.report.Measurement;
 
 /** Evidence of the running check, journaled as it comes; console excerpts have their secrets masked. */
 final class JournalEvidence implements Evidence {
@@ -45,5 +46,10 @@ final class JournalEvidence implements Evidence {
     @Override
     public void note(String text) {
         journal.evidence(checkId, "note", text, null);
+    }
+
+    @Override
+    public void measurement(Measurement m) {
+        journal.measurement(checkId, m);
     }
 }

@@ -4,12 +4,15 @@ import dev.starbench.bench.Bench;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.bench.BenchIoException;
+import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
+import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,23 +72,42 @@ final class RunSession {
             out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", abortReason);
         }
         finalise();
-        journal.runEnded();
         if (console != null) {
             console.close();
         }
+        journalEvidenceFiles();
+        journal.runEnded();
+        // Closed before the bench: a check thread still unwinding must not journal past run-ended.
+        journal.close();
         if (bench != null) {
             bench.close();
         }
-        journal.close();
         try {
             record = RecordBuilder.fromJournal(journal.file());
             ReportWriter.writeAll(record, runDir);
-        } catch (IOException e) {
+            RecordSignature.sign(runDir, fixture.signingKey() != null ? fixture.signingKey() : RecordSignature.defaultKeyFile());
+        } catch (IOException | RuntimeException | Error e) {
+            // Whatever the cause (disk full, a renderer bug), the run must say so and exit 5.
             throw new UncheckedIOException("cannot write the report into " + runDir + " (the journal "
-                    + journal.file() + " is intact): " + e.getMessage(), e);
+                    + journal.file() + " is intact): " + (e instanceof IOException ? e.getMessage() : e.toString()),
+                    e instanceof IOException io ? io : new IOException(e));
         } finally {
             // Released here, not by the caller: after a signal the JVM halts once this hook returns.
             lease.close();
+        }
+    }
+
+    /** The closed transcript's hash goes into the journal, so the record lists it and verify can check it. */
+    private void journalEvidenceFiles() {
+        Path transcript = runDir.resolve(JournalEvidence.TRANSCRIPT_FILE);
+        if (!Files.isRegularFile(transcript)) {
+            return;
+        }
+        try {
+            journal.evidenceFile(JournalEvidence.TRANSCRIPT_FILE, Hashes.sha256(transcript), Files.size(transcript));
+        } catch (IOException e) {
+            // The record then lists only the journal; verify cannot vouch for the transcript.
+            out.printf("warning: cannot hash %s: %s%n", transcript, e.getMessage());
         }
     }
 
@@ -111,7 +133,7 @@ final class RunSession {
         try {
             safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
             journal.power(leaveOn ? "on" : "off", cause);
-            journal.finaliser(leaveOn ? "left-on" : "powered-off", "power relay on GPIO " + fixture.power().pin()
+            journal.finaliser(leaveOn ? "left-on" : "powered-off", fixture.power().describe()
                     + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
         } catch (TimeoutException e) {
             journal.finaliser("timed-out", "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -38,8 +39,17 @@ import org.testng.xml.XmlTest;
  * in-process, put the DUT in its safe state, and derive every report file from the journal.
  */
 public final class Runner {
-    /** What `starbench run` was asked to do. */
-    public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
+    /**
+     * What `starbench run` was asked to do.
+     *
+     * @param seed the run's random seed, journalled in the manifest; null draws a fresh one
+     *             (`starbench rerun` passes the original run's)
+     */
+    public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks,
+                          Long seed) {
+        public Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
+            this(fixture, profile, outDir, leaseDir, onlyChecks, null);
+        }
     }
 
     /** How it ended: the exit code, where the outputs are, and the record they were made from. */
@@ -48,6 +58,7 @@ public final class Runner {
 
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final Duration LEASE_TTL = Duration.ofHours(12);
+    private static final String BAUD_SCAN = "debug.baud-scan";
 
     private final PrintStream out;
     private final Clock clock;
@@ -59,12 +70,13 @@ public final class Runner {
 
     public Result run(Request request) throws IOException, BenchLease.Busy {
         Catalog catalog = Catalog.load();
-        List<Catalog.Entry> checks = select(catalog, request.onlyChecks());
+        List<Catalog.Entry> checks = select(catalog, request.onlyChecks(), request.profile());
         String runId = RUN_ID.format(clock.instant()) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         Fixture fixture = request.fixture();
         DeviceProfile profile = request.profile();
+        long seed = request.seed() != null ? request.seed() : new SecureRandom().nextLong();
 
-        RunSession session = start(runId, fixture, profile, checks,
+        RunSession session = start(runId, seed, fixture, profile, checks,
                 BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock), request.outDir());
         Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -84,12 +96,12 @@ public final class Runner {
     }
 
     /** Opens the run directory and its journal; the session owns the lease from here on. */
-    private RunSession start(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks,
+    private RunSession start(String runId, long seed, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks,
                              BenchLease lease, Path outDir) throws IOException {
         try {
             Path runDir = Files.createDirectories(outDir.resolve(runId));
             Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
-            journal.runStarted(manifest(runId, fixture, profile, checks));
+            journal.runStarted(manifest(runId, seed, fixture, profile, checks));
             out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
             out.printf("  outputs in %s%n", runDir);
             return new RunSession(journal, runDir, fixture, out, lease);
@@ -117,7 +129,7 @@ public final class Runner {
             benchDown(journal, checks, e.getMessage());
             return;
         }
-        Dut dut = new Dut(bench.power(), bench.buttons(), console, profile, journal::power);
+        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
         CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence), evidence, out);
 
@@ -147,11 +159,18 @@ public final class Runner {
         }
     }
 
-    private static List<Catalog.Entry> select(Catalog catalog, List<String> only) {
+    /**
+     * The checks named (all when none), in catalog order. A profile with a console but no baud rate
+     * always gets the baud scan first: the console checks run at the rate it finds.
+     */
+    static List<Catalog.Entry> select(Catalog catalog, List<String> only, DeviceProfile profile) {
         if (only == null || only.isEmpty()) {
             return catalog.entries();
         }
         Set<String> wanted = new LinkedHashSet<>(only);
+        if (profile.console() != null && profile.console().baud() == null) {
+            wanted.add(BAUD_SCAN);
+        }
         List<Catalog.Entry> chosen = new ArrayList<>();
         for (Catalog.Entry e : catalog.entries()) {
             if (wanted.remove(e.id())) {
@@ -164,7 +183,7 @@ public final class Runner {
         return chosen;
     }
 
-    private static RunManifest manifest(String runId, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks) {
+    private static RunManifest manifest(String runId, long seed, Fixture fixture, DeviceProfile profile, List<Catalog.Entry> checks) {
         BuildInfo build = BuildInfo.current();
         var device = profile.device();
         return new RunManifest(runId, build.version(), build.gitCommit(), fixture.benchId(),
@@ -172,7 +191,27 @@ public final class Runner {
                 device.name(), device.model(), device.firmwareVersion(),
                 checks.stream().map(Catalog.Entry::id).toList(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                seed, firmwareImages(profile));
+    }
+
+    /** The images the profile's firmware section names, hashed now: the record says what was tested with. */
+    private static List<RunRecord.FileHash> firmwareImages(DeviceProfile profile) {
+        var fw = profile.firmware();
+        if (fw == null) {
+            return List.of();
+        }
+        List<RunRecord.FileHash> out = new java.util.ArrayList<>();
+        for (Path image : java.util.Arrays.asList(fw.image(), fw.olderImage())) {
+            if (image != null && Files.isRegularFile(image)) {
+                try {
+                    out.add(new RunRecord.FileHash(image.toString(), dev.starbench.report.Hashes.sha256(image), Files.size(image)));
+                } catch (java.io.IOException e) {
+                    // the update checks report an unreadable image themselves, as INCONCLUSIVE
+                }
+            }
+        }
+        return out;
     }
 
     private void summarise(RunRecord record, Path runDir) {

@@ -59,7 +59,7 @@ public class ValidationErrorsTest {
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(file));
 
         assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
-                + "power, serial, virtual-dut)");
+                + "power, qemu, serial, signing-key, virtual-dut)");
     }
 
     @Test
@@ -70,7 +70,7 @@ public class ValidationErrorsTest {
                 """);
 
         assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
-                + "power, serial, virtual-dut)");
+                + "power, qemu, serial, signing-key, virtual-dut)");
     }
 
     @Test
@@ -269,7 +269,7 @@ public class ValidationErrorsTest {
                   pin: 17
                 """);
 
-        assertError(e, 5, 11, "power.driver", "unknown driver 'usb-hub' (allowed: gpio-relay)");
+        assertError(e, 5, 11, "power.driver", "unknown driver 'usb-hub' (allowed: gpio-relay, qemu)");
     }
 
     @Test

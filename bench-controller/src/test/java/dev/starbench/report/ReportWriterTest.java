@@ -65,7 +65,8 @@ public class ReportWriterTest {
 
     private Map<String, byte[]> render(Path journal, Path out) throws IOException {
         List<Path> written = ReportWriter.writeAll(RecordBuilder.fromJournal(journal), out);
-        assertEquals(written, List.of(out.resolve("record.json"), out.resolve("junit.xml"), out.resolve("report.html")));
+        assertEquals(written, List.of(out.resolve("record.json"), out.resolve("junit.xml"), out.resolve("report.html"),
+                out.resolve("checklist.csv"), out.resolve("checklist.md")));
         Map<String, byte[]> files = new TreeMap<>();
         for (Path p : written) {
             files.put(p.getFileName().toString(), Files.readAllBytes(p));
@@ -84,7 +85,7 @@ public class ReportWriterTest {
             assertEquals(again.get(name), first.get(name), name);
         }
         try (var left = Files.list(dir.resolve("a"))) {
-            assertEquals(left.count(), 3, "no temporary files left behind");
+            assertEquals(left.count(), 5, "no temporary files left behind");
         }
     }
 

@@ -57,6 +57,8 @@ public class UpdateRunTest {
         String rollback = VirtualRunTest.evidenceText(checks.get(ROLLBACK));
         assertTrue(rollback.contains("information: a reinstall of the running version"), rollback);
         assertEquals(result.exitCode(), 0);
+        assertEquals(result.record().run().firmwareImages().size(), 1, "the manifest names the profile's image");
+        assertTrue(result.record().run().firmwareImages().get(0).path().endsWith("vcam-1.4.2.signed.bin"));
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The bench's GPIO outputs, as ASCII lines {@code <pin> <0|1>} over loopback TCP, one line per level
  * change. A new connection replaces the old one, so a restarted bench takes over at once. The last
- * levels are kept when the bench disconnects, as a latched output would be.
+ * levels are kept when the bench disconnects, as a latched output would be. The same connection
+ * carries {@code baud <rate>} when the bench's adapter changes rate: the serial line's other wire.
  */
 final class GpioBridge implements Closeable {
     private static final int MAX_LINE = 256;
@@ -20,12 +21,14 @@ final class GpioBridge implements Closeable {
     private final ServerSocket server;
     private final Map<Integer, Options.Wire> wires;
     private final Device device;
+    private final UartLine uart;
     private Socket client;
     private volatile boolean closed;
 
-    GpioBridge(Map<Integer, Options.Wire> wires, Device device) throws StartupException {
+    GpioBridge(Map<Integer, Options.Wire> wires, Device device, UartLine uart) throws StartupException {
         this.wires = wires;
         this.device = device;
+        this.uart = uart;
         try {
             server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -89,6 +92,10 @@ final class GpioBridge implements Closeable {
             return;
         }
         String[] parts = line.split("\\s+");
+        if (parts[0].equals("baud")) {
+            baud(parts);
+            return;
+        }
         int pin;
         int level;
         try {
@@ -115,6 +122,20 @@ final class GpioBridge implements Closeable {
         } else {
             device.button(wire.name(), active);
         }
+    }
+
+    /** {@code baud <rate>}: the bench's adapter now runs at this rate. */
+    private void baud(String[] parts) {
+        try {
+            int rate = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+            if (rate > 0) {
+                uart.benchBaud(rate);
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("vdut: gpio: ignoring malformed line '" + printable(String.join(" ", parts)) + "' (expected 'baud <rate>')");
     }
 
     private static String printable(String s) {

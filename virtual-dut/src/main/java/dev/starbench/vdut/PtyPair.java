@@ -92,8 +92,12 @@ final class PtyPair implements Closeable {
         return dutOut;
     }
 
+    interface Receiver {
+        void received(byte[] buf, int n);
+    }
+
     /** Reads the device's receive line on a daemon thread until the pty goes away, then calls {@code onLost}. */
-    void startReading(Device device, Runnable onLost) {
+    void startReading(Receiver device, Runnable onLost) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[512];
             try {

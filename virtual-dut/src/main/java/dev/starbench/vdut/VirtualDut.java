@@ -69,19 +69,19 @@ public final class VirtualDut {
             throw new StartupException(StartupException.RUNTIME, "cannot use work dir " + dir + ": " + e.getMessage(), e);
         }
         PersistentState state = PersistentState.open(dir.resolve("state.json"));
-        if (options.lineBaud() != 0 && options.lineBaud() != simulation.baud()) {
-            // TODO garble the output as a UART at the wrong rate would; for now only noted.
-            System.err.println("vdut: bench line at " + options.lineBaud() + " baud, device at "
-                    + simulation.baud() + " baud (not simulated yet)");
-        }
+        UartLine line = new UartLine(simulation.baud(), options.lineBaud() != 0 ? options.lineBaud() : simulation.baud());
+        System.err.println("vdut: device UART at " + simulation.baud() + " baud, bench line at " + line.benchBaud());
         synchronized (this) {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
-            device = new Device(ptys.dutOutput(), () -> new Firmware(simulation, state, ota));
-            gpio = new GpioBridge(options.wiresByPin(), device);
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota));
+            gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
-        ptys.startReading(device, () -> fatal("lost the device side of the pty"));
+        ptys.startReading((buf, n) -> {
+            byte[] arrived = line.towardsDevice(buf, n);
+            device.received(arrived, arrived.length);
+        }, () -> fatal("lost the device side of the pty"));
         gpio.start();
         System.err.println("vdut: flaws " + simulation.flaws().stream().map(Simulation.Flaw::key).sorted().toList() + ", boot count so far " + state.bootCount());
         return "READY tty=" + ptys.benchLink + " gpio=" + gpio.port();

@@ -97,6 +97,12 @@ final class VirtualDutProcess implements AutoCloseable {
         gpioOut.flush();
     }
 
+    /** Tells the device the bench's adapter now runs at this rate, as the bench does over the bridge. */
+    void benchBaud(int baud) throws IOException {
+        gpioOut.write(("baud " + baud + "\n").getBytes(StandardCharsets.US_ASCII));
+        gpioOut.flush();
+    }
+
     void powerOn() throws IOException {
         gpio(POWER_PIN, 0);
     }

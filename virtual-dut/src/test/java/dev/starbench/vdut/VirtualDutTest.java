@@ -261,4 +261,20 @@ public class VirtualDutTest {
         assertEquals(p.exitValue(), 2);
         assertTrue(Files.readString(stderr).contains("NAME=PIN"));
     }
+
+    @Test
+    public void aBenchAtTheWrongRateSeesGarbageAndTheRightRateSeesTheBoot() throws Exception {
+        try (var dut = VirtualDutProcess.start(dir("baud"), "{\"baud\":57600,\"bootdelay-s\":1}")) {
+            dut.benchBaud(115200);
+            dut.powerOn();
+            String garbled = dut.collect(Duration.ofMillis(700));
+            assertFalse(garbled.isEmpty(), "a receiver at the wrong rate still receives bytes");
+            assertFalse(garbled.contains("U-Boot"), "garbled: " + VirtualDutProcess.printable(garbled));
+            dut.powerOff();
+            dut.benchBaud(57600);
+            dut.collect(Duration.ofMillis(200));
+            dut.powerOn();
+            dut.expect("U-Boot 2024.01-vdut");
+        }
+    }
 }

@@ -29,7 +29,7 @@ public final class SerialLink implements AutoCloseable {
     private static final long RECONNECT_POLL_MS = 100;
 
     private final Supplier<Optional<String>> locator;
-    private final int baud;
+    private volatile int baud;
     private final Duration reconnectWindow;
     private final Sink sink;
     private final Thread reader;
@@ -48,6 +48,11 @@ public final class SerialLink implements AutoCloseable {
         this.sink = sink;
         this.reader = new Thread(this::readLoop, "serial-reader " + path);
         this.reader.setDaemon(true);
+    }
+
+    /** Opens a port that is not reopened if it fails (a benchmark's pty, a port that cannot come back). */
+    public static SerialLink open(String path, int baud, Sink sink) throws BenchIoException {
+        return open(path, Optional::empty, baud, Duration.ZERO, sink);
     }
 
     /**
@@ -139,6 +144,14 @@ public final class SerialLink implements AutoCloseable {
         int written = p.writeBytes(data, data.length);
         if (written != data.length) {
             throw new BenchIoException("serial adapter " + path + " took " + written + " of " + data.length + " bytes");
+        }
+    }
+
+    /** Changes the rate of the open port (and of any port reopened later); the reader and sink stay. */
+    public void setBaud(int baud) throws BenchIoException {
+        this.baud = baud;
+        if (!port.setBaudRate(baud)) {
+            throw new BenchIoException("serial adapter " + path + " refused " + baud + " baud (error " + port.getLastErrorCode() + ")");
         }
     }
 

@@ -128,12 +128,24 @@ public final class VirtualDutProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private synchronized void forward(int pin, boolean high) {
+    private void forward(int pin, boolean high) {
+        send(pin + " " + (high ? 1 : 0));
+    }
+
+    /**
+     * Tells the DUT the bench's adapter now runs at this rate: a pty has none, so the DUT re-frames
+     * the bytes itself. Sent on the GPIO link, so it arrives before any later power-on.
+     */
+    public void lineBaud(int baud) {
+        send("baud " + baud);
+    }
+
+    private synchronized void send(String line) {
         try {
-            gpioOut.write((pin + " " + (high ? 1 : 0) + "\n").getBytes(StandardCharsets.US_ASCII));
+            gpioOut.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
             gpioOut.flush();
         } catch (IOException e) {
-            // The line levels are lost only if the DUT process is gone; the console will show that.
+            // The message is lost only if the DUT process is gone; the console will show that.
             log.warn("virtual DUT GPIO link lost: {}", e.getMessage());
         }
     }

@@ -80,7 +80,9 @@ public class BootloaderInterruptCheck {
         String prompt = outcome.group(1);
         evidence.step("bootloader prompt `" + prompt.strip() + "` reached; clearing the typed line with Ctrl-C and sending `version`");
         try {
-            console.send("\u0003");
+            // The space first: U-Boot reads ESC as the start of an escape sequence and takes the next key
+            // into it, so an ESC the typer sent last would swallow the Ctrl-C.
+            console.send(" \u0003");
             console.expect(commandTimeout, Prompts.BOOTLOADER_PROMPT);
             console.send("version\r");
             Console.Match version = console.expect(commandTimeout, Prompts.UBOOT_VERSION);

@@ -10,6 +10,7 @@ import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Prompts;
 import dev.starbench.console.Login;
+import dev.starbench.report.Measurement;
 import dev.starbench.console.SecretScanner;
 import dev.starbench.console.ShellProbe;
 import dev.starbench.dut.Dut;
@@ -43,10 +44,17 @@ public class UartConsoleCheck {
         Evidence evidence = ctx.evidence();
         Duration commandTimeout = Duration.ofMillis(ctx.profile().timeouts().commandMs());
 
-        evidence.step("power-cycle and capture the whole boot at " + describeBaud(ctx) + " baud");
+        evidence.step("power-cycle and capture the whole boot at " + dut.consoleBaud() + " baud"
+                + (ctx.profile().console().baud() == null ? " (the profile declares none)" : ""));
         long bootStart = dut.powerCycle("debug.uart-console: capture the boot");
+        long poweredAt = System.nanoTime();
         Console.Match prompt = awaitConsolePrompt(dut, evidence, bootStart, commandTimeout);
         long bootEnd = console.position();
+        if (prompt != null) {
+            // Plotted per power cycle in the report; the profile's boot timeout is the limit.
+            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
+                    "ms", ctx.profile().timeouts().bootMs()));
+        }
         evidence.transcript("boot log", bootStart, bootEnd);
 
         // Each finding is journaled as soon as it is made, so a later bench fault cannot lose it.
@@ -58,7 +66,16 @@ public class UartConsoleCheck {
         for (SecretScanner.Leak leak : SecretScanner.scan(console.text(bootStart, bootEnd))) {
             fail.accept("the boot log prints a secret (" + leak.kind() + "): " + leak.maskedLine());
         }
-        if (prompt == null) {
+        if (prompt == null && !Prompts.KERNEL_START.matcher(console.text(bootStart, bootEnd)).find()) {
+            // No OS came up, so no OS console was there to test: saying PASS would claim a login was tried.
+            String why = "the boot never left the bootloader (no kernel start, login or shell within "
+                    + ctx.profile().timeouts().bootMs() + " ms, also after \" \\r\\n\" and Ctrl-C; last seen at stage "
+                    + dut.observe() + "): the OS console was not tested; debug.bootloader-interrupt judges the bootloader";
+            if (failures.isEmpty()) {
+                throw new BenchFault(why);
+            }
+            evidence.step(why);
+        } else if (prompt == null) {
             evidence.finding("the console printed the boot but offered no login or shell, also after \" \\r\\n\" and Ctrl-C;"
                     + " it was last seen at stage " + dut.observe());
         } else if (prompt.pattern() == Prompts.SHELL) {
@@ -164,10 +181,5 @@ public class UartConsoleCheck {
         } catch (ExpectTimeout none) {
             return null;
         }
-    }
-
-    private static String describeBaud(CheckContext ctx) {
-        Integer baud = ctx.profile().console().baud();
-        return baud == null ? "the fixture's" : baud.toString();
     }
 }

@@ -1,0 +1,234 @@
+package dev.starbench.report;
+
+import static dev.starbench.report.Text.html;
+
+import dev.starbench.report.RunRecord.CheckResult;
+import dev.starbench.report.RunRecord.MeasurementResult;
+import dev.starbench.report.RunRecord.PowerEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report's inline SVG plots, drawn from the record alone: numbers in the root locale and
+ * rounded to 0.1 px, so the same record always gives the same bytes.
+ */
+final class Plots {
+
+    private Plots() {}
+
+    static final String BOOT_TIME = "boot-time";
+    private static final int WIDTH = 960;
+    private static final int LEFT = 190;
+    private static final int RIGHT = 16;
+
+    /** Checks on a time axis over green bands where the DUT was powered. */
+    static void timeline(StringBuilder h, RunRecord r) {
+        RunRecord.Run run = r.run();
+        List<CheckResult> checks = r.checks().stream().filter(c -> c.start() != null).toList();
+        if (run.start() == null || run.end() == null) {
+            h.append("<p class=\"note\">No timeline: the journal has no start or end.</p>\n");
+            return;
+        }
+        Instant t0 = run.start();
+        double span = Math.max(1, Duration.between(t0, run.end()).toMillis());
+        int n = Math.max(1, checks.size());
+        double lane = n <= 30 ? 18 : Math.max(3, 540.0 / n);
+        boolean labels = lane >= 14;
+        double top = 8;
+        double plotH = lane * n;
+        int height = (int) Math.ceil(top + plotH + 44);
+        double plotW = WIDTH - LEFT - RIGHT;
+        h.append("<svg class=\"plot timeline\" role=\"img\" aria-label=\"Run timeline\" viewBox=\"0 0 ").append(WIDTH)
+                .append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\">\n");
+        // Power bands first, so the check bars lie on top of them.
+        Instant on = null;
+        List<Instant[]> bands = new ArrayList<>();
+        for (PowerEvent p : r.power()) {
+            if ("on".equals(p.state()) && on == null) {
+                on = p.timestamp();
+            } else if ("off".equals(p.state()) && on != null) {
+                bands.add(new Instant[] {on, p.timestamp()});
+                on = null;
+            }
+        }
+        if (on != null) {
+            bands.add(new Instant[] {on, run.end()});
+        }
+        for (Instant[] b : bands) {
+            double x0 = LEFT + plotW * ms(t0, b[0]) / span;
+            double x1 = LEFT + plotW * ms(t0, b[1]) / span;
+            h.append("<rect class=\"power-on\" x=\"").append(f(x0)).append("\" y=\"").append(f(top))
+                    .append("\" width=\"").append(f(Math.max(0.5, x1 - x0))).append("\" height=\"").append(f(plotH))
+                    .append("\"><title>DUT powered ").append(html(b[0].toString())).append(" to ")
+                    .append(html(b[1].toString())).append("</title></rect>\n");
+        }
+        for (int i = 0; i < checks.size(); i++) {
+            CheckResult c = checks.get(i);
+            double y = top + i * lane;
+            double x0 = LEFT + plotW * ms(t0, c.start()) / span;
+            double w = Math.max(1.5, plotW * c.durationMs() / span);
+            if (labels) {
+                h.append("<text class=\"lane-label\" x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + lane * 0.7))
+                        .append("\" text-anchor=\"end\">").append(html(ellipsis(c.id(), 28))).append("</text>\n");
+            }
+            h.append("<rect class=\"bar ").append(verdictClass(c.verdict())).append("\" x=\"").append(f(x0))
+                    .append("\" y=\"").append(f(y + lane * 0.15)).append("\" width=\"").append(f(w))
+                    .append("\" height=\"").append(f(lane * 0.7)).append("\"><title>").append(html(c.id())).append(": ")
+                    .append(c.verdict() == null ? "" : c.verdict().name()).append(", ")
+                    .append(HtmlReport.duration(c.durationMs())).append("</title></rect>\n");
+        }
+        axis(h, top + plotH, plotW, span);
+        double ly = top + plotH + 38;
+        h.append("<rect class=\"power-on\" x=\"").append(LEFT).append("\" y=\"").append(f(ly - 9))
+                .append("\" width=\"14\" height=\"10\"/><text class=\"legend\" x=\"").append(LEFT + 18).append("\" y=\"")
+                .append(f(ly)).append("\">DUT powered</text>\n");
+        int lx = LEFT + 120;
+        for (Verdict v : Verdict.values()) {
+            h.append("<rect class=\"bar ").append(verdictClass(v)).append("\" x=\"").append(lx).append("\" y=\"")
+                    .append(f(ly - 9)).append("\" width=\"14\" height=\"10\"/><text class=\"legend\" x=\"").append(lx + 18)
+                    .append("\" y=\"").append(f(ly)).append("\">").append(v.name().replace('_', ' ')).append("</text>\n");
+            lx += 130;
+        }
+        h.append("</svg>\n");
+    }
+
+    /**
+     * Power-on to prompt for every power cycle that has a {@code boot-time} measurement: the cycle
+     * is the count of power-on events up to the measurement, so the bars line up with the journal.
+     */
+    static void bootTimes(StringBuilder h, RunRecord r) {
+        List<double[]> points = new ArrayList<>();
+        Double limit = null;
+        List<MeasurementResult> all = new ArrayList<>();
+        for (CheckResult c : r.checks()) {
+            all.addAll(c.measurements());
+        }
+        all.sort((a, b) -> a.timestamp().compareTo(b.timestamp()));
+        for (MeasurementResult m : all) {
+            Double seconds = seconds(m.value(), m.unit());
+            if (!BOOT_TIME.equals(m.name()) || seconds == null) {
+                continue;
+            }
+            int cycle = 0;
+            for (PowerEvent p : r.power()) {
+                if ("on".equals(p.state()) && !p.timestamp().isAfter(m.timestamp())) {
+                    cycle++;
+                }
+            }
+            points.add(new double[] {cycle, seconds, m.outcome() == Measurement.Outcome.FAIL ? 1 : 0});
+            if (m.high() != null) {
+                limit = seconds(m.high(), m.unit());
+            }
+        }
+        if (points.isEmpty()) {
+            h.append("<p class=\"note\">No boot-time measurement in this run (a check records one when it ")
+                    .append("power-cycles the DUT and reaches a prompt).</p>\n");
+            return;
+        }
+        double max = points.stream().mapToDouble(p -> p[1]).max().orElse(1);
+        if (limit != null && limit <= max * 1.5) {
+            max = Math.max(max, limit);
+        } else {
+            limit = null;
+        }
+        max = nice(max * 1.1);
+        int height = 240;
+        double top = 10;
+        double plotH = 180;
+        double plotW = WIDTH - LEFT - RIGHT;
+        h.append("<svg class=\"plot boot-times\" role=\"img\" aria-label=\"Boot time per power cycle\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(height).append("\">\n");
+        for (int k = 0; k <= 4; k++) {
+            double v = max * k / 4;
+            double y = top + plotH - plotH * k / 4;
+            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT - 6)
+                    .append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(num(v)).append(" s</text>\n");
+        }
+        double slot = plotW / points.size();
+        double bar = Math.min(48, slot * 0.7);
+        for (int i = 0; i < points.size(); i++) {
+            double[] p = points.get(i);
+            double bh = plotH * p[1] / max;
+            double x = LEFT + slot * i + (slot - bar) / 2;
+            h.append("<rect class=\"boot").append(p[2] > 0 ? " over" : "").append("\" x=\"").append(f(x)).append("\" y=\"")
+                    .append(f(top + plotH - bh)).append("\" width=\"").append(f(bar)).append("\" height=\"").append(f(bh))
+                    .append("\"><title>power cycle ").append((long) p[0]).append(": ").append(num(p[1]))
+                    .append(" s</title></rect>\n");
+            if (points.size() <= 40) {
+                h.append("<text class=\"tick\" x=\"").append(f(x + bar / 2)).append("\" y=\"").append(f(top + plotH + 16))
+                        .append("\" text-anchor=\"middle\">#").append((long) p[0]).append("</text>\n");
+            }
+        }
+        if (limit != null) {
+            double y = top + plotH - plotH * limit / max;
+            h.append("<line class=\"limit\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"legend\" x=\"")
+                    .append(WIDTH - RIGHT).append("\" y=\"").append(f(y - 4)).append("\" text-anchor=\"end\">limit ")
+                    .append(num(limit)).append(" s</text>\n");
+        }
+        h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
+                .append("\">power cycle (count of power-on events in the journal); bar: power-on to prompt</text>\n");
+        h.append("</svg>\n");
+    }
+
+    private static void axis(StringBuilder h, double y, double plotW, double spanMs) {
+        h.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/>\n");
+        double step = nice(spanMs / 6);
+        for (double t = 0; t <= spanMs + 1e-9; t += step) {
+            double x = LEFT + plotW * t / spanMs;
+            h.append("<line class=\"axis\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y + 4)).append("\"/><text class=\"tick\" x=\"").append(f(x))
+                    .append("\" y=\"").append(f(y + 16)).append("\" text-anchor=\"middle\">").append(num(t / 1000))
+                    .append(" s</text>\n");
+        }
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least v. */
+    static double nice(double v) {
+        if (v <= 0) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    private static Double seconds(double value, String unit) {
+        return switch (unit) {
+            case "s" -> value;
+            case "ms" -> value / 1000;
+            default -> null;
+        };
+    }
+
+    private static long ms(Instant t0, Instant t) {
+        return Math.max(0, Duration.between(t0, t).toMillis());
+    }
+
+    private static String verdictClass(Verdict v) {
+        return v == null ? "" : "v-" + v.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String ellipsis(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String num(double v) {
+        return Measurement.number(Math.round(v * 1000) / 1000.0);
+    }
+}

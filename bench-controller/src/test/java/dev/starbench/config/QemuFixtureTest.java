@@ -1,0 +1,193 @@
+package dev.starbench.config;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.expectThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/** The `qemu` power driver's fixture section: its defaults, and one test per error with file, line and field. */
+public class QemuFixtureTest {
+    private static final Path ROOT = Path.of(System.getProperty("starbench.root", ".."));
+    private static final String HEAD = """
+            bench-id: q1
+            power: {driver: qemu}
+            """;
+
+    private final AtomicInteger files = new AtomicInteger();
+    private Path dir;
+
+    @BeforeClass
+    public void tempDir() throws Exception {
+        dir = Files.createTempDirectory("starbench-qemu-config");
+    }
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("case" + files.incrementAndGet() + ".yaml"), yaml);
+    }
+
+    private void assertError(String yaml, int line, int column, String field, String problem) throws Exception {
+        Path file = write(yaml);
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(file));
+        assertEquals(e.getMessage(), file + ":" + line + ":" + column + ": " + field + ": " + problem);
+    }
+
+    @Test
+    public void exampleFixtureLoads() throws Exception {
+        Fixture fixture = ConfigLoader.loadFixture(ROOT.resolve("fixtures/qemu-uboot-arm64.yaml"));
+
+        assertEquals(fixture.power(), new Fixture.Power("qemu", null, false, 0));
+        assertNull(fixture.gpio());
+        assertNull(fixture.serial().path());
+        Fixture.Qemu qemu = fixture.qemu();
+        assertEquals(qemu.machine(), "virt");
+        assertEquals(qemu.firmware(), Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin"));
+        assertEquals(qemu.drives(), List.of(new Fixture.Drive(
+                ROOT.resolve("reports/qemu-uboot-arm64-flash1.img").toAbsolutePath().normalize(), "pflash", 1, "raw", 64)));
+    }
+
+    @Test
+    public void exampleProfileLoads() throws Exception {
+        DeviceProfile profile = ConfigLoader.loadProfile(ROOT.resolve("device-profiles/qemu-uboot.yaml"));
+
+        assertEquals(profile.bootloader().type(), "u-boot");
+        assertEquals(profile.console().baud(), 115200);
+        assertNull(profile.simulation());
+    }
+
+    @Test
+    public void minimalSectionGetsTheDebianDefaults() throws Exception {
+        Fixture fixture = ConfigLoader.loadFixture(write(HEAD + """
+                qemu:
+                  drives:
+                    - file: env.img
+                """));
+
+        assertEquals(fixture.qemu(), new Fixture.Qemu("qemu-system-aarch64", "virt", "cortex-a57", 256,
+                Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin"),
+                List.of(new Fixture.Drive(dir.resolve("env.img").toAbsolutePath(), "pflash", null, "raw", null))));
+        assertEquals(fixture.power().offTimeMs(), 500);
+        assertEquals(fixture.power().describe(), "QEMU");
+    }
+
+    @Test
+    public void relativeFirmwareIsReadFromTheFixturesDirectory() throws Exception {
+        Fixture fixture = ConfigLoader.loadFixture(write(HEAD + "qemu: {firmware: fw/u-boot.bin}\n"));
+
+        assertEquals(fixture.qemu().firmware(), dir.resolve("fw/u-boot.bin").toAbsolutePath());
+    }
+
+    @Test
+    public void qemuDriverNeedsItsSection() throws Exception {
+        assertError(HEAD, 1, 1, "qemu", "required field is missing");
+    }
+
+    @Test
+    public void sectionWithoutTheDriver() throws Exception {
+        assertError("""
+                bench-id: q1
+                gpio: {provider: mock}
+                power: {driver: gpio-relay, pin: 17}
+                serial: {path: /dev/ttyUSB0}
+                qemu: {machine: virt}
+                """, 5, 7, "qemu", "only used with power driver qemu (power.driver is gpio-relay)");
+    }
+
+    @Test
+    public void qemuDriverHasNoPin() throws Exception {
+        assertError("""
+                bench-id: q1
+                power: {driver: qemu, pin: 17}
+                qemu: {}
+                """, 2, 28, "power.pin", "the qemu driver switches no GPIO line; remove the pin");
+    }
+
+    @Test
+    public void relayStillNeedsGpio() throws Exception {
+        assertError("""
+                bench-id: q1
+                power: {driver: gpio-relay, pin: 17}
+                serial: {path: /dev/ttyUSB0}
+                """, 1, 1, "gpio", "required field is missing");
+    }
+
+    @Test
+    public void qemuAndVirtualDutExcludeEachOther() throws Exception {
+        assertError(HEAD + """
+                qemu: {}
+                virtual-dut: {jar: vdut.jar}
+                """, 4, 14, "virtual-dut", "the qemu driver runs the DUT itself; a fixture has either qemu or virtual-dut");
+    }
+
+    @Test
+    public void qemuBringsItsOwnSerialPath() throws Exception {
+        assertError(HEAD + """
+                qemu: {}
+                serial: {path: /dev/ttyUSB0}
+                """, 4, 16, "serial.path", "the qemu driver provides the console's pty itself; remove the adapter");
+    }
+
+    @Test
+    public void boardCannotStayOn() throws Exception {
+        assertError(HEAD + """
+                qemu: {}
+                final-state: "on"
+                """, 4, 14, "final-state", "a QEMU board cannot outlive the run; it ends off");
+    }
+
+    @Test
+    public void machineNameCannotCarryArguments() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  machine: virt -s
+                """, 4, 12, "qemu.machine", "must be a QEMU machine name (letters, digits, '.', '_', '-', "
+                + "with ,key=value options), got 'virt -s'");
+    }
+
+    @Test
+    public void memoryMustBePositive() throws Exception {
+        assertError(HEAD + "qemu: {memory-mb: 0}\n", 3, 19, "qemu.memory-mb", "must be greater than 0, got 0");
+    }
+
+    @Test
+    public void driveNeedsAFile() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  drives:
+                    - interface: pflash
+                """, 5, 7, "qemu.drives[0].file", "required field is missing");
+    }
+
+    @Test
+    public void unknownDriveInterface() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  drives:
+                    - {file: a.img, interface: floppy}
+                """, 5, 32, "qemu.drives[0].interface", "unknown value 'floppy' (allowed: pflash, virtio, sd, none)");
+    }
+
+    @Test
+    public void onlyRawImagesAreMadeEmpty() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  drives:
+                    - {file: a.qcow2, format: qcow2, create-size-mb: 64}
+                """, 5, 54, "qemu.drives[0].create-size-mb",
+                "only a raw image can be created empty; make a qcow2 image with qemu-img");
+    }
+
+    @Test
+    public void negativeDriveIndex() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  drives:
+                    - {file: a.img, index: -1}
+                """, 5, 28, "qemu.drives[0].index", "must not be negative, got -1");
+    }
+}

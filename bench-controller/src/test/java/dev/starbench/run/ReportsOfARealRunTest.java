@@ -1,0 +1,148 @@
+package dev.starbench.run;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
+
+import dev.starbench.report.ReportWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/**
+ * One real run against the insecure virtual DUT, then what an engineer does with its directory:
+ * render it again from the journal, verify its signature and hashes, tamper with it, rerun it.
+ */
+public class ReportsOfARealRunTest {
+    private Path dir;
+    private Path fixture;
+    private Path profile;
+    private Path key;
+    private Path runDir;
+
+    @BeforeClass
+    public void run() throws Exception {
+        dir = Files.createTempDirectory("starbench-reports");
+        key = dir.resolve("keys/bench-key.pem");
+        // The shipped fixture with its jar made absolute and the signing key in the test's directory.
+        String jar = VirtualBench.root().resolve("virtual-dut/target/virtual-dut.jar").toString();
+        fixture = dir.resolve("fixture.yaml");
+        Files.writeString(fixture, Files.readString(VirtualBench.fixture())
+                .replace("../virtual-dut/target/virtual-dut.jar", jar) + "signing-key: keys/bench-key.pem\n");
+        profile = dir.resolve("profile.yaml");
+        Files.copy(VirtualBench.profile("virtual-insecure"), profile);
+        CliTest.Captured c = CliTest.cli("run", "--fixture", fixture.toString(), "--device", profile.toString(),
+                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(c.exit(), 1, c.out() + c.err());
+        try (Stream<Path> runs = Files.list(dir.resolve("out"))) {
+            runDir = runs.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    public void theRunSignsItsRecordWithTheFixturesKeyMadeOnFirstUse() throws Exception {
+        assertTrue(Files.isRegularFile(key), "key made on first use");
+        assertTrue(Files.isRegularFile(key.resolveSibling("bench-key.pub.pem")));
+        assertTrue(Files.isRegularFile(runDir.resolve("record.json.sig")));
+        String record = Files.readString(runDir.resolve("record.json"));
+        assertTrue(record.contains("\"path\" : \"console.transcript\""), record);
+        assertTrue(record.contains("\"seed\" : "), record);
+        assertTrue(record.contains("\"name\" : \"boot-time\""), "the UART check measures the boot");
+        CliTest.Captured v = CliTest.cli("report", "verify", runDir.toString(),
+                "--public-key", key.resolveSibling("bench-key.pub.pem").toString());
+        assertEquals(v.exit(), 0, v.out() + v.err());
+        assertTrue(v.out().contains("ok: console.transcript: SHA-256 matches"), v.out());
+    }
+
+    @Test
+    public void renderFromTheJournalEqualsTheRunsOutputsByteForByte() throws Exception {
+        Path again = dir.resolve("rendered");
+        CliTest.Captured c = CliTest.cli("report", "render", runDir.resolve("journal.jsonl").toString(),
+                "--out", again.toString());
+        assertEquals(c.exit(), 0, c.err());
+        for (String name : ReportWriter.OUTPUTS) {
+            assertTrue(Arrays.equals(Files.readAllBytes(runDir.resolve(name)), Files.readAllBytes(again.resolve(name))),
+                    name + " differs after render");
+        }
+    }
+
+    @Test
+    public void aChangedRecordOrEvidenceFileFailsVerifyNamingTheFile() throws Exception {
+        Path copy = copyOfRun("tampered-record");
+        Path record = copy.resolve("record.json");
+        Files.writeString(record, Files.readString(record).replace("\"FAIL\"", "\"PASS\""));
+        CliTest.Captured v = CliTest.cli("report", "verify", copy.toString());
+        assertEquals(v.exit(), 1, v.out());
+        assertTrue(v.out().contains("CHANGED: record.json does not match its signature"), v.out());
+
+        Path copy2 = copyOfRun("tampered-transcript");
+        Files.writeString(copy2.resolve("console.transcript"), "edited\n", java.nio.file.StandardOpenOption.APPEND);
+        v = CliTest.cli("report", "verify", copy2.toString());
+        assertEquals(v.exit(), 1, v.out());
+        assertTrue(v.out().contains("CHANGED: console.transcript: changed (SHA-256 "), v.out());
+        assertFalse(v.out().contains("CHANGED: record.json"), "only the transcript changed: " + v.out());
+
+        Path copy3 = copyOfRun("tampered-html");
+        Files.writeString(copy3.resolve("report.html"), Files.readString(copy3.resolve("report.html")).replace("FAIL", "PASS"));
+        v = CliTest.cli("report", "verify", copy3.toString());
+        assertEquals(v.exit(), 1, v.out());
+        assertTrue(v.out().contains("CHANGED: report.html: changed"), v.out());
+    }
+
+    @Test
+    public void theChecklistOfARunListsAllSixteenItemsWithAStatus() throws Exception {
+        CliTest.Captured c = CliTest.cli("checklist", "--record", runDir.resolve("record.json").toString(),
+                "--out", dir.resolve("checklist").toString());
+        assertEquals(c.exit(), 0, c.err());
+        String csv = Files.readString(dir.resolve("checklist/checklist.csv"));
+        for (int i = 1; i <= 16; i++) {
+            assertTrue(csv.contains(String.format("\"S1.1-%02d\"", i)), csv);
+        }
+        assertTrue(csv.contains("\"S1.1-13\",\"Unused interfaces are disabled (?)\",\"5.6-1, 5.6-3\",\"auto\",\"FAIL\""), csv);
+        assertTrue(csv.contains("\"S1.1-05\",\"Vulnerability disclosure policy published\",\"5.2-1\",\"document\",\"document review\""), csv);
+    }
+
+    @Test
+    public void rerunRefusesWhenAnInputChangedUnlessForced() throws Exception {
+        Path changed = dir.resolve("profile.yaml");
+        String original = Files.readString(changed);
+        try {
+            Files.writeString(changed, original + "# edited\n");
+            CliTest.Captured c = CliTest.cli("rerun", runDir.toString(), "--out", dir.resolve("reruns").toString(),
+                    "--lease-dir", dir.resolve("leases").toString());
+            assertEquals(c.exit(), 3, c.out() + c.err());
+            assertTrue(c.err().contains("error: profile " + profile + " changed since the run"), c.err());
+            assertTrue(Files.notExists(dir.resolve("reruns")), "a refused rerun starts nothing");
+        } finally {
+            Files.writeString(changed, original);
+        }
+        CliTest.Captured c = CliTest.cli("rerun", runDir.toString(), "--out", dir.resolve("reruns").toString(),
+                "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(c.exit(), 1, c.out() + c.err());
+        try (Stream<Path> runs = Files.list(dir.resolve("reruns"))) {
+            Path rerun = runs.findFirst().orElseThrow();
+            String a = Files.readString(runDir.resolve("record.json"));
+            String b = Files.readString(rerun.resolve("record.json"));
+            assertEquals(field(b, "seed"), field(a, "seed"));
+            assertEquals(field(b, "profile-sha256"), field(a, "profile-sha256"));
+        }
+    }
+
+    private static String field(String json, String name) {
+        int i = json.indexOf("\"" + name + "\" : ");
+        return json.substring(i, json.indexOf('\n', i));
+    }
+
+    private Path copyOfRun(String name) throws Exception {
+        Path copy = Files.createDirectories(dir.resolve(name));
+        try (Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+}
