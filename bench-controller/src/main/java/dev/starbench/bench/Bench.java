@@ -69,7 +69,7 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulation().toJson(), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulationJson(), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));

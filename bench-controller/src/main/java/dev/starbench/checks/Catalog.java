@@ -1,7 +1,13 @@
 package dev.starbench.checks;
 
 import dev.starbench.checks.debug.BaudScanCheck;
+import dev.starbench.checks.comms.BrokerExposureCheck;
+import dev.starbench.checks.comms.ReplayCheck;
+import dev.starbench.checks.comms.RogueCertificateCheck;
+import dev.starbench.checks.comms.TlsEnforcedCheck;
+import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
+import dev.starbench.checks.debug.NetworkServicesCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import dev.starbench.checks.update.BaselineCheck;
 import dev.starbench.checks.update.PowerLossCheck;
@@ -33,6 +39,8 @@ public final class Catalog {
 
     /** Run order: the baud scan first, so the console checks run at the rate it finds. */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
+            NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
+            BrokerExposureCheck.class,
             BaselineCheck.class, TamperedCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;

@@ -1,12 +1,13 @@
 package dev.starbench.checks;
 
 import dev.starbench.config.DeviceProfile;
+import dev.starbench.config.Fixture;
 import dev.starbench.dut.Dut;
 import java.util.Objects;
 import org.testng.ITestContext;
 
-/** What the runner hands every check: the DUT and the evidence sink. */
-public record CheckContext(Dut dut, Evidence evidence) {
+/** What the runner hands every check: the DUT, the evidence sink, and the bench's fixture. */
+public record CheckContext(Dut dut, Evidence evidence, Fixture fixture) {
     public static final String ATTRIBUTE = "starbench.check-context";
 
     public static CheckContext of(ITestContext testContext) {

@@ -28,10 +28,12 @@ import java.util.Set;
  * @param console    null when the profile declares no console
  * @param bootloader null when the profile declares no bootloader
  * @param simulation null unless the DUT is the virtual DUT: what the simulated device really does
+ * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
-                            Timeouts timeouts, Simulation simulation, Firmware firmware) {
+                            Timeouts timeouts, Simulation simulation, Network network,
+                            Firmware firmware) {
 
     public DeviceProfile {
         required(source, "source");
@@ -48,9 +50,44 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("bootloader") Bootloader bootloader,
                                   @JsonProperty("timeouts") Timeouts timeouts,
                                   @JsonProperty("simulation") Simulation simulation,
+                                  @JsonProperty("network") Network network,
                                   @JsonProperty("firmware") Firmware firmware) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, firmware);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware);
+    }
+
+    /**
+     * What the virtual DUT process reads: the simulation, plus the network side it has to act out
+     * (where its cloud is, which CA it trusts). Holds passwords: for the child process only.
+     */
+    public String simulationJson() {
+        String json = simulation.toJson();
+        if (network == null) {
+            return json;
+        }
+        Map<String, Object> net = new LinkedHashMap<>();
+        Network.Cloud cloud = network.cloud();
+        if (cloud != null) {
+            net.put("cloud-host", cloud.host());
+            net.put("cloud-port", cloud.port());
+            net.put("cloud-tls", cloud.tls());
+            net.put("fallback-port", cloud.fallbackPort());
+            net.put("ca-cert", cloud.caCert() == null ? null : cloud.caCert().toString());
+            net.put("command-topic", cloud.commandTopic());
+            net.put("status-topic", cloud.statusTopic());
+        }
+        if (network.broker() != null) {
+            net.put("broker-port", network.broker().port());
+        }
+        // A simulated telnetd needs a port; the last one the bench scans is where it will look.
+        net.put("telnet-port", network.scanPorts().to());
+        try {
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Simulation.JSON.readTree(json);
+            tree.set("network", Simulation.JSON.valueToTree(net));
+            return Simulation.JSON.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the simulation's own JSON always parses", e);
+        }
     }
 
     /** @param name required; the others are null when the maker does not say */
@@ -133,7 +170,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
-        private static final ObjectMapper JSON = new ObjectMapper();
+        static final ObjectMapper JSON = new ObjectMapper();
 
         public Simulation {
             positive(baud, "baud");
@@ -210,6 +247,15 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             @JsonProperty("default-password") DEFAULT_PASSWORD,
             @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
             @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+            @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
+            @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
+            @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
+            @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
+            @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
+            @JsonProperty("allows-tls10") ALLOWS_TLS10,
+            @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
+            @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
+            @JsonProperty("telnet-open") TELNET_OPEN,
             @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
             @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
             @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,

@@ -33,10 +33,11 @@ import java.util.Set;
  * @param finalState "off" or "on": the state the DUT is left in when a run ends
  * @param signingKey the bench's Ed25519 key that signs record.json (absolute), or null for the
  *                   default ~/.starbench/bench-key.pem; made on first use
+ * @param cloudBroker null: the bench-as-cloud uses its embedded broker; else the broker it relays to
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
                       Serial serial, VirtualDut virtualDut, Qemu qemu, Map<String, String> logging,
-                      String finalState, Path signingKey) {
+                      String finalState, Path signingKey, CloudBroker cloudBroker) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -82,14 +83,16 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("logging") LinkedHashMap<String, String> logging,
                             @JsonProperty("final-state") String finalState,
                             @JacksonInject("base-dir") Path baseDir,
-                            @JsonProperty("signing-key") String signingKey) {
+                            @JsonProperty("signing-key") String signingKey,
+                            @JsonProperty("cloud-broker") CloudBroker cloudBroker) {
         boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
         if (serial == null && (virtualDut != null || qemuDriver)) {
             // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
             serial = new Serial(null, Serial.DEFAULT_BAUD);
         }
         return new Fixture(source, sha256, benchId, gpio, required(power, "power"), buttons,
-                required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey));
+                required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey),
+                cloudBroker);
     }
 
     // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.
@@ -116,6 +119,26 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 "virtual-dut");
         check(!serial.namesAdapter(), "the qemu driver provides the console's pty itself; remove the adapter",
                 "serial", serial.path() != null ? "path" : serial.usbSerial() != null ? "usb-serial" : "usb-location");
+    }
+
+    /** An MQTT broker (plaintext, on the bench's own network) that the bench-as-cloud relays the DUT to. */
+    public record CloudBroker(String host, int port) {
+        public CloudBroker {
+            requiredText(host, "url");
+            check(port >= 1 && port <= 65535, "the URL's port must be between 1 and 65535, got " + port, "url");
+        }
+
+        @JsonCreator
+        static CloudBroker fromYaml(@JsonProperty("url") String url) {
+            requiredText(url, "url");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp://([^:/\\s]+):(\\d{1,5})").matcher(url);
+            check(m.matches(), "expected tcp://HOST:PORT, got '" + url + "'", "url");
+            return new CloudBroker(m.group(1), Integer.parseInt(m.group(2)));
+        }
+
+        public String url() {
+            return "tcp://" + host + ":" + port;
+        }
     }
 
     private static Map<String, Button> copy(Map<String, Button> buttons) {

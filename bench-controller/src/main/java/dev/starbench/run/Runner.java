@@ -131,7 +131,7 @@ public final class Runner {
         }
         Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
-        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence), evidence, out);
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture), evidence, out);
 
         XmlSuite suite = new XmlSuite();
         suite.setName("starbench");

@@ -58,7 +58,7 @@ public class ValidationErrorsTest {
         Path file = resource("unknown-field.yaml");
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(file));
 
-        assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
+        assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, cloud-broker, final-state, gpio, logging, "
                 + "power, qemu, serial, signing-key, virtual-dut)");
     }
 
@@ -69,7 +69,7 @@ public class ValidationErrorsTest {
                 serial: {path: /dev/ttyUSB0}
                 """);
 
-        assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, final-state, gpio, logging, "
+        assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, cloud-broker, final-state, gpio, logging, "
                 + "power, qemu, serial, signing-key, virtual-dut)");
     }
 
@@ -242,11 +242,13 @@ public class ValidationErrorsTest {
         ConfigException e = fails("""
                 device: {name: cam}
                 simulation:
-                  flaws: [root-console, default-password, telnet-open]
+                  flaws: [root-console, default-password, ftp-open]
                 """);
 
-        assertError(e, 3, 43, "simulation.flaws[2]", "unknown value 'telnet-open' (allowed: root-console, "
-                + "default-password, bootloader-open, secret-in-bootlog, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
+        assertError(e, 3, 43, "simulation.flaws[2]", "unknown value 'ftp-open' (allowed: root-console, "
+                + "default-password, bootloader-open, secret-in-bootlog, plaintext-mqtt, falls-back-to-plaintext, "
+                + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
+                + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
                 + "accepts-downgrade, bricks-on-power-loss)");
     }
 

@@ -69,7 +69,8 @@ public class QemuBenchTest {
         List<String> findings = Collections.synchronizedList(new ArrayList<>());
         SerialLink link;
         long started = System.nanoTime();
-        try (Bench bench = Bench.open(ConfigLoader.loadFixture(QemuBench.fixture(cycleDir)), profile);
+        Fixture fixture = ConfigLoader.loadFixture(QemuBench.fixture(cycleDir));
+        try (Bench bench = Bench.open(fixture, profile);
              Console console = new Console(new Transcript(cycleDir.resolve("console.transcript")))) {
             // One serial handle for the whole test, as for a whole run: it must outlive 20 QEMU processes.
             link = bench.openSerial(console);
@@ -93,7 +94,7 @@ public class QemuBenchTest {
                 @Override
                 public void note(String text) {
                 }
-            });
+            }, fixture);
             TestNG testng = new TestNG(false);
             testng.setUseDefaultListeners(false);
             testng.setVerbose(0);

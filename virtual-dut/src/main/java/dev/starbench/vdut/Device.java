@@ -13,15 +13,17 @@ final class Device {
 
     private final OutputStream uart;
     private final Firmware.Factory firmware;
+    private final NetworkSide network;
     private final Map<String, Boolean> pressed = new HashMap<>();
     private boolean powered;
     private boolean closed;
     private Session session;
     private int boots;
 
-    Device(OutputStream uart, Firmware.Factory firmware) {
+    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network) {
         this.uart = uart;
         this.firmware = firmware;
+        this.network = network;
     }
 
     synchronized void power(boolean on) {
@@ -65,9 +67,11 @@ final class Device {
         if (shouldRun && session == null) {
             session = new Session(uart);
             session.run("vdut-boot-" + (++boots), firmware.create());
+            network.powerOn();
         } else if (!shouldRun && session != null) {
             session.kill();
             session = null;
+            network.powerOff();
         }
     }
 }

@@ -27,6 +27,7 @@ record Simulation(
         @JsonProperty("login-fail-delay-ms") Integer loginFailDelayMs,
         @JsonProperty("hostname") String hostname,
         @JsonProperty("flaws") Set<Flaw> flaws,
+        @JsonProperty("network") NetworkSim network,
         @JsonProperty("ota") OtaSettings ota) {
 
     record Credential(@JsonProperty(value = "user", required = true) String user,
@@ -38,6 +39,15 @@ record Simulation(
         @JsonProperty("default-password") DEFAULT_PASSWORD,
         @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
         @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+        @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
+        @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
+        @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
+        @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
+        @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
+        @JsonProperty("allows-tls10") ALLOWS_TLS10,
+        @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
+        @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
+        @JsonProperty("telnet-open") TELNET_OPEN,
         @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
         @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
         @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,

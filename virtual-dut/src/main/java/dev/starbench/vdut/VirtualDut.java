@@ -32,6 +32,7 @@ public final class VirtualDut {
         try {
             Options options = Options.parse(args);
             dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());
             System.exit(e.exitCode());
@@ -74,7 +75,7 @@ public final class VirtualDut {
         synchronized (this) {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota));
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));

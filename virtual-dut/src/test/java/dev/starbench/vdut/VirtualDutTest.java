@@ -239,7 +239,7 @@ public class VirtualDutTest {
         Path stderr = root.resolve("bad.stderr");
         for (String[] c : new String[][] {
                 {"{\"bootdelay\":2}", "unknown key 'bootdelay'"},
-                {"{\"flaws\":[\"telnet-open\"]}", "unknown flaw 'telnet-open'"},
+                {"{\"flaws\":[\"ftp-open\"]}", "unknown flaw 'ftp-open'"},
                 {"{\"baud\":", "simulation"}}) {
             Path sim = root.resolve("bad-sim.json");
             Files.writeString(sim, c[0]);

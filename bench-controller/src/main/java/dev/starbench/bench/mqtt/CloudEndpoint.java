@@ -1,0 +1,276 @@
+package dev.starbench.bench.mqtt;
+
+import dev.starbench.bench.BenchIoException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the DUT connects when the bench plays its cloud: a TCP listener that terminates TLS itself
+ * (so it sees the handshake, its alert, version and suite), reads the DUT's first MQTT packet with
+ * Netty's MQTT decoder, and then hands the connection on to the embedded {@link Broker}. Each
+ * connection becomes one {@link Attempt}.
+ */
+public final class CloudEndpoint implements Closeable {
+    /** How the listener terminates TLS; a null terminator means plaintext MQTT. */
+    public interface TlsTerminator {
+        /** Runs the server side of the handshake; throws with the alert or reason when it fails. */
+        Terminated accept(Socket raw) throws IOException;
+
+        String describe();
+    }
+
+    public record Terminated(InputStream in, OutputStream out, String version, String suite) {
+    }
+
+    private static final Duration FIRST_PACKET_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration BIND_RETRY = Duration.ofSeconds(3);
+
+    private final ServerSocket server;
+    private final TlsTerminator tls;
+    private final InetSocketAddress upstream;
+    private final String listener;
+    private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closed;
+
+    private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, InetSocketAddress upstream) throws BenchIoException {
+        this.tls = tls;
+        this.upstream = upstream;
+        this.listener = (tls == null ? "plaintext" : tls.describe()) + " on port " + port;
+        server = bind(bind, port);
+        Thread t = new Thread(this::acceptLoop, "cloud-accept-" + port);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * The previous phase's listener on this port was just closed; a connection of it that the DUT has
+     * not closed yet can hold the port a moment longer, so binding is retried briefly.
+     */
+    private static ServerSocket bind(InetAddress bind, int port) throws BenchIoException {
+        long deadline = System.nanoTime() + BIND_RETRY.toNanos();
+        while (true) {
+            ServerSocket s = null;
+            try {
+                s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(bind, port));
+                return s;
+            } catch (IOException e) {
+                if (s != null) {
+                    quietly(s);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new BenchIoException("cannot listen on " + bind.getHostAddress() + ":" + port
+                            + " as the DUT's cloud: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchIoException("interrupted while binding port " + port, e);
+            }
+        }
+    }
+
+    /**
+     * @param tls          null for plaintext MQTT
+     * @param upstream the broker to hand connections to after the CONNECT (plain MQTT); null to
+     *                 drop them once the CONNECT has been seen
+     */
+    public static CloudEndpoint start(InetAddress bind, int port, TlsTerminator tls, Upstream upstream)
+            throws BenchIoException {
+        return new CloudEndpoint(bind, port, tls, upstream == null ? null : upstream.address());
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public List<Attempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    /**
+     * The next finished attempt (CONNECT seen, handshake failed, or the DUT went quiet), or null. An
+     * attempt already under way when the timeout passes is still waited for: it ends by itself.
+     */
+    public Attempt awaitAttempt(Duration timeout) throws InterruptedException {
+        Attempt a = completed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (a == null && underWay.get() > 0) {
+            a = completed.poll(FIRST_PACKET_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        }
+        return a;
+    }
+
+    /** Stops listening and drops every connection, so the DUT has to connect afresh. */
+    @Override
+    public void close() {
+        closed = true;
+        quietly(server);
+        for (Socket s : open) {
+            quietly(s);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            open.add(s);
+            underWay.incrementAndGet();
+            Thread t = new Thread(() -> serve(s), "cloud-conn-" + s.getPort());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(Socket raw) {
+        Instant at = Instant.now();
+        String remote = raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
+        InputStream in;
+        OutputStream out;
+        String version = null;
+        String suite = null;
+        String handshake = null;
+        try {
+            raw.setSoTimeout((int) FIRST_PACKET_TIMEOUT.toMillis());
+            if (tls == null) {
+                in = raw.getInputStream();
+                out = raw.getOutputStream();
+            } else {
+                Terminated t = tls.accept(raw);
+                in = t.in();
+                out = t.out();
+                version = t.version();
+                suite = t.suite();
+                handshake = "ok";
+            }
+        } catch (IOException e) {
+            finish(new Attempt(at, listener, remote, tls != null, reason(e), null, null, null, null));
+            quietly(raw);
+            return;
+        }
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        MqttConnect connect = null;
+        String note = null;
+        EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
+        byte[] buf = new byte[4096];
+        try {
+            while (connect == null && note == null) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    note = "closed before a CONNECT";
+                    break;
+                }
+                seen.write(buf, 0, n);
+                decoder.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
+                Object msg = decoder.readInbound();
+                if (msg instanceof MqttConnectMessage c) {
+                    connect = new MqttConnect(c.payload().clientIdentifier(),
+                            c.variableHeader().hasUserName() ? c.payload().userName() : null,
+                            c.variableHeader().hasPassword());
+                } else if (msg instanceof MqttMessage m) {
+                    note = m.decoderResult().isFailure() ? "not MQTT: " + m.decoderResult().cause().getMessage()
+                            : "first packet was " + m.fixedHeader().messageType() + ", not CONNECT";
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            note = "no CONNECT within " + FIRST_PACKET_TIMEOUT.toSeconds() + " s";
+        } catch (IOException e) {
+            note = "connection lost before a CONNECT: " + reason(e);
+        } finally {
+            decoder.finishAndReleaseAll();
+        }
+        finish(new Attempt(at, listener, remote, tls != null, handshake, version, suite, connect, note));
+        if (connect == null || upstream == null || closed) {
+            quietly(raw);
+            return;
+        }
+        relay(raw, in, out, seen.toByteArray());
+    }
+
+    /** Hands the connection to the broker, replaying what was read, and pumps both ways until one side closes. */
+    private void relay(Socket raw, InputStream in, OutputStream out, byte[] already) {
+        try {
+            raw.setSoTimeout(0);
+            Socket up = new Socket(upstream.getAddress(), upstream.getPort());
+            open.add(up);
+            up.getOutputStream().write(already);
+            up.getOutputStream().flush();
+            InputStream upIn = up.getInputStream();
+            Thread back = new Thread(() -> pump(up, upIn, out, raw), "cloud-relay-" + raw.getPort());
+            back.setDaemon(true);
+            back.start();
+            pump(raw, in, up.getOutputStream(), up);
+        } catch (IOException e) {
+            quietly(raw);
+        }
+    }
+
+    private static void pump(Closeable from, InputStream in, OutputStream out, Closeable to) {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // either side gone: close both below
+        } finally {
+            quietly(from);
+            quietly(to);
+        }
+    }
+
+    private void finish(Attempt a) {
+        underWay.decrementAndGet();
+        attempts.add(a);
+        completed.add(a);
+    }
+
+    private static String reason(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static void quietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
+    }
+}

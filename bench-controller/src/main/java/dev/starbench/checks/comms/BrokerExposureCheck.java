@@ -1,0 +1,188 @@
+package dev.starbench.checks.comms;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckContext;
+import dev.starbench.checks.CheckId;
+import dev.starbench.checks.Evidence;
+import dev.starbench.checks.NotApplicable;
+import dev.starbench.config.Network;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * EN 303 645 5.5-4/5.1-1: a broker the DUT runs must authenticate its clients. A random credential
+ * must be refused before any hit counts (a broker that takes anything is its own finding); then an
+ * anonymous CONNECT and the universal default list; with whatever got in, {@code #} and
+ * {@code $SYS/#} show what an intruder would read.
+ */
+public class BrokerExposureCheck {
+    private static final long LISTEN_MS = 2500;
+
+    record Credential(String user, String password) {
+        @Override
+        public String toString() {
+            return user + "/" + (password.isEmpty() ? "(empty)" : password);
+        }
+    }
+
+    enum Outcome { ACCEPTED, REFUSED }
+
+    @Test
+    @CheckId("comms.broker-exposure")
+    public void localBrokerRequiresAuthentication(ITestContext testContext) throws BenchIoException, InterruptedException {
+        CheckContext ctx = CheckContext.of(testContext);
+        Network network = ctx.profile().network();
+        if (network == null || network.broker() == null || network.address() == null) {
+            throw new NotApplicable("the profile declares no MQTT broker on the DUT (`network.address` and `network.broker`)");
+        }
+        Evidence evidence = ctx.evidence();
+        String url = "tcp://" + network.address() + ":" + network.broker().port();
+        if (!ctx.dut().isPowered()) {
+            ctx.dut().powerOn("comms.broker-exposure: the DUT's broker runs while it is on");
+        }
+        evidence.step("wait for " + url + " to accept TCP connections");
+        awaitListening(network.address(), network.broker().port(), ctx.profile().timeouts().bootMs());
+
+        Credential random = new Credential("sb-" + UUID.randomUUID().toString().substring(0, 8),
+                UUID.randomUUID().toString());
+        List<String> problems = new ArrayList<>();
+        Credential access = null;
+        evidence.step("control: a random user and password");
+        boolean takesAnything = connect(url, random, false, evidence) == Outcome.ACCEPTED;
+        if (takesAnything) {
+            // Then a default credential getting in proves nothing: it is not tried.
+            problems.add("a random user and password accepted: the broker checks no credential");
+            access = random;
+        }
+        evidence.step("anonymous CONNECT (no user name)");
+        if (connect(url, null, false, evidence) == Outcome.ACCEPTED) {
+            problems.add("anonymous CONNECT accepted");
+        }
+        List<Credential> defaults = defaultCredentials();
+        if (!takesAnything) {
+            evidence.step("the universal default credentials (" + defaults.size() + ")");
+            for (Credential c : defaults) {
+                if (connect(url, c, true, evidence) == Outcome.ACCEPTED) {
+                    problems.add("default credential " + c + " accepted");
+                    access = access == null ? c : access;
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            evidence.finding("the broker refused a random credential, an anonymous CONNECT and all "
+                    + defaults.size() + " default credentials");
+            return;
+        }
+        problems.forEach(evidence::finding);
+        evidence.finding("subscribed to # and $SYS/# " + (access == null ? "anonymously" : "as " + access.user())
+                + ", the bench read " + eavesdrop(url, access));
+        throw new AssertionError("the DUT's broker at " + url + ": " + String.join("; ", problems));
+    }
+
+    private static void awaitListening(String host, int port, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 1000);
+                return;
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        throw new BenchFault("the DUT's broker at " + host + ":" + port + " did not accept a TCP connection within "
+                + timeoutMs + " ms: " + (last == null ? "" : last.getMessage()));
+    }
+
+    /** @param quiet only accepted credentials go into the evidence (the default list is long) */
+    private static Outcome connect(String url, Credential c, boolean quiet, Evidence evidence) {
+        try (MqttClient client = new MqttClient(url, "starbench-" + UUID.randomUUID().toString().substring(0, 8),
+                new MemoryPersistence())) {
+            client.connect(options(c));
+            client.disconnect();
+            evidence.note((c == null ? "anonymous" : c.toString()) + ": CONNECT accepted");
+            return Outcome.ACCEPTED;
+        } catch (MqttSecurityException e) {
+            if (!quiet) {
+                evidence.note((c == null ? "anonymous" : "random user") + ": refused (" + e.getMessage() + ")");
+            }
+            return Outcome.REFUSED;
+        } catch (MqttException e) {
+            throw new BenchFault("the DUT's broker at " + url + " failed other than by refusing: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
+        }
+    }
+
+    private static MqttConnectOptions options(Credential c) {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setConnectionTimeout(5);
+        o.setAutomaticReconnect(false);
+        if (c != null) {
+            o.setUserName(c.user());
+            o.setPassword(c.password().toCharArray());
+        }
+        return o;
+    }
+
+    private static String eavesdrop(String url, Credential access) {
+        AtomicInteger count = new AtomicInteger();
+        Set<String> topics = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+        try (MqttClient client = new MqttClient(url, "starbench-listen", new MemoryPersistence())) {
+            client.connect(options(access));
+            IMqttMessageListener l = (topic, msg) -> {
+                count.incrementAndGet();
+                if (topics.size() < 10) {
+                    topics.add(topic);
+                }
+            };
+            // Paho 1.2.5's array form: its single-topic variants are fine in v3, but keep one style.
+            client.subscribe(new String[] {"#", "$SYS/#"}, new int[] {0, 0}, new IMqttMessageListener[] {l, l});
+            Thread.sleep(LISTEN_MS);
+            client.disconnect();
+        } catch (MqttException e) {
+            return "(subscribing failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return count.get() + " messages in " + LISTEN_MS + " ms, topics " + topics;
+    }
+
+    static List<Credential> defaultCredentials() {
+        List<Credential> list = new ArrayList<>();
+        try (var in = BrokerExposureCheck.class.getResourceAsStream("/dev/starbench/checks/default-credentials.txt");
+             var reader = new BufferedReader(new InputStreamReader(Objects.requireNonNull(in), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    int tab = line.indexOf('\t');
+                    list.add(tab < 0 ? new Credential(line, "") : new Credential(line.substring(0, tab), line.substring(tab + 1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return list;
+    }
+}

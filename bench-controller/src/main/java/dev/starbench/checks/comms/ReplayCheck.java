@@ -1,0 +1,119 @@
+package dev.starbench.checks.comms;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.mqtt.Attempt;
+import dev.starbench.bench.mqtt.Broker;
+import dev.starbench.bench.mqtt.CloudEndpoint;
+import dev.starbench.bench.mqtt.JsseTls;
+import dev.starbench.bench.mqtt.Upstream;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckContext;
+import dev.starbench.checks.CheckId;
+import dev.starbench.checks.NotApplicable;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * EN 303 645 5.5-1 (integrity and replay): the bench, as the cloud, sends the DUT one signed command,
+ * sees it obeyed on the status topic, then sends the very same bytes again. A DUT that acts again
+ * can be driven by anyone who recorded its traffic once.
+ *
+ * <p>Command format (the bench's, documented in the README): a JSON line with {@code action},
+ * {@code counter} and {@code nonce}, then a line with the Base64 ECDSA-SHA256 signature of the JSON
+ * line by the lab CA's key. Status replies starting with {@code executed} mean the DUT acted.
+ */
+public class ReplayCheck {
+    private static final String ACTED = "executed";
+
+    @Test
+    @CheckId("comms.replay")
+    public void replayedCommandsAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
+        CheckContext ctx = CheckContext.of(testContext);
+        try (CloudBench bench = CloudBench.open(ctx, true)) {
+            var cloud = bench.cloud;
+            if (cloud.commandTopic() == null) {
+                throw new NotApplicable("the profile declares no command topic (`network.cloud.command-topic`)");
+            }
+            Upstream broker = bench.broker();
+            BlockingQueue<Broker.Message> status = broker.subscribe(cloud.statusTopic());
+            var tls = cloud.tls() ? new JsseTls("lab CA", bench.goodLeaf()) : null;
+            bench.evidence.step("serve the DUT's cloud with a certificate it trusts; wait for its CONNECT");
+            try (CloudEndpoint endpoint = CloudEndpoint.start(bench.bind, cloud.port(), tls, broker)) {
+                bench.powerOn();
+                Attempt a = bench.awaitConnect(endpoint);
+                if (a == null) {
+                    throw new BenchFault("the DUT did not connect to its cloud within " + bench.attemptTimeout.toMillis()
+                            + " ms (" + endpoint.attempts().size() + " attempts without a CONNECT): no command can be sent");
+                }
+                bench.evidence.note(a.describe());
+                // Its subscription follows its CONNECT; a first status message shows it is listening.
+                status.poll(2, TimeUnit.SECONDS);
+                status.clear();
+
+                byte[] command = signedCommand(bench);
+                bench.evidence.step("publish a signed command on " + cloud.commandTopic() + ": "
+                        + firstLine(command));
+                broker.publish(cloud.commandTopic(), command);
+                String first = reply(status, bench.attemptTimeout);
+                bench.evidence.note("status after the command: " + (first == null ? "(none)" : first));
+                if (first == null || !first.startsWith(ACTED)) {
+                    throw new BenchFault("the DUT did not act on a fresh, validly signed command (status: "
+                            + (first == null ? "none within " + bench.attemptTimeout.toMillis() + " ms" : first)
+                            + "): a refused replay would prove nothing");
+                }
+                bench.evidence.step("replay the identical bytes on " + cloud.commandTopic());
+                broker.publish(cloud.commandTopic(), command);
+                String second = reply(status, bench.attemptTimeout);
+                bench.evidence.note("status after the replay: " + (second == null ? "(none)" : second));
+                boolean actedAgain = second != null && second.startsWith(ACTED);
+                Boolean claimed = ctx.profile().network().replayProtection();
+                if (!actedAgain) {
+                    bench.evidence.finding("the DUT refused the replayed command"
+                            + (second == null ? " (no reaction)" : " (" + second + ")"));
+                    return;
+                }
+                bench.evidence.finding("the DUT acted again on a replayed command: " + second);
+                if (!Boolean.TRUE.equals(claimed)) {
+                    throw new NotApplicable("informational: the DUT acts on replayed commands, and the profile"
+                            + " makes no replay-protection claim (`network.replay-protection`)");
+                }
+                throw new AssertionError("the DUT acted on a replayed signed command although its maker claims"
+                        + " replay protection (" + second + ")");
+            }
+        }
+    }
+
+    private static byte[] signedCommand(CloudBench bench) throws BenchIoException {
+        byte[] nonce = new byte[8];
+        new SecureRandom().nextBytes(nonce);
+        String body = "{\"action\":\"blink\",\"counter\":" + System.currentTimeMillis() + ",\"nonce\":\""
+                + HexFormat.of().formatHex(nonce) + "\"}";
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(bench.labCa.key());
+            s.update(body.getBytes(StandardCharsets.UTF_8));
+            return (body + "\n" + Base64.getEncoder().encodeToString(s.sign())).getBytes(StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new BenchIoException("cannot sign a command with the lab CA key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(byte[] command) {
+        String s = new String(command, StandardCharsets.UTF_8);
+        return s.substring(0, s.indexOf('\n')) + " + signature";
+    }
+
+    private static String reply(BlockingQueue<Broker.Message> status, Duration timeout) throws InterruptedException {
+        Broker.Message m = status.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return m == null ? null : new String(m.payload(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.starbench.config;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/** The profile's `network:` section and the fixture's `cloud-broker:`: defaults, and errors that name the field. */
+public class NetworkConfigTest {
+    private static final String HEAD = "device:\n  name: cam\n";
+    private Path dir;
+    private int n;
+
+    @BeforeClass
+    public void tempDir() throws Exception {
+        dir = Files.createTempDirectory("starbench-network-config");
+    }
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("p" + (++n) + ".yaml"), yaml);
+    }
+
+    @Test
+    public void aCloudUrlGivesHostPortAndDefaults() throws Exception {
+        DeviceProfile p = ConfigLoader.loadProfile(write(HEAD + """
+                network:
+                  address: 10.0.0.5
+                  cloud:
+                    url: ssl://mqtt.example.com
+                    ca-cert: ca.pem
+                    ca-key: ca.key
+                """));
+        Network.Cloud cloud = p.network().cloud();
+        assertEquals(cloud.host(), "mqtt.example.com");
+        assertEquals(cloud.port(), 8883);
+        assertTrue(cloud.tls());
+        assertEquals(cloud.fallbackPort(), 1883);
+        assertEquals(cloud.caCert(), dir.resolve("ca.pem"));
+        assertEquals(cloud.attemptTimeoutMs(), 30_000);
+        assertEquals(p.network().scanPorts(), new Network.PortRange(1, 65535));
+        assertNull(p.network().replayProtection());
+    }
+
+    @Test
+    public void aProfileWithoutNetworkStillLoads() throws Exception {
+        assertNull(ConfigLoader.loadProfile(write(HEAD)).network());
+    }
+
+    @Test
+    public void aWrongSchemeNamesTheUrlField() throws Exception {
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + """
+                network:
+                  cloud:
+                    url: http://mqtt.example.com
+                """)));
+        assertEquals(e.field(), "network.cloud.url");
+        assertEquals(e.line(), 5);
+        assertTrue(e.getMessage().contains("scheme must be ssl, mqtts, tcp or mqtt"), e.getMessage());
+    }
+
+    @Test
+    public void aBadPortRangeNamesScanPorts() throws Exception {
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + """
+                network:
+                  scan-ports: 100-20
+                """)));
+        assertEquals(e.field(), "network.scan-ports");
+        assertEquals(e.line(), 4);
+    }
+
+    @Test
+    public void aCaCertWithoutItsKeyIsRefused() throws Exception {
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + """
+                network:
+                  cloud:
+                    url: ssl://h:8883
+                    ca-cert: ca.pem
+                """)));
+        assertEquals(e.field(), "network.cloud.ca-key");
+        assertTrue(e.getMessage().contains("ca-cert and ca-key go together"), e.getMessage());
+    }
+
+    @Test
+    public void anUnknownFlawListsTheNetworkOnes() throws Exception {
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + """
+                simulation:
+                  flaws: [telnet-opened]
+                """)));
+        assertTrue(e.getMessage().contains("telnet-open") && e.getMessage().contains("anonymous-broker"), e.getMessage());
+    }
+
+    @Test
+    public void theFixtureCloudBrokerMustBeATcpUrl() throws Exception {
+        String fixture = Files.readString(Path.of(System.getProperty("starbench.root", ".."), "fixtures/virtual.yaml"));
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(write(fixture
+                + "cloud-broker:\n  url: ssl://127.0.0.1:8883\n")));
+        assertEquals(e.field(), "cloud-broker.url");
+        assertTrue(e.getMessage().contains("expected tcp://HOST:PORT"), e.getMessage());
+    }
+}

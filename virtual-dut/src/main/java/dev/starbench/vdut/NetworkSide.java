@@ -1,0 +1,49 @@
+package dev.starbench.vdut;
+
+import dev.starbench.vdut.Simulation.Flaw;
+
+/** Everything the device does on the network; it runs while the device has power, like the rest of it. */
+final class NetworkSide {
+    private final Simulation sim;
+    private CloudClient cloud;
+    private Telnetd telnetd;
+    private LocalBroker broker;
+
+    NetworkSide(Simulation sim) {
+        this.sim = sim;
+    }
+
+    synchronized void powerOn() {
+        NetworkSim net = sim.network();
+        if (net == null) {
+            return;
+        }
+        if (net.cloudHost() != null) {
+            cloud = new CloudClient(sim);
+            cloud.start();
+        }
+        if (net.brokerPort() != null) {
+            broker = new LocalBroker(sim, net.brokerPort());
+            broker.start();
+        }
+        if (sim.has(Flaw.TELNET_OPEN) && net.telnetPort() != null) {
+            telnetd = new Telnetd(net.telnetPort(), sim.hostname());
+            telnetd.start();
+        }
+    }
+
+    synchronized void powerOff() {
+        if (cloud != null) {
+            cloud.stop();
+            cloud = null;
+        }
+        if (telnetd != null) {
+            telnetd.stop();
+            telnetd = null;
+        }
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+        }
+    }
+}
