@@ -9,6 +9,10 @@ import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
 import dev.starbench.checks.debug.NetworkServicesCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
+import dev.starbench.checks.update.BaselineCheck;
+import dev.starbench.checks.update.PowerLossCheck;
+import dev.starbench.checks.update.RollbackCheck;
+import dev.starbench.checks.update.TamperedCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +40,8 @@ public final class Catalog {
     /** Run order: the baud scan first, so the console checks run at the rate it finds. */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
             NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
-            BrokerExposureCheck.class);
+            BrokerExposureCheck.class,
+            BaselineCheck.class, TamperedCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;
 

@@ -29,9 +29,11 @@ import java.util.Set;
  * @param bootloader null when the profile declares no bootloader
  * @param simulation null unless the DUT is the virtual DUT: what the simulated device really does
  * @param network    null when the profile declares no network side (console-only checks still run)
+ * @param firmware   null when the profile declares no update path (update checks N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
-                            Timeouts timeouts, Simulation simulation, Network network) {
+                            Timeouts timeouts, Simulation simulation, Network network,
+                            Firmware firmware) {
 
     public DeviceProfile {
         required(source, "source");
@@ -48,9 +50,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("bootloader") Bootloader bootloader,
                                   @JsonProperty("timeouts") Timeouts timeouts,
                                   @JsonProperty("simulation") Simulation simulation,
-                                  @JsonProperty("network") Network network) {
+                                  @JsonProperty("network") Network network,
+                                  @JsonProperty("firmware") Firmware firmware) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware);
     }
 
     /**
@@ -166,7 +169,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param autobootStop the string that stops autoboot; null means any key does
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws) {
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
         static final ObjectMapper JSON = new ObjectMapper();
 
         public Simulation {
@@ -190,6 +193,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             flaws = List.copyOf(flaws);
         }
 
+        /** A simulated device without an OTA agent. */
+        public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
+                          long loginFailDelayMs, String hostname, List<Flaw> flaws) {
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null);
+        }
+
         @JsonCreator
         static Simulation fromYaml(@JsonProperty("baud") Integer baud,
                                    @JsonProperty("bootdelay-s") Integer bootdelayS,
@@ -197,9 +206,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("credentials") List<Credential> credentials,
                                    @JsonProperty("login-fail-delay-ms") Long loginFailDelayMs,
                                    @JsonProperty("hostname") String hostname,
-                                   @JsonProperty("flaws") List<Flaw> flaws) {
+                                   @JsonProperty("flaws") List<Flaw> flaws,
+                                   @JsonProperty("ota") SimulatedOta ota) {
             return new Simulation(baud == null ? 115200 : baud, bootdelayS == null ? 2 : bootdelayS, autobootStop,
-                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws);
+                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota);
         }
 
         /**
@@ -222,6 +232,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             out.put("login-fail-delay-ms", loginFailDelayMs);
             out.put("hostname", hostname);
             out.put("flaws", flaws.stream().map(YamlNames::of).toList());
+            if (ota != null) {
+                out.put("ota", ota.toMap());
+            }
             try {
                 return JSON.writeValueAsString(out);
             } catch (JsonProcessingException e) {
@@ -242,7 +255,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             @JsonProperty("allows-tls10") ALLOWS_TLS10,
             @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
             @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
-            @JsonProperty("telnet-open") TELNET_OPEN
+            @JsonProperty("telnet-open") TELNET_OPEN,
+            @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
+            @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
+            @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
+            @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
+            @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS
         }
 
         /** A login the virtual DUT accepts. */

@@ -192,7 +192,26 @@ public final class Runner {
                 checks.stream().map(Catalog.Entry::id).toList(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                seed, List.of());
+                seed, firmwareImages(profile));
+    }
+
+    /** The images the profile's firmware section names, hashed now: the record says what was tested with. */
+    private static List<RunRecord.FileHash> firmwareImages(DeviceProfile profile) {
+        var fw = profile.firmware();
+        if (fw == null) {
+            return List.of();
+        }
+        List<RunRecord.FileHash> out = new java.util.ArrayList<>();
+        for (Path image : java.util.Arrays.asList(fw.image(), fw.olderImage())) {
+            if (image != null && Files.isRegularFile(image)) {
+                try {
+                    out.add(new RunRecord.FileHash(image.toString(), dev.starbench.report.Hashes.sha256(image), Files.size(image)));
+                } catch (java.io.IOException e) {
+                    // the update checks report an unreadable image themselves, as INCONCLUSIVE
+                }
+            }
+        }
+        return out;
     }
 
     private void summarise(RunRecord record, Path runDir) {

@@ -248,7 +248,8 @@ public class ValidationErrorsTest {
         assertError(e, 3, 43, "simulation.flaws[2]", "unknown value 'ftp-open' (allowed: root-console, "
                 + "default-password, bootloader-open, secret-in-bootlog, plaintext-mqtt, falls-back-to-plaintext, "
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
-                + "anonymous-broker, telnet-open)");
+                + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
+                + "accepts-downgrade, bricks-on-power-loss)");
     }
 
     @Test

@@ -40,12 +40,19 @@ final class Firmware {
 
     private final Simulation sim;
     private final PersistentState state;
+    private final Ota ota;
     private Session s;
     private String lastUbootCommand = "";
 
     Firmware(Simulation sim, PersistentState state) {
+        this(sim, state, null);
+    }
+
+    /** @param ota the firmware slots and update agent; null for a device without one */
+    Firmware(Simulation sim, PersistentState state, Ota ota) {
         this.sim = sim;
         this.state = state;
+        this.ota = ota;
     }
 
     void run(Session session) throws InterruptedException, IOException {
@@ -61,8 +68,19 @@ final class Firmware {
                 coldBoot = false;
             }
         }
+        if (ota != null && !ota.boot(s)) {
+            while (true) {
+                s.read();
+            }
+        }
         kernel();
-        userland();
+        try {
+            userland();
+        } finally {
+            if (ota != null) {
+                ota.stopAgent(s);
+            }
+        }
     }
 
     // ---- U-Boot ----------------------------------------------------------------------------------
@@ -269,6 +287,9 @@ final class Firmware {
     }
 
     private void userland() throws InterruptedException, IOException {
+        if (ota != null) {
+            ota.startAgent(s);
+        }
         s.println("");
         s.println("Welcome to VCAM");
         // getty flushes what was typed during boot, so keys aimed at the bootloader don't become a login.
@@ -387,7 +408,7 @@ final class Firmware {
     private void cat(List<String> args) throws InterruptedException, IOException {
         for (String file : args) {
             switch (file) {
-                case "/etc/version" -> s.println(FIRMWARE_VERSION);
+                case "/etc/version" -> s.println(ota == null ? FIRMWARE_VERSION : "VCAM-1 firmware " + ota.runningVersion());
                 case "/etc/hostname" -> s.println(sim.hostname());
                 default -> s.println("cat: can't open '" + file + "': No such file or directory");
             }

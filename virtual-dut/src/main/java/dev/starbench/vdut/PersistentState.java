@@ -50,6 +50,18 @@ final class PersistentState {
         return count;
     }
 
+    /** A copy of the value stored under the key, or null. */
+    synchronized com.fasterxml.jackson.databind.JsonNode get(String key) {
+        com.fasterxml.jackson.databind.JsonNode v = doc.get(key);
+        return v == null ? null : v.deepCopy();
+    }
+
+    /** Stores the value and saves at once, atomically: a power cut leaves the old or the new state. */
+    synchronized void put(String key, com.fasterxml.jackson.databind.JsonNode value) throws IOException {
+        doc.set(key, value.deepCopy());
+        save();
+    }
+
     private void save() throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         // FileOutputStream, not a channel: a power-off interrupts the boot thread, and an interrupted

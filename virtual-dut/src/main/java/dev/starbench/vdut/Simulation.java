@@ -27,7 +27,8 @@ record Simulation(
         @JsonProperty("login-fail-delay-ms") Integer loginFailDelayMs,
         @JsonProperty("hostname") String hostname,
         @JsonProperty("flaws") Set<Flaw> flaws,
-        @JsonProperty("network") NetworkSim network) {
+        @JsonProperty("network") NetworkSim network,
+        @JsonProperty("ota") OtaSettings ota) {
 
     record Credential(@JsonProperty(value = "user", required = true) String user,
                       @JsonProperty(value = "password", required = true) String password) {
@@ -46,7 +47,12 @@ record Simulation(
         @JsonProperty("allows-tls10") ALLOWS_TLS10,
         @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
         @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
-        @JsonProperty("telnet-open") TELNET_OPEN;
+        @JsonProperty("telnet-open") TELNET_OPEN,
+        @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
+        @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
+        @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
+        @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
+        @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS;
 
         String key() {
             return name().toLowerCase().replace('_', '-');
@@ -115,6 +121,12 @@ record Simulation(
         }
         if (autobootStop != null && autobootStop.isEmpty()) {
             throw invalid(file, "autoboot-stop must not be empty (use null for none)");
+        }
+        if (ota != null) {
+            String problem = ota.problem();
+            if (problem != null) {
+                throw invalid(file, "ota: " + problem);
+            }
         }
         for (Credential c : credentials) {
             if (c.user() == null || c.user().isEmpty() || c.password() == null) {

@@ -74,7 +74,8 @@ public final class VirtualDut {
         System.err.println("vdut: device UART at " + simulation.baud() + " baud, bench line at " + line.benchBaud());
         synchronized (this) {
             ptys = PtyPair.open(dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state), new NetworkSide(simulation));
+            Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));

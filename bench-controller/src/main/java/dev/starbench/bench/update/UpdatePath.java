@@ -1,0 +1,40 @@
+package dev.starbench.bench.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.config.Firmware;
+import java.time.Duration;
+
+/** How an image reaches the device: the profile chooses (http-upload, command; mqtt-ota later). */
+public interface UpdatePath {
+    /**
+     * What the installer said.
+     *
+     * @param accepted true when it reported success, false when it refused, null when it gave no answer
+     *                 (connection dropped, timeout)
+     */
+    record Answer(Boolean accepted, String text) {
+        public String describe() {
+            return (accepted == null ? "no answer" : accepted ? "accepted" : "refused") + ": " + text;
+        }
+    }
+
+    /** Pushes one image and waits for the installer's answer, at most {@code timeout}. */
+    Answer push(byte[] image, String fileName, Duration timeout) throws BenchIoException, InterruptedException;
+
+    /** What the journal shows about the path (never secrets). */
+    String describe();
+
+    /** The installer's words made safe for one journal line, and bounded. */
+    static String shorten(String text) {
+        String printable = dev.starbench.console.Printable.of(text);
+        return printable.length() <= 300 ? printable : printable.substring(0, 300) + "…";
+    }
+
+    static UpdatePath of(Firmware.Update update) {
+        return switch (update.method()) {
+            case "http-upload" -> new HttpUpload(update.url(), update.field());
+            case "command" -> new CommandUpdate(update.command());
+            default -> throw new IllegalArgumentException("no update path " + update.method());
+        };
+    }
+}

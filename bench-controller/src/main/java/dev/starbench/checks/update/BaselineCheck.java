@@ -1,0 +1,27 @@
+package dev.starbench.checks.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckId;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * The control case of the update family (EN 303 645 5.3-1/2): a newer image, validly signed with the
+ * maker's key, installs through the declared update path and boots. Without it, a refused tampered
+ * image proves nothing, so the other update checks are then INCONCLUSIVE.
+ */
+public class BaselineCheck {
+    @Test
+    @CheckId("update.baseline")
+    public void newerSignedImageInstalls(ITestContext testContext) throws BenchIoException, InterruptedException {
+        UpdateBench bench = UpdateBench.of(testContext);
+        UpdateBench.Control control = bench.runControl();
+        testContext.setAttribute(UpdateBench.CONTROL, control);
+        if (!control.installed()) {
+            // The bench cannot tell a device that refuses every update from a wrong key or path in the profile.
+            throw new BenchFault(control.reason());
+        }
+        bench.evidence.finding(control.reason() + "; install took " + control.installMs() + " ms");
+    }
+}

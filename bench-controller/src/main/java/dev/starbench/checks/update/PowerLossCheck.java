@@ -1,0 +1,71 @@
+package dev.starbench.checks.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.update.UpdatePath;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckId;
+import dev.starbench.image.ImageVersion;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * EN 303 645 5.9 / 5.3: an update interrupted by a power cut must leave a bootable device. The bench
+ * cuts the supply through the relay at jittered points between 5 % and 95 % of the install time
+ * measured in the control case, N times, and reads which version boots each time.
+ */
+public class PowerLossCheck {
+    @Test
+    @CheckId("update.power-loss")
+    public void powerCutDuringUpdateLeavesValidImage(ITestContext testContext) throws BenchIoException, InterruptedException {
+        UpdateBench bench = UpdateBench.of(testContext);
+        UpdateBench.Control control = UpdateBench.control(testContext, bench);
+        UpdateBench.requireControl(control);
+        long installMs = control.installMs();
+        if (installMs < 20) {
+            throw new BenchFault("the measured install time (" + installMs + " ms) is too short to cut power inside it");
+        }
+        int cuts = bench.firmware.powerLossCuts();
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        bench.evidence.step(cuts + " power cuts between 5 % and 95 % of the measured install time " + installMs
+                + " ms (jitter seed " + seed + ")");
+        ImageVersion running = bench.boot("update.power-loss: read the running version");
+        if (running == null) {
+            throw new BenchFault("the device booted no readable firmware version before the first cut");
+        }
+        int oldBoots = 0;
+        int newBoots = 0;
+        for (int i = 1; i <= cuts; i++) {
+            ImageVersion target = running.nextRevision();
+            double fraction = 0.05 + 0.90 * random.nextDouble();
+            long cutAt = Math.round(installMs * fraction);
+            CompletableFuture<UpdatePath.Answer> push = bench.pushAsync("power-loss-" + i, bench.signed(target));
+            Thread.sleep(cutAt);
+            bench.dut.powerOff(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
+                    i, cuts, cutAt, fraction * 100, installMs, target));
+            UpdatePath.Answer answer = UpdateBench.answerOf(push, 5_000);
+            // The supply is already off; the cycle only adds the relay's off-time before power returns.
+            ImageVersion booted = bench.boot("update.power-loss: power cycle after cut " + i);
+            String outcome = booted == null ? "NO bootable firmware" : booted.equals(running) ? booted + " (old)"
+                    : booted.equals(target) ? booted + " (new)" : booted + " (neither old " + running + " nor new " + target + ")";
+            bench.evidence.step(String.format("cut %d/%d at %d ms (%.0f %%) into installing %s over %s: installer %s; booted %s",
+                    i, cuts, cutAt, fraction * 100, target, running, answer.describe(), outcome));
+            if (booted == null || !(booted.equals(running) || booted.equals(target))) {
+                String finding = String.format("power cut %d at %d ms (%.0f %% of the install) while installing %s over %s left the device %s",
+                        i, cutAt, fraction * 100, target, running, booted == null ? "without a bootable image (bricked)" : "running " + booted);
+                bench.evidence.finding(finding);
+                throw new AssertionError(finding);
+            }
+            if (booted.equals(running)) {
+                oldBoots++;
+            } else {
+                newBoots++;
+            }
+            running = booted;
+        }
+        bench.evidence.finding("after each of " + cuts + " power cuts during an update the device booted a valid image ("
+                + oldBoots + " times the old, " + newBoots + " times the new version)");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.starbench.checks.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckId;
+import dev.starbench.image.ImageVersion;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * EN 303 645 5.3-7 / TS 103 701 (try older vulnerable firmware): an older image, validly signed with
+ * the maker's key, must not install. A reinstall of the running version is reported as information.
+ */
+public class RollbackCheck {
+    @Test
+    @CheckId("update.rollback")
+    public void olderSignedImageIsRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
+        UpdateBench bench = UpdateBench.of(testContext);
+        UpdateBench.requireControl(UpdateBench.control(testContext, bench));
+        ImageVersion running = bench.boot("update.rollback: read the running version");
+        if (running == null) {
+            throw new BenchFault("the device booted no readable firmware version");
+        }
+        ImageVersion older = running.previous();
+        if (older == null) {
+            throw new BenchFault("the device runs " + running + ": there is no older version to build");
+        }
+        UpdateBench.Attempt a = bench.attempt("older-" + older, "validly signed older version " + older, bench.signed(older));
+        if (a.after() == null) {
+            throw new BenchFault("after pushing the older image the device boots no readable version");
+        }
+        boolean rolledBack = a.after().equals(older);
+        if (!rolledBack) {
+            bench.evidence.note("older image " + older + ": " + a.answer().describe() + "; still " + a.after() + " after a power cycle");
+        }
+        ImageVersion now = a.after();
+        UpdateBench.Attempt same = bench.attempt("same-" + now, "validly signed reinstall of the running version " + now, bench.signed(now));
+        bench.evidence.note("information: a reinstall of the running version " + now + " was "
+                + (Boolean.TRUE.equals(same.answer().accepted()) ? "accepted" : Boolean.FALSE.equals(same.answer().accepted()) ? "refused" : "not answered")
+                + " (" + same.answer().text() + ")");
+        if (rolledBack) {
+            String finding = "the device installed the older validly signed image " + older + " over " + running
+                    + " (installer " + a.answer().describe() + ") and runs it after a power cycle";
+            bench.evidence.finding(finding);
+            throw new AssertionError(finding);
+        }
+        bench.evidence.finding("the older validly signed image " + older + " was refused (" + a.answer().describe()
+                + "); the device still runs " + a.after());
+    }
+}

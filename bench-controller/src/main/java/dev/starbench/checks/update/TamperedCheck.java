@@ -1,0 +1,76 @@
+package dev.starbench.checks.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckId;
+import dev.starbench.image.ImageException;
+import dev.starbench.image.ImageVersion;
+import dev.starbench.image.Tampering;
+import java.util.ArrayList;
+import java.util.List;
+import org.testng.ITestContext;
+import org.testng.annotations.Test;
+
+/**
+ * EN 303 645 5.3-9/10 (TS 103 701: change one byte of signed firmware): each tampered image, built
+ * from a newer validly signed one so that only the tampering can explain a refusal, must be refused,
+ * and the device must still run its old version after a power cycle.
+ */
+public class TamperedCheck {
+    @Test
+    @CheckId("update.tampered")
+    public void tamperedImagesAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
+        UpdateBench bench = UpdateBench.of(testContext);
+        UpdateBench.requireControl(UpdateBench.control(testContext, bench));
+        ImageVersion running = bench.boot("update.tampered: read the running version");
+        if (running == null) {
+            throw new BenchFault("the device booted no readable firmware version before the first tampered image");
+        }
+        Tampering.Keys keys = bench.tamperKeys();
+        List<String> accepted = new ArrayList<>();
+        int pushed = 0;
+        for (int i = 0; ; i++) {
+            ImageVersion target = running.nextRevision();
+            List<Tampering.Variant> variants;
+            try {
+                variants = Tampering.variants(bench.format, bench.signed(target), keys);
+            } catch (ImageException e) {
+                throw new BenchFault("cannot build the tampered images: " + e.getMessage(), e);
+            }
+            if (i >= variants.size()) {
+                break;
+            }
+            Tampering.Variant v = variants.get(i);
+            if (v.bytes() == null) {
+                bench.evidence.note(v.name() + ": not tried: " + v.notBuilt());
+                continue;
+            }
+            UpdateBench.Attempt a = bench.attempt(v.name(), v.description() + ", built on " + target, v.bytes());
+            pushed++;
+            if (a.after() == null) {
+                String finding = v.name() + " (" + v.description() + "): installer " + a.answer().describe()
+                        + "; after a power cycle the device boots NO firmware: the tampered image bricked it";
+                bench.evidence.finding(finding);
+                accepted.add(finding);
+                break;
+            }
+            if (!a.after().equals(running)) {
+                String finding = v.name() + " (" + v.description() + "): installer " + a.answer().describe()
+                        + "; after a power cycle the device runs " + a.after() + " instead of " + running;
+                bench.evidence.finding(finding);
+                accepted.add(finding);
+                running = a.after();
+            } else if (Boolean.TRUE.equals(a.answer().accepted())) {
+                bench.evidence.note(v.name() + ": the installer reported success (" + a.answer().text()
+                        + "), yet the device still runs " + running + " after a power cycle: refused at boot");
+            } else {
+                bench.evidence.note(v.name() + ": refused (" + a.answer().describe() + "); still " + running + " after a power cycle");
+            }
+        }
+        if (!accepted.isEmpty()) {
+            throw new AssertionError("the device installed " + accepted.size() + " of " + pushed + " tampered images: "
+                    + String.join("; ", accepted));
+        }
+        bench.evidence.finding("all " + pushed + " tampered images were refused; the device still runs " + running);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.starbench.checks.update;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.update.UpdatePath;
+import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.CheckContext;
+import dev.starbench.checks.Evidence;
+import dev.starbench.checks.NotApplicable;
+import dev.starbench.config.Firmware;
+import dev.starbench.console.BoundedPattern;
+import dev.starbench.console.Console;
+import dev.starbench.console.ExpectTimeout;
+import dev.starbench.console.Prompts;
+import dev.starbench.dut.Dut;
+import dev.starbench.image.ImageException;
+import dev.starbench.image.ImageFormat;
+import dev.starbench.image.ImageVersion;
+import dev.starbench.image.SigningKey;
+import dev.starbench.image.Tampering;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.testng.ITestContext;
+
+/**
+ * What the update checks share: the profile's image, key and update path, and the one procedure they
+ * all repeat: push an image, record the installer's answer and the console lines of its decision,
+ * power-cycle, and read the version the device runs.
+ */
+final class UpdateBench {
+    static final String CONTROL = "starbench.update.control";
+    /** MCUboot's own words when no slot holds a bootable image; ends the wait for a version at once. */
+    static final Pattern NO_BOOTABLE_IMAGE = BoundedPattern.compile("Unable to find bootable image|no bootable image");
+    /** How long the console may still show the installer's decision after its answer. */
+    private static final long SETTLE_MS = 300;
+
+    /** The control case's outcome, shared by the checks of one run. */
+    record Control(boolean installed, String reason, long installMs) {
+    }
+
+    /** One push and its outcome: the installer's answer and the version running after a power cycle (null: none boots). */
+    record Attempt(UpdatePath.Answer answer, ImageVersion after, long pushMs) {
+    }
+
+    final CheckContext ctx;
+    final Dut dut;
+    final Evidence evidence;
+    final Firmware firmware;
+    final ImageFormat format;
+    final byte[] image;
+    final SigningKey makerKey;
+    final UpdatePath path;
+    private final Pattern versionPattern;
+    private final Duration bootTimeout;
+
+    private UpdateBench(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey) {
+        this.ctx = ctx;
+        this.dut = ctx.dut();
+        this.evidence = ctx.evidence();
+        this.firmware = firmware;
+        this.format = format;
+        this.image = image;
+        this.makerKey = makerKey;
+        this.path = UpdatePath.of(firmware.update());
+        this.versionPattern = BoundedPattern.compile(firmware.versionPattern());
+        this.bootTimeout = Duration.ofMillis(ctx.profile().timeouts().bootMs());
+    }
+
+    static UpdateBench of(ITestContext testContext) {
+        CheckContext ctx = CheckContext.of(testContext);
+        Firmware fw = ctx.profile().firmware();
+        if (fw == null) {
+            throw new NotApplicable("the profile declares no update path (no `firmware:` section)");
+        }
+        ImageFormat format = ImageFormat.named(fw.format());
+        if (!format.canRebuild() || fw.signingKey() == null) {
+            // Raw images and profiles without the maker's key would need a newer and an older image each; not built yet.
+            throw new NotApplicable("the bench builds its test images from the maker's development key: the profile gives "
+                    + (fw.signingKey() == null ? "no `firmware.signing-key`" : "a " + fw.format() + " image, which the bench cannot rebuild"));
+        }
+        try {
+            byte[] image = Files.readAllBytes(fw.image());
+            format.version(image);
+            return new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()));
+        } catch (IOException e) {
+            throw new BenchFault("cannot read the profile's firmware image " + fw.image() + ": " + e.getMessage(), e);
+        } catch (ImageException e) {
+            throw new BenchFault("the profile's firmware (" + fw.image().getFileName() + " or its signing key) is unusable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The base image rebuilt at this version and signed with the maker's key: what the device should accept. */
+    byte[] signed(ImageVersion version) {
+        try {
+            return format.rebuild(image, ImageFormat.Changes.version(version), makerKey);
+        } catch (ImageException e) {
+            throw new BenchFault("cannot rebuild the profile's image at " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    Tampering.Keys tamperKeys() {
+        Firmware.DeviceType type = firmware.deviceType();
+        return new Tampering.Keys(makerKey, SigningKey.generate(makerKey.type()),
+                type == null ? null : type.tlv(), type == null ? null : type.value());
+    }
+
+    /**
+     * Power-cycles and reads the version the device boots, then waits for its OS to come up (so the
+     * update endpoint is there). Null when no version appears: nothing bootable.
+     */
+    ImageVersion boot(String cause) throws BenchIoException {
+        long from = dut.powerCycle(cause);
+        return awaitBoot(from);
+    }
+
+    ImageVersion awaitBoot(long from) throws BenchIoException {
+        Console console = dut.console();
+        Console.Match m;
+        try {
+            m = console.expect(bootTimeout, versionPattern, NO_BOOTABLE_IMAGE);
+        } catch (ExpectTimeout e) {
+            if (console.position() == from) {
+                throw new BenchFault("the console sent no byte within " + bootTimeout.toMillis() + " ms of power-on");
+            }
+            evidence.transcript("boot without a firmware version", from, console.position());
+            return null;
+        }
+        if (m.pattern() == NO_BOOTABLE_IMAGE) {
+            settle();
+            evidence.transcript("boot: no bootable image", from, console.position());
+            return null;
+        }
+        ImageVersion v = ImageVersion.parse(m.group(1));
+        if (v == null) {
+            throw new BenchFault("the version line `" + m.text().strip() + "` holds no version the bench can read");
+        }
+        try {
+            console.expect(bootTimeout, Prompts.LOGIN, Prompts.SHELL);
+            dut.seen(Dut.State.BOOTED);
+        } catch (ExpectTimeout e) {
+            evidence.transcript("boot that never reached its login", from, console.position());
+            throw new BenchFault("firmware " + v + " booted but no login or shell prompt followed within "
+                    + bootTimeout.toMillis() + " ms: " + e.getMessage(), e);
+        }
+        return v;
+    }
+
+    /** Pushes, records the installer's answer and its console lines, power-cycles and reads the running version. */
+    Attempt attempt(String label, String description, byte[] bytes) throws BenchIoException, InterruptedException {
+        Console console = dut.console();
+        evidence.step("push " + label + ": " + description + " (" + bytes.length + " bytes, sha256 "
+                + (bytes.length == 0 ? "-" : HexFormat.of().formatHex(sha256(bytes)).substring(0, 16) + "…") + ") via " + path.describe());
+        long from = console.position();
+        long start = System.nanoTime();
+        UpdatePath.Answer answer = path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
+        long pushMs = (System.nanoTime() - start) / 1_000_000;
+        settle();
+        evidence.transcript("console while the installer decided on " + label, from, console.position());
+        ImageVersion after = boot("update: power cycle after pushing " + label);
+        evidence.step(label + ": installer " + answer.describe() + " (" + pushMs + " ms); after a power cycle the device runs "
+                + (after == null ? "NO bootable firmware" : after));
+        return new Attempt(answer, after, pushMs);
+    }
+
+    /** Starts a push without waiting, for the power-loss check. */
+    CompletableFuture<UpdatePath.Answer> pushAsync(String label, byte[] bytes) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
+            } catch (BenchIoException e) {
+                return new UpdatePath.Answer(null, "could not push: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new UpdatePath.Answer(null, "interrupted");
+            }
+        });
+    }
+
+    static UpdatePath.Answer answerOf(CompletableFuture<UpdatePath.Answer> push, long waitMs) {
+        try {
+            return push.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            push.cancel(true);
+            return new UpdatePath.Answer(null, "no answer within " + waitMs + " ms of power returning");
+        } catch (ExecutionException e) {
+            return new UpdatePath.Answer(null, "push failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new UpdatePath.Answer(null, "interrupted");
+        }
+    }
+
+    /**
+     * The control case, run once per run: a newer validly signed image must install, or the other
+     * update checks cannot tell a refusal from a broken update path.
+     */
+    static Control control(ITestContext testContext, UpdateBench bench) throws BenchIoException, InterruptedException {
+        Object known = testContext.getAttribute(CONTROL);
+        if (known instanceof Control c) {
+            return c;
+        }
+        bench.evidence.step("control: a newer validly signed image must install first");
+        Control c = bench.runControl();
+        testContext.setAttribute(CONTROL, c);
+        return c;
+    }
+
+    Control runControl() throws BenchIoException, InterruptedException {
+        ImageVersion before = boot("update: read the running version");
+        if (before == null) {
+            return new Control(false, "the device boots no firmware version the bench can read (pattern `"
+                    + firmware.versionPattern() + "`)", 0);
+        }
+        ImageVersion base;
+        try {
+            base = format.version(image);
+        } catch (ImageException e) {
+            throw new BenchFault(e.getMessage(), e);
+        }
+        ImageVersion newer = (base.compareTo(before) > 0 ? base : before).nextRevision();
+        evidence.step("running " + before + "; building " + newer + " from " + firmware.image().getFileName()
+                + ", signed with the profile's " + makerKey.type().label() + " key");
+        Attempt a = attempt("newer-" + newer, "validly signed " + newer, signed(newer));
+        if (newer.equals(a.after())) {
+            return new Control(true, "the newer image " + newer + " installed and boots (" + a.answer().describe() + ")", a.pushMs());
+        }
+        return new Control(false, "the newer validly signed image " + newer + " did not install: installer "
+                + a.answer().describe() + "; running " + (a.after() == null ? "nothing bootable" : a.after().toString())
+                + " after a power cycle", a.pushMs());
+    }
+
+    static void requireControl(Control c) {
+        if (!c.installed()) {
+            throw new BenchFault("control failed, so a refusal would prove nothing: " + c.reason());
+        }
+    }
+
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

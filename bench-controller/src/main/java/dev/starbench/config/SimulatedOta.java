@@ -1,0 +1,76 @@
+package dev.starbench.config;
+
+import static dev.starbench.config.InvalidField.check;
+import static dev.starbench.config.InvalidField.notNegative;
+import static dev.starbench.config.InvalidField.required;
+import static dev.starbench.config.InvalidField.requiredText;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The virtual DUT's OTA agent ({@code simulation.ota}): where it listens, which key it trusts, how
+ * long an install takes, and the factory firmware it starts with.
+ *
+ * @param trustedKey absolute path of the PEM public key the device verifies images against
+ */
+public record SimulatedOta(int httpPort, Path trustedKey, long installMs, String factoryVersion,
+                           long factorySecurityCounter, DeviceTypeTlv deviceType) {
+    public SimulatedOta {
+        check(httpPort > 0 && httpPort < 65536, "must be a TCP port 1..65535, got " + httpPort, "http-port");
+        required(trustedKey, "trusted-key");
+        notNegative(installMs, "install-ms");
+        requiredText(factoryVersion, "factory-version");
+        notNegative(factorySecurityCounter, "factory-security-counter");
+    }
+
+    @JsonCreator
+    static SimulatedOta fromYaml(@JacksonInject("base-dir") Path baseDir,
+                                 @JsonProperty("http-port") Integer httpPort,
+                                 @JsonProperty("trusted-key") String trustedKey,
+                                 @JsonProperty("install-ms") Long installMs,
+                                 @JsonProperty("factory-version") String factoryVersion,
+                                 @JsonProperty("factory-security-counter") Long factorySecurityCounter,
+                                 @JsonProperty("device-type") DeviceTypeTlv deviceType) {
+        return new SimulatedOta(required(httpPort, "http-port"),
+                baseDir.resolve(requiredText(trustedKey, "trusted-key")).toAbsolutePath().normalize(),
+                installMs == null ? 1000 : installMs, factoryVersion == null ? "1.4.2" : factoryVersion,
+                factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType);
+    }
+
+    public record DeviceTypeTlv(int tlv, String value) {
+        public DeviceTypeTlv {
+            requiredText(value, "value");
+        }
+
+        @JsonCreator
+        static DeviceTypeTlv fromYaml(@JsonProperty("tlv") Integer tlv, @JsonProperty("value") String value) {
+            return new DeviceTypeTlv(required(tlv, "tlv"), value);
+        }
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("http-port", httpPort);
+        try {
+            out.put("trusted-key", Files.readString(trustedKey));
+        } catch (IOException e) {
+            throw new UncheckedIOException("simulation.ota.trusted-key " + trustedKey + " is unreadable", e);
+        }
+        out.put("install-ms", installMs);
+        out.put("factory-version", factoryVersion);
+        out.put("factory-security-counter", factorySecurityCounter);
+        if (deviceType != null) {
+            out.put("device-type-tlv", deviceType.tlv());
+            out.put("device-type", deviceType.value());
+        }
+        return out;
+    }
+}

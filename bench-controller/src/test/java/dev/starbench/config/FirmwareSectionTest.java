@@ -1,0 +1,130 @@
+package dev.starbench.config;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/** The profile's `firmware:` section and the simulated OTA agent: defaults, paths, and located errors. */
+public class FirmwareSectionTest {
+    private final AtomicInteger files = new AtomicInteger();
+    private Path dir;
+
+    @BeforeClass
+    public void tempDir() throws Exception {
+        dir = Files.createTempDirectory("starbench-firmware-config");
+    }
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("case" + files.incrementAndGet() + ".yaml"), yaml);
+    }
+
+    private ConfigException fails(String yaml) throws Exception {
+        Path file = write(yaml);
+        return expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(file));
+    }
+
+    @Test
+    public void defaultsAndPathsRelativeToTheProfile() throws Exception {
+        DeviceProfile p = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                firmware:
+                  image: images/app.signed.bin
+                  signing-key: keys/dev.pem
+                  device-type: {tlv: 0xa0, value: VCAM-1}
+                  update:
+                    method: http-upload
+                    url: http://192.0.2.10/update
+                """));
+        Firmware fw = p.firmware();
+        assertEquals(fw.format(), "mcuboot");
+        assertEquals(fw.image(), dir.resolve("images/app.signed.bin"));
+        assertEquals(fw.signingKey(), dir.resolve("keys/dev.pem"));
+        assertEquals(fw.deviceType().tlv(), 0xa0);
+        assertEquals(fw.powerLossCuts(), 20);
+        assertEquals(fw.update().field(), "image");
+        assertTrue(fw.versionPattern().contains("irmware version"));
+        assertTrue(!fw.toString().contains("dev.pem"), "the key's path is not printed either");
+    }
+
+    @Test
+    public void aProfileWithoutFirmwareHasNone() throws Exception {
+        assertNull(ConfigLoader.loadProfile(write("device: {name: cam}\n")).firmware());
+    }
+
+    @Test
+    public void commandNeedsTheImagePlaceholder() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update:
+                    method: command
+                    command: [flash-tool, --port, /dev/ttyUSB0]
+                """);
+        assertEquals(e.field(), "firmware.update.command");
+        assertEquals(e.line(), 6);
+        assertTrue(e.getMessage().contains("must contain {image}"), e.getMessage());
+    }
+
+    @Test
+    public void anUnknownMethodSaysWhatExists() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update: {method: mqtt-ota}
+                """);
+        assertEquals(e.field(), "firmware.update.method");
+        assertTrue(e.getMessage().contains("allowed: http-upload, command"), e.getMessage());
+    }
+
+    @Test
+    public void theDeviceTypeMustBeAVendorTlv() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  device-type: {tlv: 0x10, value: VCAM-1}
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(e.field(), "firmware.device-type.tlv");
+        assertEquals(e.line(), 4);
+    }
+
+    @Test
+    public void aVersionPatternNeedsAGroup() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  version-pattern: "version [0-9.]{1,20}"
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(e.field(), "firmware.version-pattern");
+        assertEquals(e.line(), 4);
+    }
+
+    @Test
+    public void theSimulatedAgentTravelsToTheVirtualDutWithTheTrustedKey() throws Exception {
+        Files.writeString(dir.resolve("trusted.pub.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        DeviceProfile p = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                simulation:
+                  flaws: [accepts-downgrade]
+                  ota: {http-port: 18080, trusted-key: trusted.pub.pem, install-ms: 50}
+                """));
+        String json = p.simulation().toJson();
+        assertTrue(json.contains("\"flaws\":[\"accepts-downgrade\"]"), json);
+        assertTrue(json.contains("\"trusted-key\":\"-----BEGIN PUBLIC KEY-----"), json);
+        assertTrue(json.contains("\"http-port\":18080"), json);
+        assertEquals(p.simulation().flaws(), List.of(DeviceProfile.Simulation.Flaw.ACCEPTS_DOWNGRADE));
+    }
+}
