@@ -8,7 +8,6 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -66,11 +65,7 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
     }
 
     private static Path path(Path baseDir, String text, String field) {
-        try {
-            return baseDir.resolve(text).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw InvalidField.of("not a valid path: " + e.getReason(), field);
-        }
+        return Paths.file(baseDir, text, field);
     }
 
     /** A vendor TLV (MCUboot reserves 0xa0..0xfe in each 256-block) that names the device type. */

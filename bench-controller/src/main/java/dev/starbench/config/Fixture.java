@@ -10,7 +10,6 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -100,13 +99,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         if (key == null) {
             return null;
         }
-        requiredText(key, "signing-key");
-        try {
-            Path p = key.startsWith("~/") ? Path.of(System.getProperty("user.home"), key.substring(2)) : baseDir.resolve(key);
-            return p.toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw InvalidField.of("not a valid path: " + e.getReason(), "signing-key");
-        }
+        return Paths.file(baseDir, requiredText(key, "signing-key"), "signing-key");
     }
 
     private static void checkQemu(Power power, Qemu qemu, VirtualDut virtualDut, Serial serial) {
@@ -399,12 +392,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
     }
 
     private static Path resolve(Path baseDir, String file, String field) {
-        requiredText(file, field);
-        try {
-            return baseDir.resolve(file).toAbsolutePath();
-        } catch (InvalidPathException e) {
-            throw InvalidField.of("not a valid path: " + e.getReason(), field);
-        }
+        return Paths.file(baseDir, requiredText(file, field), field);
     }
 
     /** Whether a run ends with the DUT powered (final-state: on) rather than off. */

@@ -136,19 +136,13 @@ public record Network(String address, PortRange scanPorts, List<Service> service
             check(uri.getHost() != null, "needs a host, e.g. ssl://broker.lab:8883", "url");
             int port = uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883;
             return new Cloud(uri.getHost(), port, tls, fallbackPort == null ? 1883 : fallbackPort,
-                    caCert == null ? null : resolve(baseDir, caCert),
-                    caKey == null ? null : resolve(baseDir, caKey), commandTopic, statusTopic,
+                    caCert == null ? null : Paths.file(baseDir, caCert, "ca-cert"),
+                    caKey == null ? null : Paths.file(baseDir, caKey, "ca-key"), commandTopic, statusTopic,
                     attemptTimeoutMs == null ? 30_000 : attemptTimeoutMs);
         }
 
         public String url() {
             return (tls ? "ssl://" : "tcp://") + host + ":" + port;
-        }
-
-        // Relative to the profile; "~/" is the bench account's home (where a lab CA made on first use lives).
-        private static Path resolve(Path baseDir, String file) {
-            return (file.startsWith("~/") ? Path.of(System.getProperty("user.home"), file.substring(2)) : baseDir.resolve(file))
-                    .toAbsolutePath().normalize();
         }
     }
 

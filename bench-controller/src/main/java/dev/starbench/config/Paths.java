@@ -1,10 +1,25 @@
 package dev.starbench.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 
-/** Renders a field path the way error messages show it: {@code buttons.reset.pin}, {@code simulation.flaws[2]}. */
+/**
+ * Paths in configuration: field paths as error messages show them ({@code buttons.reset.pin},
+ * {@code simulation.flaws[2]}), and file paths as files name them.
+ */
 final class Paths {
     private Paths() {
+    }
+
+    /** A file named in a config file: relative to that file, or "~/..." in the bench account's home. */
+    static Path file(Path baseDir, String text, Object... field) {
+        try {
+            Path p = text.startsWith("~/") ? Path.of(System.getProperty("user.home"), text.substring(2)) : baseDir.resolve(text);
+            return p.toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw InvalidField.of("not a valid path: " + e.getReason(), field);
+        }
     }
 
     static String render(List<?> path) {

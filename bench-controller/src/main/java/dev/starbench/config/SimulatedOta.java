@@ -40,7 +40,7 @@ public record SimulatedOta(int httpPort, Path trustedKey, long installMs, String
                                  @JsonProperty("factory-security-counter") Long factorySecurityCounter,
                                  @JsonProperty("device-type") DeviceTypeTlv deviceType) {
         return new SimulatedOta(required(httpPort, "http-port"),
-                baseDir.resolve(requiredText(trustedKey, "trusted-key")).toAbsolutePath().normalize(),
+                Paths.file(baseDir, requiredText(trustedKey, "trusted-key"), "trusted-key"),
                 installMs == null ? 1000 : installMs, factoryVersion == null ? "1.4.2" : factoryVersion,
                 factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType);
     }
