@@ -10,6 +10,7 @@ import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
+import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class Bench implements LineRate, AutoCloseable {
             String virtualTty = null;
             LabCa.ensure(profile);
             if (fixture.virtualDut() != null) {
+                VirtualFirmware.ensure(profile);
                 if (profile == null || profile.simulation() == null) {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));

@@ -86,8 +86,10 @@ public class ExampleFilesTest {
         assertTrue(profile.simulation().flaws().containsAll(List.of(
                 Flaw.ROOT_CONSOLE, Flaw.DEFAULT_PASSWORD, Flaw.BOOTLOADER_OPEN, Flaw.SECRET_IN_BOOTLOG,
                 Flaw.FALLS_BACK_TO_PLAINTEXT, Flaw.TRUSTS_ANY_CERT, Flaw.ALLOWS_TLS10, Flaw.REPLAYABLE_COMMANDS,
-                Flaw.ANONYMOUS_BROKER, Flaw.TELNET_OPEN)), profile.simulation().flaws().toString());
+                Flaw.ANONYMOUS_BROKER, Flaw.TELNET_OPEN, Flaw.ACCEPTS_UNSIGNED, Flaw.ACCEPTS_DOWNGRADE,
+                Flaw.BRICKS_ON_POWER_LOSS)), profile.simulation().flaws().toString());
         assertTrue(profile.network() != null && profile.network().cloud() != null, "the main job exercises the network checks");
+        assertTrue(profile.firmware() != null && profile.simulation().ota() != null, "and the update checks");
     }
 
     @Test

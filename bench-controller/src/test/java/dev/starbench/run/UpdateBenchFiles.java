@@ -39,7 +39,7 @@ public final class UpdateBenchFiles {
                 new ImageFormat.Changes(new ImageVersion(1, 4, 2, 0), 1L, DEVICE_TYPE_TLV, "VCAM-1", false), key);
         Files.write(dir.resolve("vcam-1.4.2.signed.bin"), image);
         int port = freePort();
-        String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
+        String hardened = VirtualBench.withoutFirmware(Files.readString(VirtualBench.profile("virtual-hardened")));
         String text = hardened.replace("bootdelay-s: 2", "bootdelay-s: 0");
         text = text.replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]");
         text += "  ota:\n"

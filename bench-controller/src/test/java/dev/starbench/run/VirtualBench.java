@@ -48,6 +48,15 @@ public final class VirtualBench {
         return profile.substring(0, start) + profile.substring(end);
     }
 
+    /** A profile's text without its OTA agent and {@code firmware:} section (the last things in the shipped profiles). */
+    public static String withoutFirmware(String profile) {
+        int start = profile.indexOf("\n  ota:\n");
+        if (start < 0 || !profile.contains("\nfirmware:\n")) {
+            throw new IllegalStateException("the profile no longer ends with simulation.ota and firmware:");
+        }
+        return profile.substring(0, start + 1);
+    }
+
     /** The hardened profile as a console-only device (no network section). */
     public static Path consoleOnlyProfile(Path dir) throws IOException {
         Path file = dir.resolve("virtual-console-only.yaml");
