@@ -5,9 +5,6 @@ import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,24 +19,9 @@ public class AbortTest {
     @Test(timeOut = 120_000)
     public void sigtermPowersTheDutOffAndLeavesACompleteJournal() throws Exception {
         Path dir = Files.createTempDirectory("starbench-abort");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + System.getProperty("user.home"),
-                "-cp", System.getProperty("java.class.path"), "dev.starbench.cli.Main", "run",
-                "--fixture", VirtualBench.fixture().toString(), "--device", VirtualBench.profile("virtual-hardened").toString(),
-                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString())
-                .redirectError(dir.resolve("stderr.txt").toFile())
-                .start();
+        Process run = VirtualBench.startRun(dir, VirtualBench.fixture(), VirtualBench.profile("virtual-hardened"));
+        VirtualBench.awaitCheckStart(run, dir, "debug.uart-console");
         List<ProcessHandle> family = new ArrayList<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder printed = new StringBuilder();
-        for (String line; (line = out.readLine()) != null; ) {
-            printed.append(line).append('\n');
-            if (line.contains("....  debug.uart-console")) {
-                break;
-            }
-        }
-        assertTrue(printed.toString().contains("debug.uart-console"), "the run never started a check:\n" + printed
-                + Files.readString(dir.resolve("stderr.txt")));
         run.descendants().forEach(family::add);
         assertTrue(family.size() >= 2, "expected the virtual DUT and its socat, got " + VirtualBench.describe(family));
 

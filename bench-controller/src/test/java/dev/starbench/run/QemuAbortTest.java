@@ -5,9 +5,6 @@ import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,27 +57,12 @@ public class QemuAbortTest {
     }
 
     private static Process startRun(Path dir) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.starbench.cli.Main", "run",
-                "--fixture", QemuBench.fixture(dir).toString(), "--device", QemuBench.profile().toString(),
-                "--check", "debug.uart-console",
-                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString())
-                .redirectError(dir.resolve("stderr.txt").toFile())
-                .start();
+        return VirtualBench.startRun(dir, QemuBench.fixture(dir), QemuBench.profile(), "--check", "debug.uart-console");
     }
 
     /** Once the uart check runs, it waits several seconds on U-Boot's prompt with QEMU and socat up. */
     private static List<ProcessHandle> awaitQemuAndSocat(Process run, Path dir) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder printed = new StringBuilder();
-        for (String line; (line = out.readLine()) != null; ) {
-            printed.append(line).append('\n');
-            if (line.contains("....  debug.uart-console")) {
-                break;
-            }
-        }
-        assertTrue(printed.toString().contains("debug.uart-console"), "the run never started a check:\n" + printed
-                + Files.readString(dir.resolve("stderr.txt")));
+        VirtualBench.awaitCheckStart(run, dir, "debug.uart-console");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<ProcessHandle> family = List.of();
         while (family.size() < 2 && System.nanoTime() < deadline) {

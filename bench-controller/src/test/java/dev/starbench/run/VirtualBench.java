@@ -64,6 +64,31 @@ public final class VirtualBench {
         return file;
     }
 
+    /** Starts `starbench run` as its own process (stderr to DIR/stderr.txt), with this test run's home. */
+    public static Process startRun(Path dir, Path fixture, Path profile, String... more) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + System.getProperty("user.home"),
+                "-cp", System.getProperty("java.class.path"), "dev.starbench.cli.Main", "run",
+                "--fixture", fixture.toString(), "--device", profile.toString(),
+                "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString()));
+        cmd.addAll(List.of(more));
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+    }
+
+    /** Reads the run's progress until the check starts; fails with what was printed if it never does. */
+    public static void awaitCheckStart(Process run, Path dir, String checkId) throws IOException {
+        java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(run.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder printed = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            printed.append(line).append('\n');
+            if (line.contains("....  " + checkId)) {
+                return;
+            }
+        }
+        throw new AssertionError("the run never started " + checkId + ":\n" + printed + Files.readString(dir.resolve("stderr.txt")));
+    }
+
     /** Processes started from this JVM that are still alive (the virtual DUT, socat). */
     public static List<ProcessHandle> liveChildren() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
