@@ -26,6 +26,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class RunSession {
     private static final long FINALISER_TIMEOUT_S = 15;
+    /** The virtual DUT's own side of the run, kept next to the transcript (not in the signed record). */
+    static final String VIRTUAL_DUT_LOG = "virtual-dut.log";
 
     private final Journal journal;
     private final Path runDir;
@@ -80,6 +82,9 @@ final class RunSession {
         // Closed before the bench: a check thread still unwinding must not journal past run-ended.
         journal.close();
         if (bench != null) {
+            if (bench.virtualDut() != null) {
+                bench.virtualDut().keepLogAs(runDir.resolve(VIRTUAL_DUT_LOG));
+            }
             bench.close();
         }
         try {

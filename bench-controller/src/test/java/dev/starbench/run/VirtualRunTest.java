@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.DataProvider;
@@ -61,6 +63,11 @@ public class VirtualRunTest {
             assertTrue(Files.size(result.runDir().resolve(file)) > 0, file);
         }
         assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
+        String deviceLog = Files.readString(result.runDir().resolve("virtual-dut.log"));
+        assertTrue(deviceLog.contains("vdut: power ON"), deviceLog);
+        Matcher workDir = Pattern.compile("vdut: work dir (\\S+)").matcher(deviceLog);
+        assertTrue(workDir.find(), deviceLog);
+        assertFalse(Files.exists(Path.of(workDir.group(1))), "the virtual DUT's work dir (its passwords) is removed");
     }
 
     @Test

@@ -26,6 +26,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class CloudClient {
     private static final long RETRY_MS = 300;
+    // Paho's synchronous calls wait forever by default: a CONNACK that never comes (the cloud dropped
+    // the connection unseen) would leave the device silent until its next power cycle.
+    private static final long CALL_TIMEOUT_MS = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
     // Remembered for the life of the process, so a replay after a power cycle is refused as well.
     private static long lastCounter;
@@ -77,9 +80,12 @@ final class CloudClient {
             System.err.println("vdut: cloud: cannot load the trusted CA: " + e);
             return;
         }
+        boolean tlsCloud = Boolean.TRUE.equals(net.cloudTls());
         String tlsUrl = "ssl://" + net.cloudHost() + ":" + net.cloudPort();
-        String plainUrl = "tcp://" + net.cloudHost() + ":" + (net.fallbackPort() == null ? 1883 : net.fallbackPort());
-        boolean tlsFirst = Boolean.TRUE.equals(net.cloudTls()) && !sim.has(Flaw.PLAINTEXT_MQTT) && tls != null;
+        // A TLS cloud's plaintext side is its fall-back port; a plaintext cloud's is its own port.
+        int plainPort = !tlsCloud ? net.cloudPort() : net.fallbackPort() == null ? 1883 : net.fallbackPort();
+        String plainUrl = "tcp://" + net.cloudHost() + ":" + plainPort;
+        boolean tlsFirst = tlsCloud && !sim.has(Flaw.PLAINTEXT_MQTT) && tls != null;
         while (running) {
             boolean up = tlsFirst ? session(tlsUrl, tls, ca) : session(plainUrl, null, ca);
             if (!up && tlsFirst && running && sim.has(Flaw.FALLS_BACK_TO_PLAINTEXT)) {
@@ -101,6 +107,7 @@ final class CloudClient {
         } catch (MqttException e) {
             return false;
         }
+        c.setTimeToWait(CALL_TIMEOUT_MS);
         client = c;
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
@@ -134,13 +141,20 @@ final class CloudClient {
                 System.err.println("vdut: cloud: " + url + ": " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
             }
             return false;
+        } catch (RuntimeException e) {
+            // Paho 1.2.5 throws NullPointerExceptions when a client is closed under a call (power cut
+            // while connecting); the device keeps trying, as long as it has power.
+            if (running) {
+                System.err.println("vdut: cloud: " + url + ": " + e);
+            }
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
         } finally {
             try {
                 c.close(true);
-            } catch (MqttException e) {
+            } catch (MqttException | RuntimeException e) {
                 // closing a dead client
             }
         }

@@ -1,9 +1,14 @@
 package dev.starbench.vdut;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +33,7 @@ public final class VirtualDut {
     }
 
     public static void main(String[] args) {
+        System.setErr(new PrintStream(new TimestampedLines(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err))), true, StandardCharsets.UTF_8));
         VirtualDut dut;
         try {
             Options options = Options.parse(args);
@@ -71,6 +77,7 @@ public final class VirtualDut {
         }
         PersistentState state = PersistentState.open(dir.resolve("state.json"));
         UartLine line = new UartLine(simulation.baud(), options.lineBaud() != 0 ? options.lineBaud() : simulation.baud());
+        System.err.println("vdut: work dir " + dir);
         System.err.println("vdut: device UART at " + simulation.baud() + " baud, bench line at " + line.benchBaud());
         synchronized (this) {
             ptys = PtyPair.open(dir);

@@ -4,6 +4,9 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,13 +39,9 @@ public class VirtualDutTest {
     @Test
     public void hardenedDeviceBootsToLoginAndRejectsDefaultPassword() throws Exception {
         try (var dut = VirtualDutProcess.start(dir("hardened"), "{\"bootdelay-s\":2,\"login-fail-delay-ms\":100}")) {
-            long t0 = System.nanoTime();
             dut.powerOn();
             dut.expect("Autobooting in 2 seconds\r\n");
             dut.expect("vdut login: ");
-            long bootMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            System.err.println("hardened boot to login: " + bootMs + " ms");
-            assertTrue(bootMs < 3000, "boot to login took " + bootMs + " ms");
             dut.send("root\r");
             dut.expect("root\r\nPassword: ");
             dut.send("root\r");
@@ -275,6 +274,27 @@ public class VirtualDutTest {
             dut.collect(Duration.ofMillis(200));
             dut.powerOn();
             dut.expect("U-Boot 2024.01-vdut");
+        }
+    }
+
+    /**
+     * A cloud that takes the CONNECT and never answers (the bench dropped the relay unseen) must not
+     * silence the device until its next power cycle: it gives up and connects again.
+     */
+    @Test
+    public void aCloudThatNeverAnswersTheConnectIsRetried() throws Exception {
+        try (ServerSocket cloud = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             var dut = VirtualDutProcess.start(dir("silent-cloud"), "{\"bootdelay-s\":0,\"network\":{\"cloud-host\":\"127.0.0.1\","
+                     + "\"cloud-port\":" + cloud.getLocalPort() + ",\"cloud-tls\":false}}")) {
+            cloud.setSoTimeout(20_000);
+            dut.powerOn();
+            try (Socket first = cloud.accept()) {
+                assertEquals(first.getInputStream().read() & 0xf0, 0x10, "the first packet is an MQTT CONNECT");
+                // Held open and unanswered: only the device's own timeout can end this attempt.
+                try (Socket second = cloud.accept()) {
+                    assertEquals(second.getInputStream().read() & 0xf0, 0x10, "the device connects again");
+                }
+            }
         }
     }
 }

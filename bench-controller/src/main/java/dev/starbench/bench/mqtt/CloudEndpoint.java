@@ -134,8 +134,18 @@ public final class CloudEndpoint implements Closeable {
         closed = true;
         quietly(server);
         for (Socket s : open) {
-            quietly(s);
+            drop(s);
         }
+    }
+
+    /** A FIN the DUT cannot miss, even while another thread is blocked reading the socket. */
+    private static void drop(Socket s) {
+        try {
+            s.shutdownOutput();
+        } catch (IOException e) {
+            // already closed or reset
+        }
+        quietly(s);
     }
 
     private void acceptLoop() {
@@ -225,6 +235,12 @@ public final class CloudEndpoint implements Closeable {
             raw.setSoTimeout(0);
             Socket up = new Socket(upstream.getAddress(), upstream.getPort());
             open.add(up);
+            if (closed) {
+                // close() ran between the CONNECT and here, and did not see this socket
+                drop(up);
+                drop(raw);
+                return;
+            }
             up.getOutputStream().write(already);
             up.getOutputStream().flush();
             InputStream upIn = up.getInputStream();

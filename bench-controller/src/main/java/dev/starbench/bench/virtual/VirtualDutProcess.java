@@ -6,12 +6,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +36,20 @@ public final class VirtualDutProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
     private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
     private static final long START_TIMEOUT_S = 30;
+    private static final String LOG = "virtual-dut.log";
 
     private final Process process;
+    private final Path workDir;
     private final String ttyPath;
     private final Socket gpio;
     private final OutputStream gpioOut;
     private final List<ProcessHandle> family = new ArrayList<>();
 
-    private VirtualDutProcess(Process process, String ttyPath, Socket gpio) throws IOException {
+    private volatile Path keepLog;
+
+    private VirtualDutProcess(Process process, Path workDir, String ttyPath, Socket gpio) throws IOException {
         this.process = process;
+        this.workDir = workDir;
         this.ttyPath = ttyPath;
         this.gpio = gpio;
         this.gpioOut = gpio.getOutputStream();
@@ -58,8 +67,9 @@ public final class VirtualDutProcess implements AutoCloseable {
                     + " (scripts/starbench does this on first use)");
         }
         Process process = null;
+        Path workDir = null;
         try {
-            Path workDir = Files.createTempDirectory("starbench-vdut-");
+            workDir = Files.createTempDirectory("starbench-vdut-");
             Path simulation = workDir.resolve("simulation.json");
             Files.writeString(simulation, simulationJson);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
@@ -70,24 +80,25 @@ public final class VirtualDutProcess implements AutoCloseable {
                 cmd.add(line.name() + "=" + line.pin() + (line.activeLow() ? ":active-low" : ""));
             }
             process = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("virtual-dut.log").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
             Matcher ready = awaitReady(process);
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.group(2)));
             socket.setTcpNoDelay(true);
-            VirtualDutProcess dut = new VirtualDutProcess(process, ready.group(1), socket);
+            VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.group(1), socket);
             process.descendants().forEach(dut.family::add);
             for (GpioLines.Line line : lines) {
                 dut.forward(line.pin(), line.isHigh());
                 line.onLevelChange(dut::forward);
             }
-            log.debug("virtual DUT pid {} on {}, log {}", process.pid(), dut.ttyPath, workDir.resolve("virtual-dut.log"));
+            log.debug("virtual DUT pid {} on {}, log {}", process.pid(), dut.ttyPath, workDir.resolve(LOG));
             return dut;
         } catch (IOException | BenchIoException e) {
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+            deleteQuietly(workDir);
             throw e instanceof BenchIoException b ? b : new BenchIoException("cannot start the virtual DUT: " + e.getMessage(), e);
         }
     }
@@ -182,5 +193,33 @@ public final class VirtualDutProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         family.forEach(ProcessHandle::destroyForcibly);
+        Path target = keepLog;
+        if (target != null) {
+            try {
+                Files.move(workDir.resolve(LOG), target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                log.warn("cannot keep the virtual DUT's log as {}: {}", target, e.getMessage());
+            }
+        }
+        deleteQuietly(workDir);
+    }
+
+    /**
+     * Where the device's own log goes when it ends (its side of the run: power, boots, cloud attempts),
+     * instead of being deleted with the rest of its work dir, which holds the simulation's passwords.
+     */
+    public void keepLogAs(Path target) {
+        keepLog = target;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot remove the virtual DUT's work dir {}: {}", dir, e.getMessage());
+        }
     }
 }
