@@ -1,9 +1,12 @@
 package dev.starbench.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.bench.gpio.ButtonLine;
-import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
+import dev.starbench.bench.net.LabCa;
+import dev.starbench.bench.net.LabPki;
 import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.qemu.QemuPower;
 import dev.starbench.bench.serial.Adapters;
@@ -13,6 +16,8 @@ import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.config.Network;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,7 +78,7 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), profile.simulationJson(), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
@@ -84,6 +89,27 @@ public final class Bench implements LineRate, AutoCloseable {
             }
             gpio.close();
             throw e;
+        }
+    }
+
+    /**
+     * The simulation, plus the certificate of the device's own TLS broker when it runs one: made here
+     * with Bouncy Castle, self-signed for the device's address, as devices often ship.
+     */
+    private static String simulationJson(DeviceProfile profile) throws BenchIoException {
+        String json = profile.simulationJson();
+        Network net = profile.network();
+        if (net == null || net.broker() == null || !net.broker().tls()) {
+            return json;
+        }
+        try {
+            LabPki.Identity device = LabPki.leaf(null, net.address() == null ? "localhost" : net.address());
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode tree = (ObjectNode) mapper.readTree(json);
+            ((ObjectNode) tree.get("network")).put("broker-cert", device.chainPem()).put("broker-key", device.keyPem());
+            return mapper.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new BenchIoException("cannot give the virtual DUT's broker a certificate: " + e.getMessage(), e);
         }
     }
 

@@ -78,6 +78,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         }
         if (network.broker() != null) {
             net.put("broker-port", network.broker().port());
+            net.put("broker-tls", network.broker().tls());
         }
         // A simulated telnetd needs a port; the last one the bench scans is where it will look.
         net.put("telnet-port", network.scanPorts().to());

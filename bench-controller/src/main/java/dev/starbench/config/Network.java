@@ -147,14 +147,21 @@ public record Network(String address, PortRange scanPorts, List<Service> service
     }
 
     /** The DUT's own MQTT broker. */
-    public record LocalBroker(int port) {
+    /** @param tls the broker speaks MQTT over TLS on that port (default port 8883 then, else 1883) */
+    public record LocalBroker(int port, boolean tls) {
         public LocalBroker {
             check(port >= 1 && port <= 65535, "must be a port between 1 and 65535, got " + port, "port");
         }
 
         @JsonCreator
-        static LocalBroker fromYaml(@JsonProperty("port") Integer port) {
-            return new LocalBroker(port == null ? 1883 : port);
+        static LocalBroker fromYaml(@JsonProperty("port") Integer port, @JsonProperty("tls") Boolean tls) {
+            boolean overTls = Boolean.TRUE.equals(tls);
+            return new LocalBroker(port == null ? overTls ? 8883 : 1883 : port, overTls);
+        }
+
+        /** How an MQTT client names this broker at {@code address}. */
+        public String url(String address) {
+            return (tls ? "ssl://" : "tcp://") + address + ":" + port;
         }
     }
 }

@@ -47,6 +47,17 @@ public class NetworkConfigTest {
     }
 
     @Test
+    public void aTlsBrokerDefaultsToPort8883AndAnSslUrl() throws Exception {
+        Network.LocalBroker tls = ConfigLoader.loadProfile(write(HEAD + "network:\n  broker: {tls: true}\n")).network().broker();
+        assertEquals(tls.url("10.0.0.5"), "ssl://10.0.0.5:8883");
+        Network.LocalBroker plain = ConfigLoader.loadProfile(write(HEAD + "network:\n  broker: {}\n")).network().broker();
+        assertEquals(plain.url("10.0.0.5"), "tcp://10.0.0.5:1883");
+        ConfigException e = expectThrows(ConfigException.class,
+                () -> ConfigLoader.loadProfile(write(HEAD + "network:\n  broker: {port: 8883, tls: maybe}\n")));
+        assertTrue(e.getMessage().contains("network.broker.tls"), e.getMessage());
+    }
+
+    @Test
     public void aProfileWithoutNetworkStillLoads() throws Exception {
         assertNull(ConfigLoader.loadProfile(write(HEAD)).network());
     }

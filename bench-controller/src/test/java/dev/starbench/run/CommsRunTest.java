@@ -81,12 +81,15 @@ public class CommsRunTest {
         assertTrue(evidence.contains("BusyBox v1.36.1") && evidence.contains("discloses a version"), evidence);
     }
 
+    /** Over TLS (the hardened pair is in the full hardened run below); in plaintext among the flaws above. */
     @Test
-    public void anAnonymousBrokerIsReadByTheBench() throws Exception {
-        Runner.Result result = run(profile("lab-ca.key", "anonymous-broker"), List.of(BROKER));
+    public void anAnonymousTlsBrokerIsReadByTheBench() throws Exception {
+        Runner.Result result = run(withTlsBroker(profile("lab-ca.key", "anonymous-broker")), List.of(BROKER));
         RunRecord.CheckResult c = VirtualRunTest.byId(result.record()).get(BROKER);
         String evidence = VirtualRunTest.evidenceText(c);
-        assertTrue(c.reason().contains("anonymous CONNECT accepted"), c.reason());
+        assertEquals(c.verdict(), Verdict.FAIL, c.reason());
+        assertTrue(c.reason().contains("ssl://127.0.0.1:") && c.reason().contains("anonymous CONNECT accepted"), c.reason());
+        assertTrue(evidence.contains("issuer itself (self-signed)"), "the broker's certificate is shown:\n" + evidence);
         assertTrue(evidence.contains("$SYS/broker/"), "mosquitto's $SYS topics were read:\n" + evidence);
     }
 
@@ -145,7 +148,8 @@ public class CommsRunTest {
         List<String> all = new java.util.ArrayList<>(ALL);
         all.add(SERVICES);
         all.add(BROKER);
-        Runner.Result result = run(profile("lab-ca.key"), all);
+        // The DUT's broker speaks TLS here; the shipped hardened profile's plaintext broker passes in VirtualRunTest.
+        Runner.Result result = run(withTlsBroker(profile("lab-ca.key")), all);
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
         for (String id : all) {
             assertEquals(checks.get(id).verdict(), Verdict.PASS, id + ": " + checks.get(id).reason() + "\n"
@@ -157,6 +161,8 @@ public class CommsRunTest {
         }
         assertTrue(rogue.contains("TLS handshake failed"), rogue);
         assertTrue(rogue.contains("password [redacted]"), "the CONNECT is shown with its password redacted:\n" + rogue);
+        String broker = VirtualRunTest.evidenceText(checks.get(BROKER));
+        assertTrue(broker.contains("ssl://127.0.0.1:") && broker.contains("self-signed"), broker);
         assertEquals(result.exitCode(), 0);
         assertNoPassword(result);
     }
@@ -212,6 +218,13 @@ public class CommsRunTest {
         Path file = Files.createTempFile(dir, "profile-" + String.join("+", flaws), ".yaml");
         Files.writeString(file, text);
         return file;
+    }
+
+    private static Path withTlsBroker(Path profile) throws Exception {
+        String text = Files.readString(profile);
+        String plain = text.substring(text.indexOf("  broker: {port: "), text.indexOf("}\n", text.indexOf("  broker: {port: ")));
+        Files.writeString(profile, text.replace(plain + "}", plain + ", tls: true}"));
+        return profile;
     }
 
     /**

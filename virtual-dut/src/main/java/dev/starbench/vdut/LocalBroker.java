@@ -32,11 +32,18 @@ final class LocalBroker {
                     .append("listener ").append(port).append(" 127.0.0.1\n")
                     .append("allow_anonymous ").append(anonymous).append('\n')
                     .append("persistence false\nsys_interval 1\nlog_dest stderr\nlog_type error\n");
+            NetworkSim net = sim.network();
+            if (Boolean.TRUE.equals(net.brokerTls())) {
+                if (net.brokerCert() == null || net.brokerKey() == null) {
+                    System.err.println("vdut: broker: broker-tls needs broker-cert and broker-key");
+                    return;
+                }
+                conf.append("certfile ").append(readable(dir.resolve("broker.crt"), net.brokerCert())).append('\n')
+                        .append("keyfile ").append(readable(dir.resolve("broker.key"), net.brokerKey())).append('\n');
+            }
             if (!anonymous) {
-                Path passwd = dir.resolve("passwd");
                 var c = sim.credentials().get(0);
-                Files.writeString(passwd, c.user() + ":" + c.password() + "\n");
-                Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-r--r--"));
+                Path passwd = readable(dir.resolve("passwd"), c.user() + ":" + c.password() + "\n");
                 Process hash = new ProcessBuilder(tool("mosquitto_passwd"), "-U", passwd.toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!hash.waitFor(10, TimeUnit.SECONDS) || hash.exitValue() != 0) {
@@ -45,15 +52,14 @@ final class LocalBroker {
                 }
                 conf.append("password_file ").append(passwd).append('\n');
             }
-            Path confFile = dir.resolve("mosquitto.conf");
-            Files.writeString(confFile, conf);
-            Files.setPosixFilePermissions(confFile, PosixFilePermissions.fromString("rw-r--r--"));
+            Path confFile = readable(dir.resolve("mosquitto.conf"), conf.toString());
             // Under a shell that holds a pipe from this JVM: if the JVM dies, the pipe closes and the broker goes too.
             process = new ProcessBuilder("sh", "-c", "\"$0\" -c \"$1\" & pid=$!; trap 'kill $pid' EXIT; read _; ",
                     tool("mosquitto"), confFile.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            System.err.println("vdut: broker: mosquitto on 127.0.0.1:" + port + (anonymous ? " (anonymous allowed)" : ""));
+            System.err.println("vdut: broker: mosquitto on 127.0.0.1:" + port + (Boolean.TRUE.equals(net.brokerTls()) ? " (TLS)" : "")
+                    + (anonymous ? " (anonymous allowed)" : ""));
         } catch (IOException e) {
             System.err.println("vdut: broker: cannot start mosquitto: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -83,6 +89,13 @@ final class LocalBroker {
                 // a temp dir left behind is harmless
             }
         }
+    }
+
+    /** mosquitto drops root privileges before it reads its files: they must be readable by its user. */
+    private static Path readable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
     }
 
     /** Debian puts mosquitto in /usr/sbin, which a non-root PATH may lack. */

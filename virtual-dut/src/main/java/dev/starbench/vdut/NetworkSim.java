@@ -15,5 +15,8 @@ record NetworkSim(
         @JsonProperty("command-topic") String commandTopic,
         @JsonProperty("status-topic") String statusTopic,
         @JsonProperty("broker-port") Integer brokerPort,
+        @JsonProperty("broker-tls") Boolean brokerTls,
+        @JsonProperty("broker-cert") String brokerCert,
+        @JsonProperty("broker-key") String brokerKey,
         @JsonProperty("telnet-port") Integer telnetPort) {
 }

@@ -67,19 +67,27 @@ public final class LabPki {
 
         /** Writes the certificate chain and the private key as PEM (for mosquitto or a profile). */
         public void writePem(Path certFile, Path keyFile) throws IOException {
+            Files.writeString(certFile, chainPem());
+            Files.writeString(keyFile, keyPem());
+        }
+
+        public String chainPem() throws IOException {
             StringWriter certs = new StringWriter();
             try (JcaPEMWriter w = new JcaPEMWriter(certs)) {
                 for (X509Certificate c : chain) {
                     w.writeObject(c);
                 }
             }
-            Files.writeString(certFile, certs.toString());
+            return certs.toString();
+        }
+
+        /** PKCS#8 ("PRIVATE KEY"): what mosquitto, OpenSSL and the JDK all read. */
+        public String keyPem() throws IOException {
             StringWriter keyText = new StringWriter();
-            // PKCS#8 ("PRIVATE KEY"): what mosquitto, OpenSSL and the JDK all read.
             try (JcaPEMWriter w = new JcaPEMWriter(keyText)) {
                 w.writeObject(new JcaPKCS8Generator(key, null));
             }
-            Files.writeString(keyFile, keyText.toString());
+            return keyText.toString();
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -57,33 +58,38 @@ public class BrokerExposureCheck {
             throw new NotApplicable("the profile declares no MQTT broker on the DUT (`network.address` and `network.broker`)");
         }
         Evidence evidence = ctx.evidence();
-        String url = "tcp://" + network.address() + ":" + network.broker().port();
+        Network.LocalBroker declared = network.broker();
+        AnyCertificate certificate = declared.tls() ? new AnyCertificate() : null;
+        Target broker = new Target(declared.url(network.address()), certificate == null ? null : certificate.socketFactory());
         if (!ctx.dut().isPowered()) {
             ctx.dut().powerOn("comms.broker-exposure: the DUT's broker runs while it is on");
         }
-        evidence.step("wait for " + url + " to accept TCP connections");
-        awaitListening(network.address(), network.broker().port(), ctx.profile().timeouts().bootMs());
+        evidence.step("wait for " + broker + " to accept TCP connections");
+        awaitListening(network.address(), declared.port(), ctx.profile().timeouts().bootMs());
 
         Credential random = new Credential("sb-" + UUID.randomUUID().toString().substring(0, 8),
                 UUID.randomUUID().toString());
         List<String> problems = new ArrayList<>();
         Credential access = null;
         evidence.step("control: a random user and password");
-        boolean takesAnything = connect(url, random, false, evidence) == Outcome.ACCEPTED;
+        boolean takesAnything = connect(broker, random, false, evidence) == Outcome.ACCEPTED;
+        if (certificate != null) {
+            evidence.note("the broker's TLS certificate (taken whatever it is, as an intruder would): " + certificate.describeSeen());
+        }
         if (takesAnything) {
             // Then a default credential getting in proves nothing: it is not tried.
             problems.add("a random user and password accepted: the broker checks no credential");
             access = random;
         }
         evidence.step("anonymous CONNECT (no user name)");
-        if (connect(url, null, false, evidence) == Outcome.ACCEPTED) {
+        if (connect(broker, null, false, evidence) == Outcome.ACCEPTED) {
             problems.add("anonymous CONNECT accepted");
         }
         List<Credential> defaults = defaultCredentials();
         if (!takesAnything) {
             evidence.step("the universal default credentials (" + defaults.size() + ")");
             for (Credential c : defaults) {
-                if (connect(url, c, true, evidence) == Outcome.ACCEPTED) {
+                if (connect(broker, c, true, evidence) == Outcome.ACCEPTED) {
                     problems.add("default credential " + c + " accepted");
                     access = access == null ? c : access;
                 }
@@ -96,8 +102,8 @@ public class BrokerExposureCheck {
         }
         problems.forEach(evidence::finding);
         evidence.finding("subscribed to # and $SYS/# " + (access == null ? "anonymously" : "as " + access.user())
-                + ", the bench read " + eavesdrop(url, access));
-        throw new AssertionError("the DUT's broker at " + url + ": " + String.join("; ", problems));
+                + ", the bench read " + eavesdrop(broker, access));
+        throw new AssertionError("the DUT's broker at " + broker + ": " + String.join("; ", problems));
     }
 
     private static void awaitListening(String host, int port, long timeoutMs) throws InterruptedException {
@@ -117,10 +123,10 @@ public class BrokerExposureCheck {
     }
 
     /** @param quiet only accepted credentials go into the evidence (the default list is long) */
-    private static Outcome connect(String url, Credential c, boolean quiet, Evidence evidence) {
-        try (MqttClient client = new MqttClient(url, "starbench-" + UUID.randomUUID().toString().substring(0, 8),
+    private static Outcome connect(Target broker, Credential c, boolean quiet, Evidence evidence) {
+        try (MqttClient client = new MqttClient(broker.url(), "starbench-" + UUID.randomUUID().toString().substring(0, 8),
                 new MemoryPersistence())) {
-            client.connect(options(c));
+            client.connect(broker.options(c));
             client.disconnect();
             evidence.note((c == null ? "anonymous" : c.toString()) + ": CONNECT accepted");
             return Outcome.ACCEPTED;
@@ -130,28 +136,40 @@ public class BrokerExposureCheck {
             }
             return Outcome.REFUSED;
         } catch (MqttException e) {
-            throw new BenchFault("the DUT's broker at " + url + " failed other than by refusing: " + e.getMessage()
+            throw new BenchFault("the DUT's broker at " + broker + " failed other than by refusing: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
         }
     }
 
-    private static MqttConnectOptions options(Credential c) {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setConnectionTimeout(5);
-        o.setAutomaticReconnect(false);
-        if (c != null) {
-            o.setUserName(c.user());
-            o.setPassword(c.password().toCharArray());
+    /** The DUT's broker as an MQTT client reaches it; {@code tls} null for plain MQTT. */
+    record Target(String url, SSLSocketFactory tls) {
+        MqttConnectOptions options(Credential c) {
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setCleanSession(true);
+            o.setConnectionTimeout(5);
+            o.setAutomaticReconnect(false);
+            if (tls != null) {
+                o.setSocketFactory(tls);
+                o.setHttpsHostnameVerificationEnabled(false);
+            }
+            if (c != null) {
+                o.setUserName(c.user());
+                o.setPassword(c.password().toCharArray());
+            }
+            return o;
         }
-        return o;
+
+        @Override
+        public String toString() {
+            return url;
+        }
     }
 
-    private static String eavesdrop(String url, Credential access) {
+    private static String eavesdrop(Target broker, Credential access) {
         AtomicInteger count = new AtomicInteger();
         Set<String> topics = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
-        try (MqttClient client = new MqttClient(url, "starbench-listen", new MemoryPersistence())) {
-            client.connect(options(access));
+        try (MqttClient client = new MqttClient(broker.url(), "starbench-listen", new MemoryPersistence())) {
+            client.connect(broker.options(access));
             IMqttMessageListener l = (topic, msg) -> {
                 count.incrementAndGet();
                 if (topics.size() < 10) {
