@@ -1,12 +1,14 @@
 package dev.starbench.checks.comms;
 
 import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.mqtt.ConnectProbe;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.Network;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +29,6 @@ import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.testng.ITestContext;
 import org.testng.annotations.Test;
@@ -39,6 +41,7 @@ import org.testng.annotations.Test;
  */
 public class BrokerExposureCheck {
     private static final long LISTEN_MS = 2500;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     record Credential(String user, String password) {
         @Override
@@ -60,7 +63,8 @@ public class BrokerExposureCheck {
         Evidence evidence = ctx.evidence();
         Network.LocalBroker declared = network.broker();
         AnyCertificate certificate = declared.tls() ? new AnyCertificate() : null;
-        Target broker = new Target(declared.url(network.address()), certificate == null ? null : certificate.socketFactory());
+        Target broker = new Target(declared.url(network.address()), network.address(), declared.port(),
+                certificate == null ? null : certificate.socketFactory());
         if (!ctx.dut().isPowered()) {
             ctx.dut().powerOn("comms.broker-exposure: the DUT's broker runs while it is on");
         }
@@ -124,25 +128,32 @@ public class BrokerExposureCheck {
 
     /** @param quiet only accepted credentials go into the evidence (the default list is long) */
     private static Outcome connect(Target broker, Credential c, boolean quiet, Evidence evidence) {
-        try (MqttClient client = new MqttClient(broker.url(), "starbench-" + UUID.randomUUID().toString().substring(0, 8),
-                new MemoryPersistence())) {
-            client.connect(broker.options(c));
-            client.disconnect();
-            evidence.note((c == null ? "anonymous" : c.toString()) + ": CONNECT accepted");
-            return Outcome.ACCEPTED;
-        } catch (MqttSecurityException e) {
-            if (!quiet) {
-                evidence.note((c == null ? "anonymous" : "random user") + ": refused (" + e.getMessage() + ")");
+        MqttConnectReturnCode code;
+        try {
+            code = ConnectProbe.connect(broker.host(), broker.port(), broker.tls(),
+                    "starbench-" + UUID.randomUUID().toString().substring(0, 8),
+                    c == null ? null : c.user(), c == null ? null : c.password(), PROBE_TIMEOUT);
+        } catch (IOException e) {
+            throw new BenchFault("the DUT's broker at " + broker + " failed other than by refusing: " + e.getMessage(), e);
+        }
+        switch (code) {
+            case CONNECTION_ACCEPTED -> {
+                evidence.note((c == null ? "anonymous" : c.toString()) + ": CONNECT accepted");
+                return Outcome.ACCEPTED;
             }
-            return Outcome.REFUSED;
-        } catch (MqttException e) {
-            throw new BenchFault("the DUT's broker at " + broker + " failed other than by refusing: " + e.getMessage()
-                    + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
+            case CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, CONNECTION_REFUSED_NOT_AUTHORIZED -> {
+                if (!quiet) {
+                    evidence.note((c == null ? "anonymous" : "random user") + ": refused (CONNACK " + code + ")");
+                }
+                return Outcome.REFUSED;
+            }
+            default -> throw new BenchFault("the DUT's broker at " + broker + " answered the CONNECT with " + code
+                    + ", which says nothing about the credential");
         }
     }
 
     /** The DUT's broker as an MQTT client reaches it; {@code tls} null for plain MQTT. */
-    record Target(String url, SSLSocketFactory tls) {
+    record Target(String url, String host, int port, SSLSocketFactory tls) {
         MqttConnectOptions options(Credential c) {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(true);
