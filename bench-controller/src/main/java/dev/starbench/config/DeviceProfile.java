@@ -40,6 +40,17 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         required(sha256, "sha256");
         required(device, "device");
         required(timeouts, "timeouts");
+        Network.Cloud cloud = network == null ? null : network.cloud();
+        if (firmware != null && firmware.update().method().equals("mqtt-ota")) {
+            check(cloud != null, "method mqtt-ota needs the profile's network.cloud (url, ca-cert, ca-key):"
+                    + " the bench offers the update as the DUT's cloud", "firmware", "update", "method");
+            check(!cloud.tls() || cloud.caCert() != null, "method mqtt-ota over TLS needs the lab CA the DUT trusts"
+                    + " (network.cloud.ca-cert and ca-key), which signs the bench's certificate", "network", "cloud", "ca-cert");
+        }
+        if (simulation != null && simulation.ota() != null && simulation.ota().overMqtt()) {
+            check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
+                    + " through its cloud connection", "simulation", "ota", "transport");
+        }
     }
 
     @JsonCreator

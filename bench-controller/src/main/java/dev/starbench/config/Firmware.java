@@ -85,31 +85,57 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
     /**
      * How an image reaches the device.
      *
-     * @param method  http-upload (multipart POST to {@code url}, file in {@code field}) or command (run
-     *                {@code command} with {@code {image}} replaced by the image file; exit 0 = installed)
+     * @param method     http-upload (multipart POST to {@code url}, file in {@code field}), command (run
+     *                   {@code command} with {@code {image}} replaced by the image file; exit 0 = installed) or
+     *                   mqtt-ota (the bench, as the DUT's cloud on {@code network.cloud.url}, publishes an offer
+     *                   with the image on {@code offerTopic} and follows the DUT's reports on {@code statusTopic})
+     * @param offerTopic mqtt-ota only: where the DUT listens for offers (default ota/offer)
+     * @param statusTopic mqtt-ota only: where the DUT reports what it did with an offer (default ota/status)
      */
-    public record Update(String method, String url, String field, List<String> command) {
-        static final Set<String> METHODS = Set.of("http-upload", "command");
+    public record Update(String method, String url, String field, List<String> command, String offerTopic,
+                         String statusTopic) {
+        static final Set<String> METHODS = Set.of("http-upload", "command", "mqtt-ota");
+        public static final String DEFAULT_OFFER_TOPIC = "ota/offer";
+        public static final String DEFAULT_STATUS_TOPIC = "ota/status";
 
         public Update {
             requiredText(method, "method");
-            check(METHODS.contains(method), "unknown value '" + method + "' (allowed: http-upload, command;"
-                    + " mqtt-ota is not built yet)", "method");
+            check(METHODS.contains(method), "unknown value '" + method + "' (allowed: http-upload, command, mqtt-ota)",
+                    "method");
             field = field == null ? "image" : field;
             command = command == null ? List.of() : List.copyOf(command);
+            boolean mqtt = method.equals("mqtt-ota");
+            check(mqtt || offerTopic == null, "only for method mqtt-ota", "offer-topic");
+            check(mqtt || statusTopic == null, "only for method mqtt-ota", "status-topic");
             if (method.equals("http-upload")) {
                 requiredText(url, "url");
                 check(url.startsWith("http://") || url.startsWith("https://"), "must be an http:// or https:// URL, got '" + url + "'", "url");
-            } else {
+            } else if (method.equals("command")) {
                 check(!command.isEmpty(), "required for method command: the program and its arguments", "command");
                 check(command.stream().anyMatch(a -> a.contains("{image}")), "must contain {image}, where the image file goes", "command");
+            } else {
+                check(url == null, "not for method mqtt-ota: the offer goes to the cloud in network.cloud.url", "url");
+                offerTopic = topic(offerTopic == null ? DEFAULT_OFFER_TOPIC : offerTopic, "offer-topic");
+                statusTopic = topic(statusTopic == null ? DEFAULT_STATUS_TOPIC : statusTopic, "status-topic");
+                check(!offerTopic.equals(statusTopic), "must differ from offer-topic", "status-topic");
             }
+        }
+
+        /** One topic name, as MQTT allows it to be published to: no wildcards, no NUL, at most 65535 bytes. */
+        private static String topic(String topic, String field) {
+            requiredText(topic, field);
+            check(!topic.contains("+") && !topic.contains("#"), "a topic name, not a filter: no + or #, got '" + topic + "'", field);
+            check(topic.indexOf('\0') < 0 && topic.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 65535,
+                    "not a valid MQTT topic name", field);
+            return topic;
         }
 
         @JsonCreator
         static Update fromYaml(@JsonProperty("method") String method, @JsonProperty("url") String url,
-                               @JsonProperty("field") String field, @JsonProperty("command") List<String> command) {
-            return new Update(method, url, field, command);
+                               @JsonProperty("field") String field, @JsonProperty("command") List<String> command,
+                               @JsonProperty("offer-topic") String offerTopic,
+                               @JsonProperty("status-topic") String statusTopic) {
+            return new Update(method, url, field, command, offerTopic, statusTopic);
         }
     }
 

@@ -16,15 +16,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The virtual DUT's OTA agent ({@code simulation.ota}): where it listens, which key it trusts, how
- * long an install takes, and the factory firmware it starts with.
+ * The virtual DUT's OTA agent ({@code simulation.ota}): how offers reach it (its own HTTP endpoint, or
+ * its cloud connection over MQTT), which key it trusts, how long an install takes, and the factory
+ * firmware it starts with.
  *
+ * @param httpPort   transport http: the agent's port; null for transport mqtt
  * @param trustedKey absolute path of the PEM public key the device verifies images against
+ * @param transport  http (POST /update) or mqtt (offers on {@code offerTopic}, reports on {@code statusTopic})
  */
-public record SimulatedOta(int httpPort, Path trustedKey, long installMs, String factoryVersion,
-                           long factorySecurityCounter, DeviceTypeTlv deviceType) {
+public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, String factoryVersion,
+                           long factorySecurityCounter, DeviceTypeTlv deviceType, String transport,
+                           String offerTopic, String statusTopic) {
     public SimulatedOta {
-        check(httpPort > 0 && httpPort < 65536, "must be a TCP port 1..65535, got " + httpPort, "http-port");
+        transport = transport == null ? "http" : transport;
+        check(transport.equals("http") || transport.equals("mqtt"), "unknown value '" + transport + "' (allowed: http, mqtt)",
+                "transport");
+        if (transport.equals("http")) {
+            required(httpPort, "http-port");
+            check(httpPort > 0 && httpPort < 65536, "must be a TCP port 1..65535, got " + httpPort, "http-port");
+            check(offerTopic == null, "only for transport mqtt", "offer-topic");
+            check(statusTopic == null, "only for transport mqtt", "status-topic");
+        } else {
+            check(httpPort == null, "only for transport http", "http-port");
+            offerTopic = offerTopic == null ? Firmware.Update.DEFAULT_OFFER_TOPIC : requiredText(offerTopic, "offer-topic");
+            statusTopic = statusTopic == null ? Firmware.Update.DEFAULT_STATUS_TOPIC : requiredText(statusTopic, "status-topic");
+        }
         required(trustedKey, "trusted-key");
         notNegative(installMs, "install-ms");
         requiredText(factoryVersion, "factory-version");
@@ -38,11 +54,18 @@ public record SimulatedOta(int httpPort, Path trustedKey, long installMs, String
                                  @JsonProperty("install-ms") Long installMs,
                                  @JsonProperty("factory-version") String factoryVersion,
                                  @JsonProperty("factory-security-counter") Long factorySecurityCounter,
-                                 @JsonProperty("device-type") DeviceTypeTlv deviceType) {
-        return new SimulatedOta(required(httpPort, "http-port"),
+                                 @JsonProperty("device-type") DeviceTypeTlv deviceType,
+                                 @JsonProperty("transport") String transport,
+                                 @JsonProperty("offer-topic") String offerTopic,
+                                 @JsonProperty("status-topic") String statusTopic) {
+        return new SimulatedOta(httpPort,
                 Paths.file(baseDir, requiredText(trustedKey, "trusted-key"), "trusted-key"),
                 installMs == null ? 1000 : installMs, factoryVersion == null ? "1.4.2" : factoryVersion,
-                factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType);
+                factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType, transport, offerTopic, statusTopic);
+    }
+
+    public boolean overMqtt() {
+        return transport.equals("mqtt");
     }
 
     public record DeviceTypeTlv(int tlv, String value) {
@@ -58,7 +81,13 @@ public record SimulatedOta(int httpPort, Path trustedKey, long installMs, String
 
     Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("http-port", httpPort);
+        out.put("transport", transport);
+        if (overMqtt()) {
+            out.put("offer-topic", offerTopic);
+            out.put("status-topic", statusTopic);
+        } else {
+            out.put("http-port", httpPort);
+        }
         try {
             out.put("trusted-key", Files.readString(trustedKey));
         } catch (IOException e) {

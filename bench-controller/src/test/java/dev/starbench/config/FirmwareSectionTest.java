@@ -80,10 +80,130 @@ public class FirmwareSectionTest {
                 device: {name: cam}
                 firmware:
                   image: a.bin
-                  update: {method: mqtt-ota}
+                  update: {method: ftp}
                 """);
         assertEquals(e.field(), "firmware.update.method");
-        assertTrue(e.getMessage().contains("allowed: http-upload, command"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: http-upload, command, mqtt-ota"), e.getMessage());
+    }
+
+    private static final String CLOUD = """
+            network:
+              cloud:
+                url: ssl://localhost:8883
+                ca-cert: lab-ca.pem
+                ca-key: lab-ca.key
+            """;
+
+    @Test
+    public void mqttOtaTakesTheCloudAndDefaultTopics() throws Exception {
+        DeviceProfile p = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update: {method: mqtt-ota}
+                """ + CLOUD));
+        Firmware.Update u = p.firmware().update();
+        assertEquals(u.offerTopic(), "ota/offer");
+        assertEquals(u.statusTopic(), "ota/status");
+        DeviceProfile named = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update: {method: mqtt-ota, offer-topic: cams/7/ota, status-topic: cams/7/ota/status}
+                """ + CLOUD));
+        assertEquals(named.firmware().update().offerTopic(), "cams/7/ota");
+        assertEquals(named.firmware().update().statusTopic(), "cams/7/ota/status");
+    }
+
+    @Test
+    public void mqttOtaNeedsTheProfilesCloud() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update:
+                    method: mqtt-ota
+                """);
+        assertEquals(e.field(), "firmware.update.method");
+        assertEquals(e.line(), 5);
+        assertTrue(e.getMessage().contains("needs the profile's network.cloud"), e.getMessage());
+    }
+
+    @Test
+    public void mqttOtaOverTlsNeedsTheLabCa() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update: {method: mqtt-ota}
+                network:
+                  cloud:
+                    url: ssl://localhost:8883
+                """);
+        assertEquals(e.field(), "network.cloud.ca-cert");
+        assertTrue(e.line() >= 6, e.getMessage());
+        assertTrue(e.getMessage().contains("lab CA"), e.getMessage());
+    }
+
+    @Test
+    public void anOfferTopicIsANameNotAFilter() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update:
+                    method: mqtt-ota
+                    offer-topic: cams/+/ota
+                """ + CLOUD);
+        assertEquals(e.field(), "firmware.update.offer-topic");
+        assertEquals(e.line(), 6);
+        assertTrue(e.getMessage().contains("no + or #"), e.getMessage());
+    }
+
+    @Test
+    public void topicsBelongToMqttOtaOnly() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  update:
+                    method: http-upload
+                    url: http://127.0.0.1/u
+                    status-topic: ota/status
+                """);
+        assertEquals(e.field(), "firmware.update.status-topic");
+        assertEquals(e.line(), 7);
+        assertTrue(e.getMessage().contains("only for method mqtt-ota"), e.getMessage());
+    }
+
+    @Test
+    public void theSimulatedAgentCanTakeOffersOverMqtt() throws Exception {
+        Files.writeString(dir.resolve("trusted.pub.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        DeviceProfile p = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                simulation:
+                  ota: {transport: mqtt, offer-topic: cams/7/ota, trusted-key: trusted.pub.pem}
+                """ + CLOUD));
+        String json = p.simulation().toJson();
+        assertTrue(json.contains("\"transport\":\"mqtt\",\"offer-topic\":\"cams/7/ota\",\"status-topic\":\"ota/status\""), json);
+        assertTrue(!json.contains("http-port"), json);
+        ConfigException noCloud = fails("""
+                device: {name: cam}
+                simulation:
+                  ota: {transport: mqtt, trusted-key: trusted.pub.pem}
+                """);
+        assertEquals(noCloud.field(), "simulation.ota.transport");
+        assertEquals(noCloud.line(), 3);
+        ConfigException port = fails("""
+                device: {name: cam}
+                simulation:
+                  ota:
+                    transport: mqtt
+                    http-port: 8080
+                    trusted-key: trusted.pub.pem
+                """ + CLOUD);
+        assertEquals(port.field(), "simulation.ota.http-port");
+        assertEquals(port.line(), 5);
     }
 
     @Test

@@ -36,13 +36,16 @@ final class CloudClient {
 
     private final Simulation sim;
     private final NetworkSim net;
+    /** Null unless the OTA agent takes its offers over this connection. */
+    private final Ota ota;
     private volatile boolean running = true;
     private volatile MqttClient client;
     private Thread thread;
 
-    CloudClient(Simulation sim) {
+    CloudClient(Simulation sim, Ota ota) {
         this.sim = sim;
         this.net = sim.network();
+        this.ota = ota;
     }
 
     void start() {
@@ -131,6 +134,10 @@ final class CloudClient {
                 c.subscribe(new String[] {net.commandTopic()}, new int[] {1},
                         new org.eclipse.paho.client.mqttv3.IMqttMessageListener[] {(topic, msg) -> command(c, msg, ca)});
                 c.publish(net.statusTopic(), "online".getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            if (ota != null) {
+                c.subscribe(new String[] {ota.settings().offerTopic()}, new int[] {1},
+                        new org.eclipse.paho.client.mqttv3.IMqttMessageListener[] {(topic, msg) -> OtaMqtt.offer(c, msg, ota)});
             }
             while (running && c.isConnected()) {
                 Thread.sleep(100);

@@ -5,12 +5,15 @@ import dev.starbench.vdut.Simulation.Flaw;
 /** Everything the device does on the network; it runs while the device has power, like the rest of it. */
 final class NetworkSide {
     private final Simulation sim;
+    private final Ota ota;
     private CloudClient cloud;
     private Telnetd telnetd;
     private LocalBroker broker;
 
-    NetworkSide(Simulation sim) {
+    /** @param ota null without an OTA agent; with transport mqtt its offers come through the cloud client */
+    NetworkSide(Simulation sim, Ota ota) {
         this.sim = sim;
+        this.ota = ota;
     }
 
     synchronized void powerOn() {
@@ -19,7 +22,7 @@ final class NetworkSide {
             return;
         }
         if (net.cloudHost() != null) {
-            cloud = new CloudClient(sim);
+            cloud = new CloudClient(sim, ota != null && ota.overMqtt() ? ota : null);
             cloud.start();
         }
         if (net.brokerPort() != null) {

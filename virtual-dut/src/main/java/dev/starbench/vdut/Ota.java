@@ -118,7 +118,23 @@ final class Ota {
 
     // ---- the agent, while the OS runs ----------------------------------------------------------------
 
+    boolean overMqtt() {
+        return settings.overMqtt();
+    }
+
+    OtaSettings settings() {
+        return settings;
+    }
+
     void startAgent(Session s) throws InterruptedException, IOException {
+        if (settings.overMqtt()) {
+            // The cloud client already listens on the offer topic; offers install only while this agent runs.
+            synchronized (agentLock) {
+                console = s;
+            }
+            s.println("ota-agent: taking offers on mqtt topic " + settings.offerTopic() + " from the cloud");
+            return;
+        }
         OtaHttp started;
         try {
             started = OtaHttp.start(settings.httpPort(), this);
@@ -164,6 +180,11 @@ final class Ota {
         } catch (InterruptedException | IOException e) {
             // power went while printing: the line is lost, as on hardware
         }
+    }
+
+    /** A line of the agent's own on the console, while it runs. */
+    void note(String line) {
+        say(console, line);
     }
 
     /** Checks and installs one uploaded image; one install at a time, as on a device. */

@@ -2,9 +2,15 @@ package dev.starbench.vdut;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The simulation's {@code ota} object: the update agent's port, trusted key, install time and factory image. */
+/**
+ * The simulation's {@code ota} object: how offers reach the update agent (its HTTP port, or topics on
+ * its cloud connection), its trusted key, install time and factory image.
+ */
 record OtaSettings(
+        @JsonProperty("transport") String transport,
         @JsonProperty("http-port") Integer httpPort,
+        @JsonProperty("offer-topic") String offerTopic,
+        @JsonProperty("status-topic") String statusTopic,
         @JsonProperty("trusted-key") String trustedKey,
         @JsonProperty("install-ms") Long installMs,
         @JsonProperty("factory-version") String factoryVersion,
@@ -13,15 +19,28 @@ record OtaSettings(
         @JsonProperty("device-type") String deviceType) {
 
     OtaSettings {
+        transport = transport == null ? "http" : transport;
+        offerTopic = offerTopic == null ? "ota/offer" : offerTopic;
+        statusTopic = statusTopic == null ? "ota/status" : statusTopic;
         installMs = installMs == null ? 1000 : installMs;
         factoryVersion = factoryVersion == null ? "1.4.2" : factoryVersion;
         factorySecurityCounter = factorySecurityCounter == null ? 0 : factorySecurityCounter;
     }
 
     /** What is wrong with the settings, or null. */
+    boolean overMqtt() {
+        return transport.equals("mqtt");
+    }
+
     String problem() {
-        if (httpPort == null || httpPort <= 0 || httpPort > 65535) {
+        if (!transport.equals("http") && !overMqtt()) {
+            return "transport must be http or mqtt, was " + transport;
+        }
+        if (!overMqtt() && (httpPort == null || httpPort <= 0 || httpPort > 65535)) {
             return "http-port must be 1..65535";
+        }
+        if (overMqtt() && (offerTopic.isEmpty() || statusTopic.isEmpty() || (offerTopic + statusTopic).matches(".*[+#].*"))) {
+            return "offer-topic and status-topic must be topic names (not empty, no + or #)";
         }
         if (trustedKey == null || !trustedKey.contains("PUBLIC KEY")) {
             return "trusted-key must be a PEM public key";

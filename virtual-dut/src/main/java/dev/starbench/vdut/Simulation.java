@@ -127,6 +127,9 @@ record Simulation(
             if (problem != null) {
                 throw invalid(file, "ota: " + problem);
             }
+            if (ota.overMqtt() && (network == null || network.cloudHost() == null)) {
+                throw invalid(file, "ota: transport mqtt needs network.cloud-host: offers come through the cloud connection");
+            }
         }
         for (Credential c : credentials) {
             if (c.user() == null || c.user().isEmpty() || c.password() == null) {

@@ -82,7 +82,7 @@ public final class VirtualDut {
         synchronized (this) {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation));
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation, ota));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));

@@ -7,6 +7,10 @@ import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.PermitAllAuthorizatorPolicy;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
+import io.moquette.interception.messages.InterceptConnectionLostMessage;
+import io.moquette.interception.messages.InterceptDisconnectMessage;
+import io.moquette.interception.messages.InterceptSubscribeMessage;
+import io.moquette.interception.messages.InterceptUnsubscribeMessage;
 import io.moquette.interception.messages.InterceptPublishMessage;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -67,6 +71,11 @@ public final class Broker implements Upstream {
     }
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    /** What each connected client subscribed to (clean sessions: forgotten when it goes). */
+    private final Map<String, java.util.Set<String>> subscriptions = new java.util.HashMap<>();
+    /** The number of each connected client's current session; absent while the client is not connected. */
+    private final Map<String, Long> sessions = new java.util.HashMap<>();
+    private long sessionCount;
 
     private Broker(Options options) throws BenchIoException {
         try {
@@ -144,6 +153,62 @@ public final class Broker implements Upstream {
         return q;
     }
 
+    /**
+     * The first connected client that has subscribed to a filter matching {@code topic}, waiting up
+     * to the timeout for one; null if none did. A message published to the topic after this returns
+     * reaches that client (Moquette records the subscription before it reports it).
+     */
+    public String awaitSubscriber(String topic, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (subscriptions) {
+            while (true) {
+                for (var e : subscriptions.entrySet()) {
+                    if (e.getValue().stream().anyMatch(f -> matches(f, topic))) {
+                        return e.getKey();
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(subscriptions, left);
+            }
+        }
+    }
+
+    /**
+     * A number for the client's current connection, or -1 while it is not connected: a changed number
+     * means the connection a message went out on is gone.
+     */
+    public long session(String client) {
+        synchronized (subscriptions) {
+            return sessions.getOrDefault(client, -1L);
+        }
+    }
+
+    private void connected(String client, boolean up) {
+        synchronized (subscriptions) {
+            subscriptions.remove(client);
+            if (up) {
+                sessions.put(client, ++sessionCount);
+            } else {
+                sessions.remove(client);
+            }
+            subscriptions.notifyAll();
+        }
+    }
+
+    private void subscribed(String client, String filter, boolean add) {
+        synchronized (subscriptions) {
+            if (add) {
+                subscriptions.computeIfAbsent(client, c -> new java.util.HashSet<>()).add(filter);
+            } else if (subscriptions.containsKey(client)) {
+                subscriptions.get(client).remove(filter);
+            }
+            subscriptions.notifyAll();
+        }
+    }
+
     /** Publishes as the broker itself (QoS 1), to every client subscribed to the topic. */
     @Override
     public void publish(String topic, byte[] payload) {
@@ -195,6 +260,28 @@ public final class Broker implements Upstream {
             MqttConnect c = new MqttConnect(msg.getClientID(), msg.getUsername(), msg.isPasswordFlag());
             connects.add(c);
             newConnects.add(c);
+            // A clean session starts without subscriptions, also when it takes over a client id.
+            connected(msg.getClientID(), true);
+        }
+
+        @Override
+        public void onSubscribe(InterceptSubscribeMessage msg) {
+            subscribed(msg.getClientID(), msg.getTopicFilter(), true);
+        }
+
+        @Override
+        public void onUnsubscribe(InterceptUnsubscribeMessage msg) {
+            subscribed(msg.getClientID(), msg.getTopicFilter(), false);
+        }
+
+        @Override
+        public void onDisconnect(InterceptDisconnectMessage msg) {
+            connected(msg.getClientID(), false);
+        }
+
+        @Override
+        public void onConnectionLost(InterceptConnectionLostMessage msg) {
+            connected(msg.getClientID(), false);
         }
 
         @Override

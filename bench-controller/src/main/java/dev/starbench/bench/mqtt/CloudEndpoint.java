@@ -108,6 +108,27 @@ public final class CloudEndpoint implements Closeable {
         return new CloudEndpoint(bind, port, tls, upstream == null ? null : upstream.address());
     }
 
+    /**
+     * Where to listen for the DUT that connects to {@code host}: a name that resolves to loopback (the
+     * virtual DUT) is served there; otherwise the lab's DNS points the name at this machine, which then
+     * listens on all its addresses.
+     */
+    public static InetAddress bindAddress(String host) {
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (a.isLoopbackAddress()) {
+                return a;
+            }
+        } catch (java.net.UnknownHostException e) {
+            // a name only the DUT's network resolves
+        }
+        try {
+            return InetAddress.getByName("0.0.0.0");
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int port() {
         return server.getLocalPort();
     }

@@ -15,7 +15,6 @@ import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
 import java.io.Closeable;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,27 +62,7 @@ final class CloudBench implements Closeable {
             throw new NotApplicable("the profile names no lab CA that the DUT trusts (`network.cloud.ca-cert`/`ca-key`),"
                     + " so the bench cannot present a certificate the DUT should accept");
         }
-        return new CloudBench(ctx, cloud, ca, bindAddress(cloud.host()));
-    }
-
-    /**
-     * A cloud name that resolves to loopback (the virtual DUT) is served there; otherwise the lab's
-     * DNS points the name at this machine, which then listens on all its addresses.
-     */
-    static InetAddress bindAddress(String host) {
-        try {
-            InetAddress a = InetAddress.getByName(host);
-            if (a.isLoopbackAddress()) {
-                return a;
-            }
-        } catch (UnknownHostException e) {
-            // a name only the DUT's network resolves
-        }
-        try {
-            return InetAddress.getByName("0.0.0.0");
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return new CloudBench(ctx, cloud, ca, CloudEndpoint.bindAddress(cloud.host()));
     }
 
     /** The fixture's broker if it names one, else the embedded one; started on first use. */

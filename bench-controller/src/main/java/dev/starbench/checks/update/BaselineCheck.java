@@ -11,7 +11,7 @@ import org.testng.annotations.Test;
  * maker's key, installs through the declared update path and boots. Without it, a refused tampered
  * image proves nothing, so the other update checks are then INCONCLUSIVE.
  */
-public class BaselineCheck {
+public class BaselineCheck extends UpdateCheck {
     @Test
     @CheckId("update.baseline")
     public void newerSignedImageInstalls(ITestContext testContext) throws BenchIoException, InterruptedException {

@@ -15,7 +15,7 @@ import org.testng.annotations.Test;
  * cuts the supply through the relay at jittered points between 5 % and 95 % of the install time
  * measured in the control case, N times, and reads which version boots each time.
  */
-public class PowerLossCheck {
+public class PowerLossCheck extends UpdateCheck {
     @Test
     @CheckId("update.power-loss")
     public void powerCutDuringUpdateLeavesValidImage(ITestContext testContext) throws BenchIoException, InterruptedException {

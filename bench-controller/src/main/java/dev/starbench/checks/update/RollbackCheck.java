@@ -11,7 +11,7 @@ import org.testng.annotations.Test;
  * EN 303 645 5.3-7 / TS 103 701 (try older vulnerable firmware): an older image, validly signed with
  * the maker's key, must not install. A reinstall of the running version is reported as information.
  */
-public class RollbackCheck {
+public class RollbackCheck extends UpdateCheck {
     @Test
     @CheckId("update.rollback")
     public void olderSignedImageIsRefused(ITestContext testContext) throws BenchIoException, InterruptedException {

@@ -16,7 +16,7 @@ import org.testng.annotations.Test;
  * from a newer validly signed one so that only the tampering can explain a refusal, must be refused,
  * and the device must still run its old version after a power cycle.
  */
-public class TamperedCheck {
+public class TamperedCheck extends UpdateCheck {
     @Test
     @CheckId("update.tampered")
     public void tamperedImagesAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {

@@ -33,8 +33,10 @@ import org.testng.ITestContext;
  * all repeat: push an image, record the installer's answer and the console lines of its decision,
  * power-cycle, and read the version the device runs.
  */
-final class UpdateBench {
+final class UpdateBench implements AutoCloseable {
     static final String CONTROL = "starbench.update.control";
+    /** The bench of the check under way, closed when the check ends ({@link UpdateCheck}). */
+    private static final String OPEN = "starbench.update.open";
     /** MCUboot's own words when no slot holds a bootable image; ends the wait for a version at once. */
     static final Pattern NO_BOOTABLE_IMAGE = BoundedPattern.compile("Unable to find bootable image|no bootable image");
     /** How long the console may still show the installer's decision after its answer. */
@@ -67,7 +69,7 @@ final class UpdateBench {
         this.format = format;
         this.image = image;
         this.makerKey = makerKey;
-        this.path = UpdatePath.of(firmware.update());
+        this.path = UpdatePath.of(firmware.update(), ctx.profile().network() == null ? null : ctx.profile().network().cloud());
         this.versionPattern = BoundedPattern.compile(firmware.versionPattern());
         this.bootTimeout = Duration.ofMillis(ctx.profile().timeouts().bootMs());
     }
@@ -87,7 +89,10 @@ final class UpdateBench {
         try {
             byte[] image = Files.readAllBytes(fw.image());
             format.version(image);
-            return new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()));
+            UpdateBench bench = new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()));
+            closeOpen(testContext);
+            testContext.setAttribute(OPEN, bench);
+            return bench;
         } catch (IOException e) {
             throw new BenchFault("cannot read the profile's firmware image " + fw.image() + ": " + e.getMessage(), e);
         } catch (ImageException e) {
@@ -112,8 +117,9 @@ final class UpdateBench {
     }
 
     /**
-     * Power-cycles and reads the version the device boots, then waits for its OS to come up (so the
-     * update endpoint is there). Null when no version appears: nothing bootable.
+     * Power-cycles and reads the version the device boots, then waits for its OS to come up and for
+     * the update path to reach it (its endpoint is up, or it listens on the bench's cloud). Null when
+     * no version appears: nothing bootable.
      */
     ImageVersion boot(String cause) throws BenchIoException {
         long from = dut.powerCycle(cause);
@@ -148,6 +154,14 @@ final class UpdateBench {
             evidence.transcript("boot that never reached its login", from, console.position());
             throw new BenchFault("firmware " + v + " booted but no login or shell prompt followed within "
                     + bootTimeout.toMillis() + " ms: " + e.getMessage(), e);
+        }
+        try {
+            path.awaitReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchFault("interrupted while waiting for the device to reach the update path", e);
+        } catch (BenchIoException e) {
+            throw new BenchFault("firmware " + v + " booted, but the update path cannot reach it: " + e.getMessage(), e);
         }
         return v;
     }
@@ -239,6 +253,18 @@ final class UpdateBench {
     static void requireControl(Control c) {
         if (!c.installed()) {
             throw new BenchFault("control failed, so a refusal would prove nothing: " + c.reason());
+        }
+    }
+
+    /** Ends what the update path holds (the bench's cloud for mqtt-ota). */
+    @Override
+    public void close() {
+        path.close();
+    }
+
+    static void closeOpen(ITestContext testContext) {
+        if (testContext.removeAttribute(OPEN) instanceof UpdateBench open) {
+            open.close();
         }
     }
 

@@ -96,4 +96,31 @@ public class BrokerTest {
         assertTrue(Broker.matches("a/#", "a/b/c"));
         assertFalse(Broker.matches("a/b", "a/c"));
     }
+    @Test
+    public void aSubscriberIsKnownUntilItsConnectionGoesAndAnImageSizedMessageReachesIt() throws Exception {
+        try (Broker broker = Broker.start(Broker.Options.loopback())) {
+            assertEquals(broker.awaitSubscriber("dev/ota", Duration.ofMillis(100)), null, "nobody yet");
+            MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.port(), "unit-2", new MemoryPersistence());
+            client.connect();
+            BlockingQueue<byte[]> offers = new LinkedBlockingQueue<>();
+            client.subscribe(new String[] {"dev/+"}, new int[] {1}, new IMqttMessageListener[] {(t, m) -> offers.add(m.getPayload())});
+            assertEquals(broker.awaitSubscriber("dev/ota", Duration.ofSeconds(5)), "unit-2");
+            long session = broker.session("unit-2");
+            assertTrue(session > 0);
+            // Far above Moquette's 8 KiB limit on incoming messages: the bench publishes as the broker itself.
+            byte[] big = new byte[200_000];
+            broker.publish("dev/ota", big);
+            byte[] got = offers.poll(5, TimeUnit.SECONDS);
+            assertNotNull(got);
+            assertEquals(got.length, big.length);
+            client.disconnectForcibly(0, 1000, false);
+            client.close(true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (broker.session("unit-2") != -1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(broker.session("unit-2"), -1L, "the connection is gone");
+            assertEquals(broker.awaitSubscriber("dev/ota", Duration.ofMillis(100)), null, "and its subscription with it");
+        }
+    }
 }
