@@ -10,6 +10,8 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -114,23 +116,43 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 "serial", serial.path() != null ? "path" : serial.usbSerial() != null ? "usb-serial" : "usb-location");
     }
 
-    /** An MQTT broker (plaintext, on the bench's own network) that the bench-as-cloud relays the DUT to. */
-    public record CloudBroker(String host, int port) {
+    /**
+     * An MQTT broker of the lab's own (say mosquitto on the Pi) that the bench-as-cloud relays the DUT to.
+     *
+     * @param tls    the URL's scheme is ssl or mqtts; the broker's certificate must name {@code host}
+     * @param caCert the CA (PEM) the bench trusts for a TLS broker; null: the JVM's trust store
+     */
+    public record CloudBroker(String host, int port, boolean tls, Path caCert) {
+        static final List<String> SCHEMES = List.of("tcp", "mqtt", "ssl", "mqtts");
+
         public CloudBroker {
             requiredText(host, "url");
             check(port >= 1 && port <= 65535, "the URL's port must be between 1 and 65535, got " + port, "url");
+            check(caCert == null || tls, "only used with an ssl:// or mqtts:// url", "ca-cert");
+            check(caCert == null || caCert.isAbsolute(), "must be an absolute path, got '" + caCert + "'", "ca-cert");
         }
 
         @JsonCreator
-        static CloudBroker fromYaml(@JsonProperty("url") String url) {
+        static CloudBroker fromYaml(@JacksonInject("base-dir") Path baseDir, @JsonProperty("url") String url,
+                                    @JsonProperty("ca-cert") String caCert) {
             requiredText(url, "url");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp://([^:/\\s]+):(\\d{1,5})").matcher(url);
-            check(m.matches(), "expected tcp://HOST:PORT, got '" + url + "'", "url");
-            return new CloudBroker(m.group(1), Integer.parseInt(m.group(2)));
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw InvalidField.of("not a URL: " + e.getReason(), "url");
+            }
+            check(uri.getScheme() != null && SCHEMES.contains(uri.getScheme()) && uri.getHost() != null
+                    && uri.getPort() > 0 && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawUserInfo() == null,
+                    "expected tcp://HOST:PORT or ssl://HOST:PORT (also mqtt://, mqtts://), got '" + url + "'", "url");
+            boolean tls = uri.getScheme().equals("ssl") || uri.getScheme().equals("mqtts");
+            return new CloudBroker(uri.getHost(), uri.getPort(), tls,
+                    caCert == null ? null : resolve(baseDir, caCert, "ca-cert"));
         }
 
         public String url() {
-            return "tcp://" + host + ":" + port;
+            return (tls ? "ssl://" : "tcp://") + host + ":" + port;
         }
     }
 

@@ -7,6 +7,7 @@ import static org.testng.Assert.expectThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -105,12 +106,45 @@ public class NetworkConfigTest {
         assertTrue(e.getMessage().contains("telnet-open") && e.getMessage().contains("anonymous-broker"), e.getMessage());
     }
 
+    private static String virtualFixture() throws Exception {
+        return Files.readString(Path.of(System.getProperty("starbench.root", ".."), "fixtures/virtual.yaml"));
+    }
+
     @Test
-    public void theFixtureCloudBrokerMustBeATcpUrl() throws Exception {
-        String fixture = Files.readString(Path.of(System.getProperty("starbench.root", ".."), "fixtures/virtual.yaml"));
+    public void theFixtureCloudBrokerMayUseTlsWithItsOwnCa() throws Exception {
+        Fixture f = ConfigLoader.loadFixture(write(virtualFixture()
+                + "cloud-broker:\n  url: ssl://broker.lab:8884\n  ca-cert: certs/lab-ca.pem\n"));
+        assertEquals(f.cloudBroker(), new Fixture.CloudBroker("broker.lab", 8884, true, dir.resolve("certs/lab-ca.pem")));
+        assertEquals(f.cloudBroker().url(), "ssl://broker.lab:8884");
+        Fixture.CloudBroker mqtts = ConfigLoader.loadFixture(write(virtualFixture()
+                + "cloud-broker:\n  url: mqtts://127.0.0.1:8883\n")).cloudBroker();
+        assertTrue(mqtts.tls());
+        assertNull(mqtts.caCert(), "no ca-cert: the JVM's trust store");
+        Fixture.CloudBroker plain = ConfigLoader.loadFixture(write(virtualFixture()
+                + "cloud-broker:\n  url: tcp://127.0.0.1:1883\n")).cloudBroker();
+        assertEquals(plain, new Fixture.CloudBroker("127.0.0.1", 1883, false, null));
+    }
+
+    @Test
+    public void theFixtureCloudBrokerNeedsAnMqttUrlWithAPort() throws Exception {
+        String fixture = virtualFixture();
+        int line = (int) fixture.lines().count() + 2;
+        for (String url : List.of("http://127.0.0.1:8883", "ssl://127.0.0.1", "tcp://127.0.0.1:1883/x")) {
+            ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(write(fixture
+                    + "cloud-broker:\n  url: " + url + "\n")));
+            assertEquals(e.field(), "cloud-broker.url", url);
+            assertEquals(e.line(), line, url);
+            assertTrue(e.getMessage().contains("expected tcp://HOST:PORT or ssl://HOST:PORT"), e.getMessage());
+        }
+    }
+
+    @Test
+    public void aCaCertForAPlaintextCloudBrokerIsRefused() throws Exception {
+        String fixture = virtualFixture();
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(write(fixture
-                + "cloud-broker:\n  url: ssl://127.0.0.1:8883\n")));
-        assertEquals(e.field(), "cloud-broker.url");
-        assertTrue(e.getMessage().contains("expected tcp://HOST:PORT"), e.getMessage());
+                + "cloud-broker:\n  url: tcp://127.0.0.1:1883\n  ca-cert: ca.pem\n")));
+        assertEquals(e.field(), "cloud-broker.ca-cert");
+        assertEquals(e.line(), (int) fixture.lines().count() + 3);
+        assertTrue(e.getMessage().contains("only used with an ssl:// or mqtts:// url"), e.getMessage());
     }
 }

@@ -94,18 +94,28 @@ public class CommsRunTest {
     }
 
     /**
-     * The fixture names an external broker (mosquitto here, as on a Pi): the DUT is relayed there and
-     * the replay check publishes and listens there.
+     * The fixture names an external broker (mosquitto here, as on a Pi), over TLS only with a
+     * certificate from a CA the fixture names: the DUT is relayed there and the replay check
+     * publishes and listens there.
      */
     @Test
     public void anExternalBrokerFromTheFixtureCarriesTheCloudTraffic() throws Exception {
-        Path conf = dir.resolve("external-mosquitto.conf");
+        // mosquitto drops root privileges before it reads its files: a world-readable directory and files.
+        Path broker = Files.createDirectories(dir.resolve("external-mosquitto"));
+        LabPki.Identity brokerCa = LabPki.newCa("StarBench test broker CA");
+        brokerCa.writePem(broker.resolve("ca.pem"), dir.resolve("broker-ca.key"));
+        LabPki.leaf(brokerCa, "localhost").writePem(broker.resolve("server.pem"), broker.resolve("server.key"));
+        Path conf = broker.resolve("mosquitto.conf");
         int port = freePort();
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                + "log_dest stderr\nlog_type error\n");
-        // mosquitto drops root privileges before it reads anything further: keep its files readable.
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\n"
+                + "certfile " + broker.resolve("server.pem") + "\nkeyfile " + broker.resolve("server.key") + "\n"
+                + "allow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n");
+        var readable = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(broker, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String f : List.of("mosquitto.conf", "server.pem", "server.key", "ca.pem")) {
+            Files.setPosixFilePermissions(broker.resolve(f), readable);
+        }
         String exe = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
         Process mosquitto = new ProcessBuilder(exe, "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("external-mosquitto.log").toFile()).start();
@@ -114,15 +124,16 @@ public class CommsRunTest {
             String fixture = Files.readString(VirtualBench.fixture())
                     .replace("../virtual-dut/target/virtual-dut.jar",
                             VirtualBench.root().resolve("virtual-dut/target/virtual-dut.jar").toString())
-                    + "cloud-broker:\n  url: tcp://127.0.0.1:" + port + "\n";
+                    + "cloud-broker:\n  url: ssl://localhost:" + port + "\n  ca-cert: external-mosquitto/ca.pem\n";
             Path fixtureFile = dir.resolve("fixture-external-broker.yaml");
             Files.writeString(fixtureFile, fixture);
 
             Runner.Result hardened = run(fixtureFile, profile("lab-ca.key"), List.of(REPLAY));
             RunRecord.CheckResult replay = VirtualRunTest.byId(hardened.record()).get(REPLAY);
             String evidence = VirtualRunTest.evidenceText(replay);
-            assertEquals(replay.verdict(), Verdict.PASS, replay.reason() + "\n" + evidence);
-            assertTrue(evidence.contains("the fixture's broker tcp://127.0.0.1:" + port), evidence);
+            assertEquals(replay.verdict(), Verdict.PASS, replay.reason() + "\n" + evidence
+                    + "\nmosquitto: " + Files.readString(dir.resolve("external-mosquitto.log")));
+            assertTrue(evidence.contains("the fixture's broker ssl://localhost:" + port), evidence);
 
             Runner.Result flawed = run(fixtureFile, profile("lab-ca.key", "replayable-commands"), List.of(REPLAY));
             assertEquals(VirtualRunTest.byId(flawed.record()).get(REPLAY).verdict(), Verdict.FAIL);

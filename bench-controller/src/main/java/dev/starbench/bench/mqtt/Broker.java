@@ -21,8 +21,10 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,8 +124,8 @@ public final class Broker implements Upstream {
     }
 
     @Override
-    public InetSocketAddress address() {
-        return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    public Socket open() throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), port);
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where the DUT connects when the bench plays its cloud: a TCP listener that terminates TLS itself
  * (so it sees the handshake, its alert, version and suite), reads the DUT's first MQTT packet with
- * Netty's MQTT decoder, and then hands the connection on to the embedded {@link Broker}. Each
+ * Netty's MQTT decoder, and then relays the connection to its {@link Upstream} broker. Each
  * connection becomes one {@link Attempt}.
  */
 public final class CloudEndpoint implements Closeable {
@@ -49,7 +49,7 @@ public final class CloudEndpoint implements Closeable {
 
     private final ServerSocket server;
     private final TlsTerminator tls;
-    private final InetSocketAddress upstream;
+    private final Upstream upstream;
     private final String listener;
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
@@ -57,7 +57,7 @@ public final class CloudEndpoint implements Closeable {
     private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, InetSocketAddress upstream) throws BenchIoException {
+    private CloudEndpoint(InetAddress bind, int port, TlsTerminator tls, Upstream upstream) throws BenchIoException {
         this.tls = tls;
         this.upstream = upstream;
         this.listener = (tls == null ? "plaintext" : tls.describe()) + " on port " + port;
@@ -100,12 +100,12 @@ public final class CloudEndpoint implements Closeable {
 
     /**
      * @param tls          null for plaintext MQTT
-     * @param upstream the broker to hand connections to after the CONNECT (plain MQTT); null to
-     *                 drop them once the CONNECT has been seen
+     * @param upstream the broker to hand connections to after the CONNECT; null to drop them once
+     *                 the CONNECT has been seen
      */
     public static CloudEndpoint start(InetAddress bind, int port, TlsTerminator tls, Upstream upstream)
             throws BenchIoException {
-        return new CloudEndpoint(bind, port, tls, upstream == null ? null : upstream.address());
+        return new CloudEndpoint(bind, port, tls, upstream);
     }
 
     /**
@@ -254,7 +254,7 @@ public final class CloudEndpoint implements Closeable {
     private void relay(Socket raw, InputStream in, OutputStream out, byte[] already) {
         try {
             raw.setSoTimeout(0);
-            Socket up = new Socket(upstream.getAddress(), upstream.getPort());
+            Socket up = upstream.open();
             open.add(up);
             if (closed) {
                 // close() ran between the CONNECT and here, and did not see this socket

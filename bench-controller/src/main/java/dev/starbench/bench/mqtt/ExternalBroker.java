@@ -1,45 +1,89 @@
 package dev.starbench.bench.mqtt;
 
 import dev.starbench.bench.BenchIoException;
-import java.net.InetSocketAddress;
+import dev.starbench.config.Fixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** A broker of the lab's own (say mosquitto on the Pi), used through an MQTT 3.1.1 client (Paho). */
+/**
+ * A broker of the lab's own (say mosquitto on the Pi), used through an MQTT 3.1.1 client (Paho), over
+ * TLS when the fixture's URL says so. Its certificate must chain to the fixture's {@code ca-cert} (or
+ * the JVM's trust store) and name the URL's host, for the bench's own connection and every relayed one.
+ */
 public final class ExternalBroker implements Upstream {
-    private final String host;
-    private final int port;
+    private final Fixture.CloudBroker broker;
+    /** Null for a plaintext broker. */
+    private final SSLSocketFactory tls;
     private final MqttClient client;
 
-    private ExternalBroker(String host, int port) throws BenchIoException {
-        this.host = host;
-        this.port = port;
+    private ExternalBroker(Fixture.CloudBroker broker) throws BenchIoException {
+        this.broker = broker;
+        this.tls = broker.tls() ? socketFactory(broker.caCert()) : null;
         try {
-            client = new MqttClient("tcp://" + host + ":" + port, "starbench-cloud-" + UUID.randomUUID().toString().substring(0, 8),
+            client = new MqttClient(broker.url(), "starbench-cloud-" + UUID.randomUUID().toString().substring(0, 8),
                     new MemoryPersistence());
-            MqttConnectOptions o = new MqttConnectOptions();
-            o.setCleanSession(true);
-            o.setConnectionTimeout(5);
+        } catch (MqttException e) {
+            throw new BenchIoException("cannot use the fixture's cloud broker " + broker.url() + ": " + e.getMessage(), e);
+        }
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setConnectionTimeout(5);
+        if (tls != null) {
+            o.setSocketFactory(tls);
+            o.setHttpsHostnameVerificationEnabled(true);
+        }
+        try {
             client.connect(o);
         } catch (MqttException e) {
-            throw new BenchIoException("cannot reach the fixture's cloud broker tcp://" + host + ":" + port + ": "
-                    + e.getMessage(), e);
+            quietly(client);
+            throw new BenchIoException("cannot reach " + describe() + ": " + reason(e), e);
         }
     }
 
-    public static ExternalBroker connect(String host, int port) throws BenchIoException {
-        return new ExternalBroker(host, port);
+    public static ExternalBroker connect(Fixture.CloudBroker broker) throws BenchIoException {
+        return new ExternalBroker(broker);
     }
 
     @Override
-    public InetSocketAddress address() {
-        return new InetSocketAddress(host, port);
+    public Socket open() throws IOException {
+        if (tls == null) {
+            return new Socket(broker.host(), broker.port());
+        }
+        SSLSocket s = (SSLSocket) tls.createSocket(broker.host(), broker.port());
+        try {
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.startHandshake();
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
     }
 
     @Override
@@ -66,7 +110,7 @@ public final class ExternalBroker implements Upstream {
 
     @Override
     public String describe() {
-        return "the fixture's broker tcp://" + host + ":" + port;
+        return "the fixture's broker " + broker.url();
     }
 
     @Override
@@ -76,10 +120,64 @@ public final class ExternalBroker implements Upstream {
         } catch (MqttException e) {
             // going away anyway
         }
+        quietly(client);
+    }
+
+    private static void quietly(MqttClient client) {
         try {
             client.close();
         } catch (MqttException e) {
-            // as above
+            // closing is best effort
         }
+    }
+
+    /** Trusts exactly the certificates in the fixture's CA file; without one, the JVM's trust store. */
+    private static SSLSocketFactory socketFactory(Path caCert) throws BenchIoException {
+        if (caCert == null) {
+            return (SSLSocketFactory) SSLSocketFactory.getDefault();
+        }
+        String what = "the cloud broker's CA certificate " + caCert + " (fixture cloud-broker.ca-cert)";
+        try {
+            Collection<? extends Certificate> certs;
+            try (InputStream in = Files.newInputStream(caCert)) {
+                certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
+            if (certs.isEmpty()) {
+                throw new BenchIoException(what + " holds no PEM certificate");
+            }
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                trust.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new BenchIoException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Paho's own message is often just "MqttException": say what went wrong with the broker's certificate. */
+    private String reason(Throwable e) {
+        String trusted = broker.caCert() == null ? "a CA in the JVM's trust store"
+                : "the CA in cloud-broker.ca-cert " + broker.caCert();
+        Throwable root = e;
+        boolean tlsFailed = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertPathBuilderException) {
+                return "TLS handshake failed: its certificate is not from " + trusted + " (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertificateException && t.getMessage() != null && t.getMessage().contains("matching")) {
+                return "TLS handshake failed: its certificate does not name " + broker.host() + " (" + t.getMessage() + ")";
+            }
+            tlsFailed |= t instanceof SSLException;
+            root = t;
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return (tlsFailed ? "TLS handshake failed: " : "") + message;
     }
 }

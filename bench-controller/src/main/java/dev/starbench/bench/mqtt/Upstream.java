@@ -2,7 +2,8 @@ package dev.starbench.bench.mqtt;
 
 import dev.starbench.bench.BenchIoException;
 import java.io.Closeable;
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.net.Socket;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -10,8 +11,11 @@ import java.util.concurrent.BlockingQueue;
  * the fixture names. The cloud endpoint relays the DUT there; the bench publishes and listens there.
  */
 public interface Upstream extends Closeable {
-    /** Where the cloud endpoint relays a DUT's connection (plain MQTT). */
-    InetSocketAddress address();
+    /**
+     * A new connection for the cloud endpoint to relay one DUT's MQTT bytes over: plain TCP to the
+     * embedded broker, TLS to an external broker that asks for it.
+     */
+    Socket open() throws IOException;
 
     /** From now on, every message published on a topic matching the filter. */
     BlockingQueue<Broker.Message> subscribe(String topicFilter) throws BenchIoException;

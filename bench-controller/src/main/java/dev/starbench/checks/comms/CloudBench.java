@@ -70,7 +70,7 @@ final class CloudBench implements Closeable {
         if (broker == null) {
             Fixture.CloudBroker external = ctx.fixture() == null ? null : ctx.fixture().cloudBroker();
             broker = external == null ? Broker.start(Broker.Options.loopback())
-                    : ExternalBroker.connect(external.host(), external.port());
+                    : ExternalBroker.connect(external);
             evidence.note("the cloud's MQTT side: " + broker.describe());
         }
         return broker;
