@@ -316,6 +316,11 @@ final class Mcuboot implements ImageFormat {
         return -1;
     }
 
+    /** The key type the image is signed with; ECDSA P-256 for an unsigned image (imgtool's default). */
+    static SigningKey.Type signatureType(byte[] image) throws ImageException {
+        return parse(image).find(TLV_ED25519) != null ? SigningKey.Type.ED25519 : SigningKey.Type.ECDSA_P256;
+    }
+
     static long le(byte[] b, int off, int n) {
         long v = 0;
         for (int i = n - 1; i >= 0; i--) {

@@ -20,7 +20,12 @@ public final class Tampering {
         }
     }
 
-    /** What the format-specific variants are made with. */
+    /**
+     * What the format-specific variants are made with.
+     *
+     * @param maker   null when the profile supplies signed images instead of the key
+     * @param foreign null: a fresh key of the valid image's own signature type
+     */
     public record Keys(SigningKey maker, SigningKey foreign, Integer deviceTypeTlv, String deviceType) {
     }
 
@@ -47,7 +52,11 @@ public final class Tampering {
                 out.add(Variant.of("signature-byte", "one signature byte flipped (offset " + (sig + 8) + ")", s));
             }
         } else {
-            out.add(Variant.skipped("signature-byte", "one signature byte flipped", format.name() + " images have no signature the bench can find"));
+            // An opaque image's signature, when it has one, is usually appended: its last byte is the best guess.
+            byte[] last = valid.clone();
+            last[last.length - 1] ^= (byte) 0xff;
+            out.add(Variant.of("last-byte", "the last byte flipped (offset " + (valid.length - 1)
+                    + ", where an appended signature would end)", last));
         }
         out.add(Variant.of("truncated", "cut to 3/4 of its length (" + valid.length * 3 / 4 + " of " + valid.length + " bytes)",
                 Arrays.copyOf(valid, valid.length * 3 / 4)));
@@ -66,12 +75,13 @@ public final class Tampering {
         ImageFormat.Changes same = new ImageFormat.Changes(null, null, null, null, false);
         out.add(Variant.of("unsigned", "the same image rebuilt with its hash but without key hash and signature",
                 format.rebuild(valid, same, null)));
-        out.add(Variant.of("foreign-key", "re-signed with a fresh " + keys.foreign().type().label()
+        SigningKey foreign = keys.foreign() != null ? keys.foreign() : SigningKey.generate(Mcuboot.signatureType(valid));
+        out.add(Variant.of("foreign-key", "re-signed with a fresh " + foreign.type().label()
                         + " key the device does not trust, its public key embedded (TLV 0x02)",
-                format.rebuild(valid, new ImageFormat.Changes(null, null, null, null, true), keys.foreign())));
+                format.rebuild(valid, new ImageFormat.Changes(null, null, null, null, true), foreign)));
         if (keys.deviceTypeTlv() == null || keys.maker() == null) {
             out.add(Variant.skipped("wrong-device-type", "validly signed for another device type",
-                    keys.maker() == null ? "no signing key in the profile"
+                    keys.maker() == null ? "it needs the maker's signing key, which the profile does not give (it supplies signed images instead)"
                             : "the profile declares no device-type TLV (firmware.device-type)"));
         } else {
             String other = "NOT-" + keys.deviceType();

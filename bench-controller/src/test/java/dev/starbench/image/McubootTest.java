@@ -118,13 +118,31 @@ public class McubootTest {
     }
 
     @Test
+    public void withoutTheMakersKeyEveryVariantButTheWrongDeviceTypeIsBuilt() throws Exception {
+        SigningKey maker = SigningKey.generate(SigningKey.Type.ED25519);
+        byte[] valid = build(maker, new ImageVersion(1, 5, 0, 0), 1L);
+        List<Tampering.Variant> variants = Tampering.variants(FORMAT, valid, new Tampering.Keys(null, null, 0xa0, "VCAM-1"));
+        Map<String, Tampering.Variant> byName = variants.stream().collect(Collectors.toMap(Tampering.Variant::name, v -> v));
+        List<PublicKey> trusted = List.of(maker.publicKey());
+        assertTrue(FORMAT.inspect(byName.get("signature-byte").bytes(), trusted).signature().startsWith("INVALID"));
+        assertTrue(FORMAT.inspect(byName.get("unsigned").bytes(), trusted).signature().startsWith("none"));
+        assertTrue(FORMAT.inspect(byName.get("foreign-key").bytes(), trusted).signature()
+                .startsWith("valid (ed25519) only with the public key embedded"), "a foreign key of the image's own type");
+        assertNull(byName.get("wrong-device-type").bytes());
+        assertTrue(byName.get("wrong-device-type").notBuilt().contains("needs the maker's signing key"));
+    }
+
+    @Test
     public void rawImagesGetOnlyFormatBlindVariants() throws Exception {
         ImageFormat raw = ImageFormat.named("raw");
         List<Tampering.Variant> variants = Tampering.variants(raw, payload(1000), new Tampering.Keys(null,
                 SigningKey.generate(SigningKey.Type.ED25519), null, null));
         assertEquals(variants.stream().filter(v -> v.bytes() != null).map(Tampering.Variant::name).toList(),
-                List.of("payload-byte", "truncated", "appended", "zero-length"));
+                List.of("payload-byte", "last-byte", "truncated", "appended", "zero-length"));
         assertTrue(variants.stream().filter(v -> v.bytes() == null).allMatch(v -> v.notBuilt() != null));
+        byte[] last = variants.get(1).bytes();
+        assertEquals(last[999], (byte) ~payload(1000)[999]);
+        assertEquals(Arrays.copyOf(last, 999), Arrays.copyOf(payload(1000), 999), "only the last byte differs");
         assertFalse(raw.canRebuild());
         assertNull(raw.version(payload(10)));
     }
