@@ -11,29 +11,48 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The profile's {@code firmware:} section: the device's image format, a validly signed image, the
- * maker's development key that lets the bench build newer, older and tampered images, how the device
- * reports its running version, and the path updates take.
+ * The profile's {@code firmware:} section: the device's image format, a validly signed image, and
+ * either the maker's development key that lets the bench build newer, older and tampered images, or
+ * the maker's own newer (and older) images for a lab that has no key; how the device reports its
+ * running version, and the path updates take.
  *
- * @param image          absolute; a validly signed image for this device (its payload is reused)
+ * @param image          absolute; a validly signed image for this device (with a key, its payload is reused)
  * @param signingKey     absolute, or null; the maker's development key (a secret: never printed)
- * @param olderImage     absolute, or null; an older validly signed image (needed for raw images)
+ * @param olderImage     absolute, or null; an older validly signed image, pushed by update.rollback without a key
+ * @param newerImage     absolute, or null; a newer validly signed image, the control case without a key
+ * @param newerVersion   the version newer-image declares, or null; required for raw images, whose version
+ *                       the bench cannot read (for MCUboot the header is read and must agree)
+ * @param olderVersion   the same for older-image
  * @param versionPattern a console pattern whose group 1 is the running version, printed on every boot
  */
-public record Firmware(String format, Path image, Path signingKey, Path olderImage, DeviceType deviceType,
+public record Firmware(String format, Path image, Path signingKey, Path olderImage, Path newerImage,
+                       String newerVersion, String olderVersion, DeviceType deviceType,
                        String versionPattern, long installTimeoutMs, int powerLossCuts, Update update) {
     static final Set<String> FORMATS = Set.of("mcuboot", "raw");
     // The trailing character keeps a match from ending inside a version whose rest has not arrived yet.
+    // MCUboot's textual version (ImageVersion parses it; config stays free of the image package).
+    private static final Pattern VERSION = Pattern.compile("v?(\\d{1,3})(?:\\.(\\d{1,3}))?(?:\\.(\\d{1,5}))?(?:\\+(\\d{1,10}))?");
     static final String DEFAULT_VERSION_PATTERN = "[Ff]irmware version:? v?([0-9]{1,3}(?:\\.[0-9]{1,5}){0,3}(?:\\+[0-9]{1,10})?)[^0-9.+]";
 
     public Firmware {
         format = format == null ? "mcuboot" : format;
         check(FORMATS.contains(format), "unknown value '" + format + "' (allowed: mcuboot, raw)", "format");
         required(image, "image");
+        check(!(format.equals("raw") && signingKey != null), "a raw image cannot be re-signed by the bench: give the maker's"
+                + " images as newer-image (and older-image) with their versions instead", "signing-key");
+        check(newerImage == null || signingKey == null, "give either signing-key (the bench builds its test images) or"
+                + " newer-image (the maker's images), not both", "newer-image");
+        suppliedVersion(format, newerImage, newerVersion, "newer");
+        suppliedVersion(format, olderImage, olderVersion, "older");
+        if (newerVersion != null && olderVersion != null) {
+            check(compare(olderVersion, newerVersion) < 0, "must be older than newer-version " + newerVersion
+                    + ", got " + olderVersion, "older-version");
+        }
         versionPattern = versionPattern == null ? DEFAULT_VERSION_PATTERN : versionPattern;
         try {
             check(Pattern.compile(versionPattern).matcher("").groupCount() >= 1,
@@ -46,12 +65,45 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
         required(update, "update");
     }
 
+    private static void suppliedVersion(String format, Path file, String version, String which) {
+        if (version == null) {
+            check(file == null || !format.equals("raw"), "required for a raw " + which + "-image: the bench cannot read"
+                    + " a raw image's version", which + "-version");
+            return;
+        }
+        check(file != null, "only with " + which + "-image (the version it declares)", which + "-version");
+        check(VERSION.matcher(version).matches(), "not a version (major.minor.revision+build, e.g. 1.4.3 or 1.4.3+7):"
+                + " '" + version + "'", which + "-version");
+        check(Integer.parseInt(part(version, 1)) <= 255 && Integer.parseInt(part(version, 2)) <= 255
+                && Integer.parseInt(part(version, 3)) <= 65535 && Long.parseLong(part(version, 4)) <= 0xffffffffL,
+                "out of MCUboot's range (u8.u8.u16+u32): '" + version + "'", which + "-version");
+    }
+
+    private static String part(String version, int group) {
+        Matcher m = VERSION.matcher(version);
+        m.matches();
+        return m.group(group) == null ? "0" : m.group(group);
+    }
+
+    private static int compare(String a, String b) {
+        for (int g = 1; g <= 4; g++) {
+            int c = Long.compare(Long.parseLong(part(a, g)), Long.parseLong(part(b, g)));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
     @JsonCreator
     static Firmware fromYaml(@JacksonInject("base-dir") Path baseDir,
                              @JsonProperty("format") String format,
                              @JsonProperty("image") String image,
                              @JsonProperty("signing-key") String signingKey,
                              @JsonProperty("older-image") String olderImage,
+                             @JsonProperty("newer-image") String newerImage,
+                             @JsonProperty("newer-version") String newerVersion,
+                             @JsonProperty("older-version") String olderVersion,
                              @JsonProperty("device-type") DeviceType deviceType,
                              @JsonProperty("version-pattern") String versionPattern,
                              @JsonProperty("install-timeout-ms") Long installTimeoutMs,
@@ -60,6 +112,7 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
         return new Firmware(format, path(baseDir, requiredText(image, "image"), "image"),
                 signingKey == null ? null : path(baseDir, signingKey, "signing-key"),
                 olderImage == null ? null : path(baseDir, olderImage, "older-image"),
+                newerImage == null ? null : path(baseDir, newerImage, "newer-image"), newerVersion, olderVersion,
                 deviceType, versionPattern, installTimeoutMs == null ? 60_000 : installTimeoutMs,
                 powerLossCuts == null ? 20 : powerLossCuts, update);
     }

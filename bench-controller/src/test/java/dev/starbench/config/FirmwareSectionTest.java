@@ -247,4 +247,105 @@ public class FirmwareSectionTest {
         assertTrue(json.contains("\"http-port\":18080"), json);
         assertEquals(p.simulation().flaws(), List.of(DeviceProfile.Simulation.Flaw.ACCEPTS_DOWNGRADE));
     }
+
+    @Test
+    public void theMakersImagesStandInForTheKey() throws Exception {
+        DeviceProfile p = ConfigLoader.loadProfile(write("""
+                device: {name: cam}
+                firmware:
+                  format: raw
+                  image: images/app-1.4.2.bin
+                  newer-image: images/app-1.5.0.bin
+                  newer-version: "1.5.0"
+                  older-image: ~/lab/app-1.4.1.bin
+                  older-version: 1.4.1
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """));
+        Firmware fw = p.firmware();
+        assertNull(fw.signingKey());
+        assertEquals(fw.newerImage(), dir.resolve("images/app-1.5.0.bin"));
+        assertEquals(fw.olderImage(), Path.of(System.getProperty("user.home"), "lab/app-1.4.1.bin"));
+        assertEquals(fw.newerVersion(), "1.5.0");
+        assertEquals(fw.olderVersion(), "1.4.1");
+    }
+
+    @Test
+    public void aRawImageNeedsItsDeclaredVersion() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                firmware:
+                  format: raw
+                  image: a.bin
+                  newer-image: b.bin
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(e.field(), "firmware.newer-version");
+        assertTrue(e.getMessage().contains("required for a raw newer-image"), e.getMessage());
+        assertTrue(e.getMessage().contains(e.file().getFileName().toString()), e.getMessage());
+    }
+
+    @Test
+    public void suppliedVersionsAreCheckedWhereTheyStand() throws Exception {
+        ConfigException bad = fails("""
+                device: {name: cam}
+                firmware:
+                  format: raw
+                  image: a.bin
+                  newer-image: b.bin
+                  newer-version: "1.5.x"
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(bad.field(), "firmware.newer-version");
+        assertEquals(bad.line(), 6);
+        assertTrue(bad.getMessage().contains("not a version"), bad.getMessage());
+        ConfigException order = fails("""
+                device: {name: cam}
+                firmware:
+                  format: raw
+                  image: a.bin
+                  newer-image: b.bin
+                  newer-version: "1.5.0"
+                  older-image: c.bin
+                  older-version: "1.5.0"
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(order.field(), "firmware.older-version");
+        assertEquals(order.line(), 8);
+        assertTrue(order.getMessage().contains("must be older than newer-version 1.5.0"), order.getMessage());
+        ConfigException alone = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  older-version: "1.4.0"
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(alone.field(), "firmware.older-version");
+        assertTrue(alone.getMessage().contains("only with older-image"), alone.getMessage());
+    }
+
+    @Test
+    public void eitherTheKeyOrTheMakersImages() throws Exception {
+        ConfigException both = fails("""
+                device: {name: cam}
+                firmware:
+                  image: a.bin
+                  signing-key: dev.pem
+                  newer-image: b.bin
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(both.field(), "firmware.newer-image");
+        assertEquals(both.line(), 5);
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+        ConfigException raw = fails("""
+                device: {name: cam}
+                firmware:
+                  format: raw
+                  image: a.bin
+                  signing-key: dev.pem
+                  update: {method: http-upload, url: "http://127.0.0.1/u"}
+                """);
+        assertEquals(raw.field(), "firmware.signing-key");
+        assertEquals(raw.line(), 5);
+        assertTrue(raw.getMessage().contains("a raw image cannot be re-signed"), raw.getMessage());
+    }
 }
