@@ -37,11 +37,15 @@ public final class Catalog {
         }
     }
 
-    /** Run order: the baud scan first, so the console checks run at the rate it finds. */
+    /**
+     * Run order: the baud scan first, so the console checks run at the rate it finds; update.tampered
+     * before update.baseline, so that without the maker's key its copies of the maker's newer image are
+     * pushed while the device still runs an older version (an installed copy is then visible).
+     */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
             NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
             BrokerExposureCheck.class,
-            BaselineCheck.class, TamperedCheck.class, RollbackCheck.class, PowerLossCheck.class);
+            TamperedCheck.class, BaselineCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;
 

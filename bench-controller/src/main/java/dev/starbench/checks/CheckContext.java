@@ -3,11 +3,18 @@ package dev.starbench.checks;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.dut.Dut;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import org.testng.ITestContext;
 
-/** What the runner hands every check: the DUT, the evidence sink, and the bench's fixture. */
-public record CheckContext(Dut dut, Evidence evidence, Fixture fixture) {
+/**
+ * What the runner hands every check: the DUT, the evidence sink, the bench's fixture, and the run's
+ * random seed (journaled in the manifest, reused by `starbench rerun`).
+ */
+public record CheckContext(Dut dut, Evidence evidence, Fixture fixture, long runSeed) {
     public static final String ATTRIBUTE = "starbench.check-context";
 
     public static CheckContext of(ITestContext testContext) {
@@ -17,5 +24,20 @@ public record CheckContext(Dut dut, Evidence evidence, Fixture fixture) {
 
     public DeviceProfile profile() {
         return dut.profile();
+    }
+
+    /**
+     * A check's own seed, derived from the run's: a rerun repeats every check's random choices, and
+     * checks do not share one stream (adding a draw to one check leaves the others' choices alone).
+     */
+    public long seedFor(String checkId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(ByteBuffer.allocate(Long.BYTES).putLong(runSeed).array());
+            sha.update(checkId.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(sha.digest()).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -81,7 +81,7 @@ public final class Runner {
         Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            runChecks(session, fixture, profile, catalog, checks);
+            runChecks(session, fixture, profile, catalog, checks, seed);
         } finally {
             session.finish(null);
             try {
@@ -112,7 +112,7 @@ public final class Runner {
     }
 
     private void runChecks(RunSession session, Fixture fixture, DeviceProfile profile, Catalog catalog,
-                           List<Catalog.Entry> checks) throws IOException {
+                           List<Catalog.Entry> checks, long seed) throws IOException {
         Journal journal = session.journal();
         Console console = new Console(new Transcript(session.runDir().resolve(JournalEvidence.TRANSCRIPT_FILE)));
         if (profile.console() != null) {
@@ -131,7 +131,7 @@ public final class Runner {
         }
         Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
-        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture), evidence, out);
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed), evidence, out);
 
         XmlSuite suite = new XmlSuite();
         suite.setName("starbench");
@@ -202,7 +202,7 @@ public final class Runner {
             return List.of();
         }
         List<RunRecord.FileHash> out = new java.util.ArrayList<>();
-        for (Path image : java.util.Arrays.asList(fw.image(), fw.olderImage())) {
+        for (Path image : java.util.Arrays.asList(fw.image(), fw.newerImage(), fw.olderImage())) {
             if (image != null && Files.isRegularFile(image)) {
                 try {
                     out.add(new RunRecord.FileHash(image.toString(), dev.starbench.report.Hashes.sha256(image), Files.size(image)));

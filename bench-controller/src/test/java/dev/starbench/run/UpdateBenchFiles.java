@@ -32,14 +32,50 @@ public final class UpdateBenchFiles {
         Files.createDirectories(dir);
         SigningKey key = SigningKey.generate(keyType);
         key.writePrivate(dir.resolve("dev-key.pem"));
+        writeImages(dir, key, false);
+        return write(dir, installMs, flaws, ""
+                + "  format: mcuboot\n"
+                + "  image: vcam-1.4.2.signed.bin\n"
+                + "  signing-key: dev-key.pem\n", cuts, update);
+    }
+
+    /**
+     * As {@link #profile}, but the lab has no signing key: the profile supplies the maker's newer image
+     * 1.5.0 and older image 1.4.1 (signed with a key made here and thrown away). With {@code raw}, the
+     * bench treats them as opaque bytes and the profile declares their versions; the virtual DUT still
+     * gets MCUboot images and verifies them, as a maker's device does.
+     */
+    public static Path suppliedProfile(Path dir, boolean raw, long installMs, int cuts, String... flaws)
+            throws IOException, dev.starbench.image.ImageException {
+        Files.createDirectories(dir);
+        writeImages(dir, SigningKey.generate(SigningKey.Type.ECDSA_P256), true);
+        return write(dir, installMs, flaws, ""
+                + "  format: " + (raw ? "raw" : "mcuboot") + "\n"
+                + "  image: vcam-1.4.2.signed.bin\n"
+                + "  newer-image: vcam-1.5.0.signed.bin\n"
+                + "  older-image: vcam-1.4.1.signed.bin\n"
+                + (raw ? "  newer-version: \"1.5.0\"\n  older-version: \"1.4.1\"\n" : ""), cuts, null);
+    }
+
+    private static void writeImages(Path dir, SigningKey key, boolean newerAndOlder)
+            throws IOException, dev.starbench.image.ImageException {
         key.writePublic(dir.resolve("dev-key.pub.pem"));
         byte[] payload = new byte[24 * 1024];
         new Random(42).nextBytes(payload);
-        byte[] image = ImageFormat.named("mcuboot").rebuild(payload,
-                new ImageFormat.Changes(new ImageVersion(1, 4, 2, 0), 1L, DEVICE_TYPE_TLV, "VCAM-1", false), key);
-        Files.write(dir.resolve("vcam-1.4.2.signed.bin"), image);
+        for (String v : newerAndOlder ? new String[] {"1.4.2", "1.5.0", "1.4.1"} : new String[] {"1.4.2"}) {
+            byte[] image = ImageFormat.named("mcuboot").rebuild(payload,
+                    new ImageFormat.Changes(ImageVersion.parse(v), 1L, DEVICE_TYPE_TLV, "VCAM-1", false), key);
+            Files.write(dir.resolve("vcam-" + v + ".signed.bin"), image);
+        }
+    }
+
+    /**
+     * Without the network section: no update check needs it, and its fixed loopback ports would meet
+     * those of other runs on the machine.
+     */
+    private static Path write(Path dir, long installMs, String[] flaws, String images, int cuts, String update) throws IOException {
         int port = freePort();
-        String hardened = VirtualBench.withoutFirmware(Files.readString(VirtualBench.profile("virtual-hardened")));
+        String hardened = VirtualBench.withoutNetwork(VirtualBench.withoutFirmware(Files.readString(VirtualBench.profile("virtual-hardened"))));
         String text = hardened.replace("bootdelay-s: 2", "bootdelay-s: 0");
         text = text.replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]");
         text += "  ota:\n"
@@ -50,9 +86,7 @@ public final class UpdateBenchFiles {
                 + "    factory-security-counter: 1\n"
                 + "    device-type: { tlv: 0xa0, value: VCAM-1 }\n"
                 + "firmware:\n"
-                + "  format: mcuboot\n"
-                + "  image: vcam-1.4.2.signed.bin\n"
-                + "  signing-key: dev-key.pem\n"
+                + images
                 + "  device-type: { tlv: 0xa0, value: VCAM-1 }\n"
                 + "  install-timeout-ms: 15000\n"
                 + "  power-loss-cuts: " + cuts + "\n"

@@ -4,6 +4,7 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.update.UpdatePath;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckId;
+import dev.starbench.checks.NotApplicable;
 import dev.starbench.image.ImageVersion;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -13,11 +14,18 @@ import org.testng.annotations.Test;
 /**
  * EN 303 645 5.9 / 5.3: an update interrupted by a power cut must leave a bootable device. The bench
  * cuts the supply through the relay at jittered points between 5 % and 95 % of the install time
- * measured in the control case, N times, and reads which version boots each time.
+ * measured in the control case, N times, and reads which version boots each time. The jitter comes
+ * from the run's seed, so a rerun cuts at the same points.
+ *
+ * <p>Without the maker's key the bench has no version above the running one to install: it pushes the
+ * maker's newer image again at every cut (a same-version reinstall once the control installed it).
+ * A device that refuses such a reinstall writes nothing the bench could interrupt: NOT_APPLICABLE.
  */
 public class PowerLossCheck extends UpdateCheck {
+    private static final String ID = "update.power-loss";
+
     @Test
-    @CheckId("update.power-loss")
+    @CheckId(ID)
     public void powerCutDuringUpdateLeavesValidImage(ITestContext testContext) throws BenchIoException, InterruptedException {
         UpdateBench bench = UpdateBench.of(testContext);
         UpdateBench.Control control = UpdateBench.control(testContext, bench);
@@ -27,30 +35,36 @@ public class PowerLossCheck extends UpdateCheck {
             throw new BenchFault("the measured install time (" + installMs + " ms) is too short to cut power inside it");
         }
         int cuts = bench.firmware.powerLossCuts();
-        long seed = new Random().nextLong();
+        long seed = bench.ctx.seedFor(ID);
         Random random = new Random(seed);
         bench.evidence.step(cuts + " power cuts between 5 % and 95 % of the measured install time " + installMs
-                + " ms (jitter seed " + seed + ")");
+                + " ms (jitter seed " + seed + ", derived from the run's seed)");
         ImageVersion running = bench.boot("update.power-loss: read the running version");
         if (running == null) {
             throw new BenchFault("the device booted no readable firmware version before the first cut");
         }
+        if (bench.keyless()) {
+            running = probeReinstall(bench, running);
+        }
+        boolean reinstall = bench.keyless() && running.equals(bench.newer.version());
         int oldBoots = 0;
         int newBoots = 0;
         for (int i = 1; i <= cuts; i++) {
-            ImageVersion target = running.nextRevision();
+            ImageVersion target = bench.keyless() ? bench.newer.version() : running.nextRevision();
             double fraction = 0.05 + 0.90 * random.nextDouble();
             long cutAt = Math.round(installMs * fraction);
-            CompletableFuture<UpdatePath.Answer> push = bench.pushAsync("power-loss-" + i, bench.signed(target));
+            CompletableFuture<UpdatePath.Answer> push = bench.pushAsync("power-loss-" + i,
+                    bench.keyless() ? bench.newer.bytes() : bench.signed(target));
             Thread.sleep(cutAt);
             bench.dut.powerOff(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
                     i, cuts, cutAt, fraction * 100, installMs, target));
             UpdatePath.Answer answer = UpdateBench.answerOf(push, 5_000);
             // The supply is already off; the cycle only adds the relay's off-time before power returns.
             ImageVersion booted = bench.boot("update.power-loss: power cycle after cut " + i);
-            String outcome = booted == null ? "NO bootable firmware" : booted.equals(running) ? booted + " (old)"
+            String outcome = booted == null ? "NO bootable firmware" : target.equals(running) && booted.equals(running) ? booted + " (old = new)"
+                    : booted.equals(running) ? booted + " (old)"
                     : booted.equals(target) ? booted + " (new)" : booted + " (neither old " + running + " nor new " + target + ")";
-            bench.evidence.step(String.format("cut %d/%d at %d ms (%.0f %%) into installing %s over %s: installer %s; booted %s",
+            bench.evidence.step(String.format("cut %d/%d at %d ms (%.1f %%) into installing %s over %s: installer %s; booted %s",
                     i, cuts, cutAt, fraction * 100, target, running, answer.describe(), outcome));
             if (booted == null || !(booted.equals(running) || booted.equals(target))) {
                 String finding = String.format("power cut %d at %d ms (%.0f %% of the install) while installing %s over %s left the device %s",
@@ -66,6 +80,28 @@ public class PowerLossCheck extends UpdateCheck {
             running = booted;
         }
         bench.evidence.finding("after each of " + cuts + " power cuts during an update the device booted a valid image ("
-                + oldBoots + " times the old, " + newBoots + " times the new version)");
+                + (reinstall ? "the maker's newer image " + bench.newer.version()
+                        + " each time, reinstalled over itself: a brick or any other version would have shown"
+                        : oldBoots + " times the old, " + newBoots + " times the new version") + ")");
+    }
+
+    /**
+     * One uncut push of the maker's newer image: the bench's only installable image without the key.
+     * Unless the device takes it, there is no write to interrupt.
+     */
+    private static ImageVersion probeReinstall(UpdateBench bench, ImageVersion running) throws BenchIoException, InterruptedException {
+        UpdateBench.Attempt probe = bench.attempt("reinstall-" + bench.newer.version(), "the maker's newer image "
+                + bench.newer.describe() + " again, uncut: does the device write it over " + running + "?", bench.newer.bytes());
+        if (!Boolean.TRUE.equals(probe.answer().accepted())) {
+            throw new NotApplicable("without the maker's signing key the bench has no version above the running " + running
+                    + " to install, and the device did not take the maker's newer image " + bench.newer.describe() + " again ("
+                    + probe.answer().describe() + "): there is no update the bench could interrupt");
+        }
+        if (probe.after() == null) {
+            throw new BenchFault("after an uncut reinstall of " + bench.newer.describe() + " the device boots no readable version");
+        }
+        bench.evidence.note("the device takes the maker's newer image over " + running + " (" + probe.answer().describe()
+                + "); each cut interrupts that install");
+        return probe.after();
     }
 }

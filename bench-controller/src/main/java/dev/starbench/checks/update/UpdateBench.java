@@ -19,6 +19,7 @@ import dev.starbench.image.SigningKey;
 import dev.starbench.image.Tampering;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
@@ -50,18 +51,31 @@ final class UpdateBench implements AutoCloseable {
     record Attempt(UpdatePath.Answer answer, ImageVersion after, long pushMs) {
     }
 
+    /** One of the maker's own images, for a profile without the signing key; its version read or declared. */
+    record Supplied(String field, Path file, byte[] bytes, ImageVersion version) {
+        String describe() {
+            return version + " (" + field + " " + file.getFileName() + ")";
+        }
+    }
+
     final CheckContext ctx;
     final Dut dut;
     final Evidence evidence;
     final Firmware firmware;
     final ImageFormat format;
+    /** The profile's image, rebuilt at other versions; null without a key. */
     final byte[] image;
+    /** Null when the profile supplies images instead: the bench then builds no new versions. */
     final SigningKey makerKey;
+    /** Without a key: the maker's newer image (the control) and older image (null when not given). */
+    final Supplied newer;
+    final Supplied older;
     final UpdatePath path;
     private final Pattern versionPattern;
     private final Duration bootTimeout;
 
-    private UpdateBench(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey) {
+    private UpdateBench(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey,
+                        Supplied newer, Supplied older) {
         this.ctx = ctx;
         this.dut = ctx.dut();
         this.evidence = ctx.evidence();
@@ -69,6 +83,8 @@ final class UpdateBench implements AutoCloseable {
         this.format = format;
         this.image = image;
         this.makerKey = makerKey;
+        this.newer = newer;
+        this.older = older;
         this.path = UpdatePath.of(firmware.update(), ctx.profile().network() == null ? null : ctx.profile().network().cloud());
         this.versionPattern = BoundedPattern.compile(firmware.versionPattern());
         this.bootTimeout = Duration.ofMillis(ctx.profile().timeouts().bootMs());
@@ -81,24 +97,66 @@ final class UpdateBench implements AutoCloseable {
             throw new NotApplicable("the profile declares no update path (no `firmware:` section)");
         }
         ImageFormat format = ImageFormat.named(fw.format());
-        if (!format.canRebuild() || fw.signingKey() == null) {
-            // Raw images and profiles without the maker's key would need a newer and an older image each; not built yet.
-            throw new NotApplicable("the bench builds its test images from the maker's development key: the profile gives "
-                    + (fw.signingKey() == null ? "no `firmware.signing-key`" : "a " + fw.format() + " image, which the bench cannot rebuild"));
+        if (fw.signingKey() == null) {
+            if (fw.newerImage() == null) {
+                throw new NotApplicable("the bench needs either the maker's development key (`firmware.signing-key`) to build"
+                        + " its test images, or the maker's images (`firmware.newer-image`, and `older-image` for update.rollback)");
+            }
+            return opened(testContext, new UpdateBench(ctx, fw, format, null, null,
+                    supplied(format, "newer-image", fw.newerImage(), fw.newerVersion()),
+                    fw.olderImage() == null ? null : supplied(format, "older-image", fw.olderImage(), fw.olderVersion())));
+        }
+        if (!format.canRebuild()) {
+            throw new NotApplicable("a " + fw.format() + " image cannot be rebuilt with `firmware.signing-key`");
         }
         try {
             byte[] image = Files.readAllBytes(fw.image());
             format.version(image);
-            UpdateBench bench = new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()));
-            closeOpen(testContext);
-            testContext.setAttribute(OPEN, bench);
-            return bench;
+            return opened(testContext, new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()), null, null));
         } catch (IOException e) {
             throw new BenchFault("cannot read the profile's firmware image " + fw.image() + ": " + e.getMessage(), e);
         } catch (ImageException e) {
             throw new BenchFault("the profile's firmware (" + fw.image().getFileName() + " or its signing key) is unusable: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static UpdateBench opened(ITestContext testContext, UpdateBench bench) {
+        closeOpen(testContext);
+        testContext.setAttribute(OPEN, bench);
+        return bench;
+    }
+
+    /** Reads a supplied image; its version from the header where the format has one, else as the profile declares it. */
+    private static Supplied supplied(ImageFormat format, String field, Path file, String declared) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BenchFault("cannot read `firmware." + field + "` " + file + ": " + e.getMessage(), e);
+        }
+        ImageVersion stated = declared == null ? null : ImageVersion.parse(declared);
+        ImageVersion header;
+        try {
+            header = format.version(bytes);
+        } catch (ImageException e) {
+            throw new BenchFault("`firmware." + field + "` " + file.getFileName() + " is no " + format.name() + " image: "
+                    + e.getMessage(), e);
+        }
+        if (header != null && stated != null && !header.equals(stated)) {
+            throw new BenchFault("profile error: `firmware." + field.replace("-image", "-version") + "` says " + stated
+                    + ", but the header of " + file.getFileName() + " says " + header);
+        }
+        ImageVersion v = header != null ? header : stated;
+        if (v == null) {
+            throw new BenchFault("the version of `firmware." + field + "` is unknown: declare `firmware."
+                    + field.replace("-image", "-version") + "`");
+        }
+        return new Supplied(field, file, bytes, v);
+    }
+
+    boolean keyless() {
+        return makerKey == null;
     }
 
     /** The base image rebuilt at this version and signed with the maker's key: what the device should accept. */
@@ -110,9 +168,22 @@ final class UpdateBench implements AutoCloseable {
         }
     }
 
+    /** A validly signed image of exactly this version: built with the key, or the supplied one that has it (else null). */
+    byte[] reinstallOf(ImageVersion v) {
+        if (!keyless()) {
+            return signed(v);
+        }
+        for (Supplied s : new Supplied[] {newer, older}) {
+            if (s != null && s.version().equals(v)) {
+                return s.bytes();
+            }
+        }
+        return null;
+    }
+
     Tampering.Keys tamperKeys() {
         Firmware.DeviceType type = firmware.deviceType();
-        return new Tampering.Keys(makerKey, SigningKey.generate(makerKey.type()),
+        return new Tampering.Keys(makerKey, makerKey == null ? null : SigningKey.generate(makerKey.type()),
                 type == null ? null : type.tlv(), type == null ? null : type.value());
     }
 
@@ -220,7 +291,7 @@ final class UpdateBench implements AutoCloseable {
         if (known instanceof Control c) {
             return c;
         }
-        bench.evidence.step("control: a newer validly signed image must install first");
+        bench.evidence.step("control: a newer validly signed image must install, or a refusal proves nothing (once per run)");
         Control c = bench.runControl();
         testContext.setAttribute(CONTROL, c);
         return c;
@@ -232,16 +303,29 @@ final class UpdateBench implements AutoCloseable {
             return new Control(false, "the device boots no firmware version the bench can read (pattern `"
                     + firmware.versionPattern() + "`)", 0);
         }
+        if (keyless()) {
+            if (newer.version().compareTo(before) <= 0) {
+                return new Control(false, "the control cannot be made: the maker's newer image is " + newer.describe()
+                        + ", not newer than the running " + before + " (without the signing key the bench cannot build a"
+                        + " newer one; give a newer-image above " + before + ")", 0);
+            }
+            evidence.step("running " + before + "; pushing the maker's newer image " + newer.describe());
+            return controlOutcome(newer.version(), attempt("newer-" + newer.version(), "the maker's newer image " + newer.describe(),
+                    newer.bytes()));
+        }
         ImageVersion base;
         try {
             base = format.version(image);
         } catch (ImageException e) {
             throw new BenchFault(e.getMessage(), e);
         }
-        ImageVersion newer = (base.compareTo(before) > 0 ? base : before).nextRevision();
-        evidence.step("running " + before + "; building " + newer + " from " + firmware.image().getFileName()
+        ImageVersion target = (base.compareTo(before) > 0 ? base : before).nextRevision();
+        evidence.step("running " + before + "; building " + target + " from " + firmware.image().getFileName()
                 + ", signed with the profile's " + makerKey.type().label() + " key");
-        Attempt a = attempt("newer-" + newer, "validly signed " + newer, signed(newer));
+        return controlOutcome(target, attempt("newer-" + target, "validly signed " + target, signed(target)));
+    }
+
+    private static Control controlOutcome(ImageVersion newer, Attempt a) {
         if (newer.equals(a.after())) {
             return new Control(true, "the newer image " + newer + " installed and boots (" + a.answer().describe() + ")", a.pushMs());
         }
