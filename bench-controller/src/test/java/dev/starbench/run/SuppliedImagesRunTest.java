@@ -49,7 +49,11 @@ public class SuppliedImagesRunTest {
      */
     @Test
     public void theHardenedDevicePassesWithTheMakersImagesAndTheSeedRepeatsTheCuts() throws Exception {
-        Map<String, RunRecord.CheckResult> mcuboot = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("mcuboot"), false, 300, 2), ALL));
+        Runner.Result first = run(UpdateBenchFiles.suppliedProfile(dir.resolve("mcuboot"), false, 300, 2), ALL);
+        assertEquals(first.record().run().firmwareImages().stream().map(f -> Path.of(f.path()).getFileName().toString()).toList(),
+                List.of("vcam-1.4.2.signed.bin", "vcam-1.5.0.signed.bin", "vcam-1.4.1.signed.bin"),
+                "the manifest hashes every image the profile names, so a rerun notices a changed one");
+        Map<String, RunRecord.CheckResult> mcuboot = checks(first);
         Map<String, RunRecord.CheckResult> raw = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("raw"), true, 300, 2), ALL));
         for (Map<String, RunRecord.CheckResult> checks : List.of(mcuboot, raw)) {
             for (String id : ALL) {
