@@ -4,7 +4,10 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
+import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.ReportWriter;
+import dev.starbench.report.RunRecord;
+import dev.starbench.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -105,13 +108,36 @@ public class ReportsOfARealRunTest {
         assertTrue(csv.contains("\"S1.1-05\",\"Vulnerability disclosure policy published\",\"5.2-1\",\"document\",\"document review\""), csv);
     }
 
+    /** The shipped insecure profile, whole (the hardened one is the README's main job, in VirtualRunTest). */
+    @Test
+    public void theShippedInsecureProfileFailsEveryApplicableCheck() throws Exception {
+        RunRecord record = RecordBuilder.fromJournal(runDir.resolve("journal.jsonl"));
+        for (RunRecord.CheckResult c : record.checks()) {
+            if (c.verdict() != Verdict.NOT_APPLICABLE) {
+                assertEquals(c.verdict(), c.id().equals("update.baseline") ? Verdict.PASS : Verdict.FAIL,
+                        c.id() + ": " + c.reason());
+            }
+        }
+        assertTrue(record.checks().stream().filter(c -> c.verdict() == Verdict.FAIL).count() >= 11,
+                "the console, network and update checks all ran: " + record.checks());
+    }
+
     @Test
     public void rerunRefusesWhenAnInputChangedUnlessForced() throws Exception {
+        // A run of one check of its own: a rerun repeats every planned check, and the whole run takes a minute.
+        CliTest.Captured first = CliTest.cli("run", "--fixture", fixture.toString(), "--device", profile.toString(),
+                "--check", "debug.uart-console", "--out", dir.resolve("short").toString(),
+                "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(first.exit(), 1, first.out() + first.err());
+        Path shortRun;
+        try (Stream<Path> runs = Files.list(dir.resolve("short"))) {
+            shortRun = runs.findFirst().orElseThrow();
+        }
         Path changed = dir.resolve("profile.yaml");
         String original = Files.readString(changed);
         try {
             Files.writeString(changed, original + "# edited\n");
-            CliTest.Captured c = CliTest.cli("rerun", runDir.toString(), "--out", dir.resolve("reruns").toString(),
+            CliTest.Captured c = CliTest.cli("rerun", shortRun.toString(), "--out", dir.resolve("reruns").toString(),
                     "--lease-dir", dir.resolve("leases").toString());
             assertEquals(c.exit(), 3, c.out() + c.err());
             assertTrue(c.err().contains("error: profile " + profile + " changed since the run"), c.err());
@@ -119,14 +145,15 @@ public class ReportsOfARealRunTest {
         } finally {
             Files.writeString(changed, original);
         }
-        CliTest.Captured c = CliTest.cli("rerun", runDir.toString(), "--out", dir.resolve("reruns").toString(),
+        CliTest.Captured c = CliTest.cli("rerun", shortRun.toString(), "--out", dir.resolve("reruns").toString(),
                 "--lease-dir", dir.resolve("leases").toString());
         assertEquals(c.exit(), 1, c.out() + c.err());
         try (Stream<Path> runs = Files.list(dir.resolve("reruns"))) {
             Path rerun = runs.findFirst().orElseThrow();
-            String a = Files.readString(runDir.resolve("record.json"));
+            String a = Files.readString(shortRun.resolve("record.json"));
             String b = Files.readString(rerun.resolve("record.json"));
             assertEquals(field(b, "seed"), field(a, "seed"));
+            assertEquals(field(b, "planned-checks"), field(a, "planned-checks"));
             assertEquals(field(b, "profile-sha256"), field(a, "profile-sha256"));
         }
     }
