@@ -54,6 +54,9 @@ public class UpdateRunTest {
             assertTrue(powerLoss.contains("cut " + i + "/5 at "), "cut " + i + " is journaled:\n" + powerLoss);
         }
         assertTrue(powerLoss.contains("(old)") || powerLoss.contains("(new)"), powerLoss);
+        // Each of its boots after a cut is a point of the report's boot-time plot.
+        long boots = checks.get(POWER_LOSS).measurements().stream().filter(m -> m.name().equals("boot-time")).count();
+        assertEquals(boots, 6, "the boot before the first cut and one after each of 5 cuts: " + checks.get(POWER_LOSS).measurements());
         String rollback = VirtualRunTest.evidenceText(checks.get(ROLLBACK));
         assertTrue(rollback.contains("information: a reinstall of the running version"), rollback);
         assertEquals(result.exitCode(), 0);

@@ -17,6 +17,7 @@ import dev.starbench.image.ImageFormat;
 import dev.starbench.image.ImageVersion;
 import dev.starbench.image.SigningKey;
 import dev.starbench.image.Tampering;
+import dev.starbench.report.Measurement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,10 +195,7 @@ final class UpdateBench implements AutoCloseable {
      */
     ImageVersion boot(String cause) throws BenchIoException {
         long from = dut.powerCycle(cause);
-        return awaitBoot(from);
-    }
-
-    ImageVersion awaitBoot(long from) throws BenchIoException {
+        long poweredAt = System.nanoTime();
         Console console = dut.console();
         Console.Match m;
         try {
@@ -221,6 +219,9 @@ final class UpdateBench implements AutoCloseable {
         try {
             console.expect(bootTimeout, Prompts.LOGIN, Prompts.SHELL);
             dut.seen(Dut.State.BOOTED);
+            // The update checks power-cycle the most: each boot is a point in the report's boot-time plot.
+            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
+                    "ms", bootTimeout.toMillis()));
         } catch (ExpectTimeout e) {
             evidence.transcript("boot that never reached its login", from, console.position());
             throw new BenchFault("firmware " + v + " booted but no login or shell prompt followed within "
