@@ -3,15 +3,10 @@ package dev.starbench.run;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.testng.annotations.BeforeClass;
@@ -95,11 +90,8 @@ public class BaudScanRunTest {
     }
 
     private Runner.Result run(Path profile, List<String> only) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), only));
-        System.err.print(progress.toString(StandardCharsets.UTF_8));
-        return result;
+        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), profile, only, null);
+        System.err.print(run.progress());
+        return run.result();
     }
 }

@@ -5,17 +5,13 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.net.LabPki;
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.testng.annotations.BeforeClass;
@@ -261,11 +257,8 @@ public class CommsRunTest {
     }
 
     private Runner.Result run(Path fixture, Path profile, List<String> checks) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(fixture), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks));
-        assertFalse(progress.toString(StandardCharsets.UTF_8).contains(PASSWORD), "progress output holds the password");
-        return result;
+        VirtualBench.Run run = VirtualBench.run(dir, fixture, profile, checks, null);
+        assertFalse(run.progress().contains(PASSWORD), "progress output holds the password");
+        return run.result();
     }
 }

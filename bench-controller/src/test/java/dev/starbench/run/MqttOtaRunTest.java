@@ -4,16 +4,11 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.net.LabPki;
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.image.SigningKey;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.testng.annotations.BeforeClass;
@@ -46,7 +41,7 @@ public class MqttOtaRunTest {
         Runner.Result result = run(profile, List.of(BASELINE, TAMPERED, ROLLBACK, POWER_LOSS));
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
         for (String id : List.of(BASELINE, TAMPERED, ROLLBACK, POWER_LOSS)) {
-            assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
+            assertEquals(checks.get(id).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(id)));
         }
         // update.tampered runs first and makes the control case, so its pushes are in that check's evidence.
         String control = VirtualRunTest.evidenceText(checks.get(TAMPERED));
@@ -70,7 +65,7 @@ public class MqttOtaRunTest {
     public void acceptsUnsignedFailsTamperedThroughMqttOta() throws Exception {
         Path profile = profile("unsigned", "lab-ca.key", 100, 1, "accepts-unsigned");
         RunRecord.CheckResult tampered = VirtualRunTest.byId(run(profile, List.of(TAMPERED)).record()).get(TAMPERED);
-        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        assertEquals(tampered.verdict(), Verdict.FAIL, VirtualRunTest.describe(tampered));
         assertTrue(tampered.reason().contains("unsigned (") && tampered.reason().contains("installer accepted: reported installed 200"),
                 tampered.reason());
     }
@@ -82,7 +77,7 @@ public class MqttOtaRunTest {
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run(profile, List.of(BASELINE, TAMPERED)).record());
         for (String id : List.of(BASELINE, TAMPERED)) {
             RunRecord.CheckResult c = checks.get(id);
-            assertEquals(c.verdict(), Verdict.INCONCLUSIVE, describe(c));
+            assertEquals(c.verdict(), Verdict.INCONCLUSIVE, VirtualRunTest.describe(c));
             assertTrue(c.reason().contains("did not subscribe to the offer topic `" + OFFER + "`"), c.reason());
             assertTrue(c.reason().contains("TLS handshake failed"), "the DUT's failed connections explain it: " + c.reason());
         }
@@ -109,15 +104,8 @@ public class MqttOtaRunTest {
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks));
-        assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
+        Runner.Result result = VirtualBench.run(dir, VirtualBench.fixture(), profile, checks, null).result();
+        VirtualBench.assertNothingLeftRunning();
         return result;
-    }
-
-    private static String describe(RunRecord.CheckResult c) {
-        return c.id() + " " + c.verdict() + ": " + c.reason() + "\n" + VirtualRunTest.evidenceText(c);
     }
 }

@@ -5,15 +5,10 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.checks.CheckContext;
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,16 +52,16 @@ public class SuppliedImagesRunTest {
         Map<String, RunRecord.CheckResult> raw = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("raw"), true, 300, 2), ALL));
         for (Map<String, RunRecord.CheckResult> checks : List.of(mcuboot, raw)) {
             for (String id : ALL) {
-                assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
+                assertEquals(checks.get(id).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(id)));
             }
             assertTrue(VirtualRunTest.evidenceText(checks.get(BASELINE)).contains("the newer image 1.5.0 installed"),
-                    describe(checks.get(BASELINE)));
+                    VirtualRunTest.describe(checks.get(BASELINE)));
             String rollback = VirtualRunTest.evidenceText(checks.get(ROLLBACK));
             assertTrue(rollback.contains("the maker's older image 1.4.1 (older-image vcam-1.4.1.signed.bin)"), rollback);
             assertTrue(rollback.contains("information: a reinstall of the running version 1.5.0 was accepted"), rollback);
-            assertTrue(VirtualRunTest.evidenceText(checks.get(POWER_LOSS)).contains("(old = new)"), describe(checks.get(POWER_LOSS)));
+            assertTrue(VirtualRunTest.evidenceText(checks.get(POWER_LOSS)).contains("(old = new)"), VirtualRunTest.describe(checks.get(POWER_LOSS)));
             assertTrue(VirtualRunTest.evidenceText(checks.get(POWER_LOSS)).contains("each time, reinstalled over itself"),
-                    describe(checks.get(POWER_LOSS)));
+                    VirtualRunTest.describe(checks.get(POWER_LOSS)));
         }
 
         String tampered = VirtualRunTest.evidenceText(mcuboot.get(TAMPERED));
@@ -90,11 +85,11 @@ public class SuppliedImagesRunTest {
 
         long derived = new CheckContext(null, null, null, SEED).seedFor(POWER_LOSS);
         List<String> cuts = cutPoints(mcuboot.get(POWER_LOSS));
-        assertEquals(cuts.size(), 2, describe(mcuboot.get(POWER_LOSS)));
+        assertEquals(cuts.size(), 2, VirtualRunTest.describe(mcuboot.get(POWER_LOSS)));
         assertEquals(cutPoints(raw.get(POWER_LOSS)), cuts, "the same run seed, the same cut points");
         for (Map<String, RunRecord.CheckResult> checks : List.of(mcuboot, raw)) {
             assertTrue(VirtualRunTest.evidenceText(checks.get(POWER_LOSS)).contains("(jitter seed " + derived + ", derived from the run's seed)"),
-                    describe(checks.get(POWER_LOSS)));
+                    VirtualRunTest.describe(checks.get(POWER_LOSS)));
         }
     }
 
@@ -102,18 +97,18 @@ public class SuppliedImagesRunTest {
     public void skipsHashCheckFailsTamperedOnARawImage() throws Exception {
         RunRecord.CheckResult tampered = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("hash"), true, 100, 1,
                 "skips-hash-check"), List.of(TAMPERED))).get(TAMPERED);
-        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        assertEquals(tampered.verdict(), Verdict.FAIL, VirtualRunTest.describe(tampered));
         assertTrue(tampered.reason().contains("installed 1 of 1 tampered images: payload-byte ("), tampered.reason());
         assertTrue(tampered.reason().contains("the device runs 1.5.0 instead of 1.4.2"), tampered.reason());
         assertTrue(VirtualRunTest.evidenceText(tampered).contains("note: last-byte: not tried: the device now runs 1.5.0"),
-                describe(tampered));
+                VirtualRunTest.describe(tampered));
     }
 
     @Test
     public void acceptsUnsignedFailsTamperedWithoutTheKey() throws Exception {
         RunRecord.CheckResult tampered = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("unsigned"), false, 100, 1,
                 "accepts-unsigned"), List.of(TAMPERED))).get(TAMPERED);
-        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        assertEquals(tampered.verdict(), Verdict.FAIL, VirtualRunTest.describe(tampered));
         assertTrue(tampered.reason().contains("installed 1 of 6 tampered images: unsigned ("), tampered.reason());
     }
 
@@ -121,9 +116,9 @@ public class SuppliedImagesRunTest {
     public void acceptsDowngradeFailsRollbackWithTheMakersOlderImage() throws Exception {
         Map<String, RunRecord.CheckResult> checks = checks(run(UpdateBenchFiles.suppliedProfile(dir.resolve("downgrade"), true, 100, 1,
                 "accepts-downgrade"), List.of(BASELINE, ROLLBACK)));
-        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, describe(checks.get(BASELINE)));
+        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(BASELINE)));
         RunRecord.CheckResult rollback = checks.get(ROLLBACK);
-        assertEquals(rollback.verdict(), Verdict.FAIL, describe(rollback));
+        assertEquals(rollback.verdict(), Verdict.FAIL, VirtualRunTest.describe(rollback));
         assertTrue(rollback.reason().contains("installed the older validly signed image 1.4.1 (older-image vcam-1.4.1.signed.bin) over 1.5.0"),
                 rollback.reason());
     }
@@ -140,14 +135,14 @@ public class SuppliedImagesRunTest {
         Files.writeString(profile, text);
         Map<String, RunRecord.CheckResult> checks = checks(run(profile, List.of(TAMPERED, BASELINE, ROLLBACK)));
         RunRecord.CheckResult baseline = checks.get(BASELINE);
-        assertEquals(baseline.verdict(), Verdict.INCONCLUSIVE, describe(baseline));
+        assertEquals(baseline.verdict(), Verdict.INCONCLUSIVE, VirtualRunTest.describe(baseline));
         assertTrue(baseline.reason().contains("the control cannot be made: the maker's newer image is 1.4.2"
                 + " (newer-image vcam-1.4.2.signed.bin), not newer than the running 1.4.2"), baseline.reason());
-        assertEquals(checks.get(TAMPERED).verdict(), Verdict.INCONCLUSIVE, describe(checks.get(TAMPERED)));
+        assertEquals(checks.get(TAMPERED).verdict(), Verdict.INCONCLUSIVE, VirtualRunTest.describe(checks.get(TAMPERED)));
         assertTrue(checks.get(TAMPERED).reason().contains("already runs 1.4.2, not below the maker's newer image"),
                 checks.get(TAMPERED).reason());
         RunRecord.CheckResult rollback = checks.get(ROLLBACK);
-        assertEquals(rollback.verdict(), Verdict.NOT_APPLICABLE, describe(rollback));
+        assertEquals(rollback.verdict(), Verdict.NOT_APPLICABLE, VirtualRunTest.describe(rollback));
         assertTrue(rollback.reason().contains("supplies none (`firmware.older-image`)"), rollback.reason());
         assertFalse(VirtualRunTest.evidenceText(rollback).contains("push "), "nothing is pushed for a check that cannot apply");
     }
@@ -158,7 +153,7 @@ public class SuppliedImagesRunTest {
         Files.writeString(profile, Files.readString(profile).replace("  older-image: vcam-1.4.1.signed.bin\n",
                 "  older-image: vcam-1.4.1.signed.bin\n  older-version: \"1.3.0\"\n"));
         RunRecord.CheckResult baseline = checks(run(profile, List.of(BASELINE))).get(BASELINE);
-        assertEquals(baseline.verdict(), Verdict.INCONCLUSIVE, describe(baseline));
+        assertEquals(baseline.verdict(), Verdict.INCONCLUSIVE, VirtualRunTest.describe(baseline));
         assertTrue(baseline.reason().contains("profile error: `firmware.older-version` says 1.3.0, but the header of"
                 + " vcam-1.4.1.signed.bin says 1.4.1"), baseline.reason());
     }
@@ -173,19 +168,12 @@ public class SuppliedImagesRunTest {
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks, SEED));
-        assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
+        Runner.Result result = VirtualBench.run(dir, VirtualBench.fixture(), profile, checks, SEED).result();
+        VirtualBench.assertNothingLeftRunning();
         return result;
     }
 
     private static Map<String, RunRecord.CheckResult> checks(Runner.Result result) {
         return VirtualRunTest.byId(result.record());
-    }
-
-    private static String describe(RunRecord.CheckResult c) {
-        return c.id() + " " + c.verdict() + ": " + c.reason() + "\n" + VirtualRunTest.evidenceText(c);
     }
 }

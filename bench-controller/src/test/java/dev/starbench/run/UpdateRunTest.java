@@ -3,16 +3,11 @@ package dev.starbench.run;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.image.SigningKey;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.testng.annotations.BeforeClass;
@@ -41,7 +36,7 @@ public class UpdateRunTest {
         Runner.Result result = run(profile, List.of(BASELINE, TAMPERED, ROLLBACK, POWER_LOSS));
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
         for (String id : List.of(BASELINE, TAMPERED, ROLLBACK, POWER_LOSS)) {
-            assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
+            assertEquals(checks.get(id).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(id)));
         }
         String tampered = VirtualRunTest.evidenceText(checks.get(TAMPERED));
         for (String variant : List.of("payload-byte", "signature-byte", "truncated", "appended", "zero-length",
@@ -83,7 +78,7 @@ public class UpdateRunTest {
     public void acceptsDowngradeFailsRollback() throws Exception {
         Path profile = UpdateBenchFiles.profile(dir.resolve("downgrade"), SigningKey.Type.ECDSA_P256, 100, 1, null, "accepts-downgrade");
         RunRecord.CheckResult rollback = VirtualRunTest.byId(run(profile, List.of(ROLLBACK)).record()).get(ROLLBACK);
-        assertEquals(rollback.verdict(), Verdict.FAIL, describe(rollback));
+        assertEquals(rollback.verdict(), Verdict.FAIL, VirtualRunTest.describe(rollback));
         assertTrue(rollback.reason().contains("installed the older validly signed image 1.4.2 over 1.4.3"), rollback.reason());
     }
 
@@ -93,11 +88,11 @@ public class UpdateRunTest {
         Path profile = UpdateBenchFiles.profile(dir.resolve("bricks"), SigningKey.Type.ECDSA_P256, 600, 8, null, "bricks-on-power-loss");
         Runner.Result result = run(profile, List.of(BASELINE, POWER_LOSS));
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(result.record());
-        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, describe(checks.get(BASELINE)));
+        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(BASELINE)));
         RunRecord.CheckResult powerLoss = checks.get(POWER_LOSS);
-        assertEquals(powerLoss.verdict(), Verdict.FAIL, describe(powerLoss));
+        assertEquals(powerLoss.verdict(), Verdict.FAIL, VirtualRunTest.describe(powerLoss));
         assertTrue(powerLoss.reason().contains("without a bootable image (bricked)"), powerLoss.reason());
-        assertTrue(VirtualRunTest.evidenceText(powerLoss).contains("Unable to find bootable image"), describe(powerLoss));
+        assertTrue(VirtualRunTest.evidenceText(powerLoss).contains("Unable to find bootable image"), VirtualRunTest.describe(powerLoss));
     }
 
     @Test
@@ -109,9 +104,9 @@ public class UpdateRunTest {
         Files.writeString(profile, Files.readString(profile) + "    method: command\n"
                 + "    command: [curl, -sS, -f, -F, \"image=@{image}\", \"http://127.0.0.1:" + port + "/update\"]\n");
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run(profile, List.of(BASELINE, TAMPERED)).record());
-        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, describe(checks.get(BASELINE)));
+        assertEquals(checks.get(BASELINE).verdict(), Verdict.PASS, VirtualRunTest.describe(checks.get(BASELINE)));
         RunRecord.CheckResult tampered = checks.get(TAMPERED);
-        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        assertEquals(tampered.verdict(), Verdict.FAIL, VirtualRunTest.describe(tampered));
         String evidence = VirtualRunTest.evidenceText(tampered);
         assertTrue(evidence.contains("via command: curl"), evidence);
         assertTrue(evidence.contains("payload-byte: installer refused: exit 22"), evidence);
@@ -125,7 +120,7 @@ public class UpdateRunTest {
         SigningKey.generate(SigningKey.Type.ECDSA_P256).writePrivate(profile.resolveSibling("dev-key.pem"));
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run(profile, List.of(BASELINE, TAMPERED, ROLLBACK)).record());
         for (String id : List.of(BASELINE, TAMPERED, ROLLBACK)) {
-            assertEquals(checks.get(id).verdict(), Verdict.INCONCLUSIVE, describe(checks.get(id)));
+            assertEquals(checks.get(id).verdict(), Verdict.INCONCLUSIVE, VirtualRunTest.describe(checks.get(id)));
         }
         assertTrue(checks.get(TAMPERED).reason().contains("control failed"), checks.get(TAMPERED).reason());
     }
@@ -133,21 +128,14 @@ public class UpdateRunTest {
     private void assertTamperedFails(String flaw, String variant, SigningKey.Type keyType) throws Exception {
         Path profile = UpdateBenchFiles.profile(dir.resolve(flaw), keyType, 100, 1, null, flaw);
         RunRecord.CheckResult tampered = VirtualRunTest.byId(run(profile, List.of(TAMPERED)).record()).get(TAMPERED);
-        assertEquals(tampered.verdict(), Verdict.FAIL, describe(tampered));
+        assertEquals(tampered.verdict(), Verdict.FAIL, VirtualRunTest.describe(tampered));
         assertTrue(tampered.reason().contains(variant), tampered.reason());
         assertTrue(tampered.reason().contains("installed 1 of 8 tampered images"), tampered.reason());
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks));
-        assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
+        Runner.Result result = VirtualBench.run(dir, VirtualBench.fixture(), profile, checks, null).result();
+        VirtualBench.assertNothingLeftRunning();
         return result;
-    }
-
-    private static String describe(RunRecord.CheckResult c) {
-        return c.id() + " " + c.verdict() + ": " + c.reason() + "\n" + VirtualRunTest.evidenceText(c);
     }
 }

@@ -1,8 +1,15 @@
 package dev.starbench.run;
 
+import static org.testng.Assert.assertTrue;
+
+import dev.starbench.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -87,6 +94,23 @@ public final class VirtualBench {
             }
         }
         throw new AssertionError("the run never started " + checkId + ":\n" + printed + Files.readString(dir.resolve("stderr.txt")));
+    }
+
+    /** A whole run made in this JVM, and what it printed as it went. */
+    record Run(Runner.Result result, String progress) {
+    }
+
+    /** Runs the checks (none: all) with the fixture and profile, outputs and leases under {@code dir}. */
+    static Run run(Path dir, Path fixture, Path profile, List<String> checks, Long seed) throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
+                .run(new Runner.Request(ConfigLoader.loadFixture(fixture), ConfigLoader.loadProfile(profile),
+                        dir.resolve("out"), dir.resolve("leases"), checks, seed));
+        return new Run(result, progress.toString(StandardCharsets.UTF_8));
+    }
+
+    static void assertNothingLeftRunning() {
+        assertTrue(liveChildren().isEmpty(), "left running: " + describe(liveChildren()));
     }
 
     /** Processes started from this JVM that are still alive (the virtual DUT, socat). */

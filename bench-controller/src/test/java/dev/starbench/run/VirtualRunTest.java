@@ -4,15 +4,10 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
-import dev.starbench.config.ConfigLoader;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -123,13 +118,9 @@ public class VirtualRunTest {
     }
 
     private Runner.Result run(Path profile, List<String> checks) throws Exception {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
-                .run(new Runner.Request(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks));
-        String printed = progress.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("Summary:"), printed);
-        return result;
+        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), profile, checks, null);
+        assertTrue(run.progress().contains("Summary:"), run.progress());
+        return run.result();
     }
 
     static Map<String, RunRecord.CheckResult> byId(RunRecord record) {
@@ -138,6 +129,11 @@ public class VirtualRunTest {
 
     private static String reasonOf(RunRecord.CheckResult c) {
         return c.id() + ": " + c.reason() + "\n" + evidenceText(c);
+    }
+
+    /** A check's verdict, reason and evidence, for an assertion's message. */
+    static String describe(RunRecord.CheckResult c) {
+        return c.id() + " " + c.verdict() + ": " + c.reason() + "\n" + evidenceText(c);
     }
 
     static String evidenceText(RunRecord.CheckResult c) {
