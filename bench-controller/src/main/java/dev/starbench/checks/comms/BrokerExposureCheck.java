@@ -63,8 +63,7 @@ public class BrokerExposureCheck {
         Evidence evidence = ctx.evidence();
         Network.LocalBroker declared = network.broker();
         AnyCertificate certificate = declared.tls() ? new AnyCertificate() : null;
-        Target broker = new Target(declared.url(network.address()), network.address(), declared.port(),
-                certificate == null ? null : certificate.socketFactory());
+        Target broker = new Target(network.address(), declared, certificate == null ? null : certificate.socketFactory());
         if (!ctx.dut().isPowered()) {
             ctx.dut().powerOn("comms.broker-exposure: the DUT's broker runs while it is on");
         }
@@ -130,7 +129,7 @@ public class BrokerExposureCheck {
     private static Outcome connect(Target broker, Credential c, boolean quiet, Evidence evidence) {
         MqttConnectReturnCode code;
         try {
-            code = ConnectProbe.connect(broker.host(), broker.port(), broker.tls(),
+            code = ConnectProbe.connect(broker.host(), broker.broker().port(), broker.tls(),
                     "starbench-" + UUID.randomUUID().toString().substring(0, 8),
                     c == null ? null : c.user(), c == null ? null : c.password(), PROBE_TIMEOUT);
         } catch (IOException e) {
@@ -153,7 +152,11 @@ public class BrokerExposureCheck {
     }
 
     /** The DUT's broker as an MQTT client reaches it; {@code tls} null for plain MQTT. */
-    record Target(String url, String host, int port, SSLSocketFactory tls) {
+    record Target(String host, Network.LocalBroker broker, SSLSocketFactory tls) {
+        String url() {
+            return broker.url(host);
+        }
+
         MqttConnectOptions options(Credential c) {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(true);
@@ -172,7 +175,7 @@ public class BrokerExposureCheck {
 
         @Override
         public String toString() {
-            return url;
+            return url();
         }
     }
 

@@ -49,6 +49,7 @@ public class PowerLossCheck extends UpdateCheck {
         boolean reinstall = bench.keyless() && running.equals(bench.newer.version());
         int oldBoots = 0;
         int newBoots = 0;
+        int neverSent = 0;
         for (int i = 1; i <= cuts; i++) {
             ImageVersion target = bench.keyless() ? bench.newer.version() : running.nextRevision();
             double fraction = 0.05 + 0.90 * random.nextDouble();
@@ -58,31 +59,40 @@ public class PowerLossCheck extends UpdateCheck {
             Thread.sleep(cutAt);
             bench.dut.powerOff(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
                     i, cuts, cutAt, fraction * 100, installMs, target));
-            UpdatePath.Answer answer = UpdateBench.answerOf(push, 5_000);
+            UpdateBench.CutPush pushed = UpdateBench.answerOf(push, 5_000);
             // The supply is already off; the cycle only adds the relay's off-time before power returns.
             ImageVersion booted = bench.boot("update.power-loss: power cycle after cut " + i);
             String outcome = booted == null ? "NO bootable firmware" : target.equals(running) && booted.equals(running) ? booted + " (old = new)"
                     : booted.equals(running) ? booted + " (old)"
                     : booted.equals(target) ? booted + " (new)" : booted + " (neither old " + running + " nor new " + target + ")";
-            bench.evidence.step(String.format("cut %d/%d at %d ms (%.1f %%) into installing %s over %s: installer %s; booted %s",
-                    i, cuts, cutAt, fraction * 100, target, running, answer.describe(), outcome));
+            bench.evidence.step(String.format("cut %d/%d at %d ms (%.1f %%) into installing %s over %s: installer %s; booted %s%s",
+                    i, cuts, cutAt, fraction * 100, target, running, pushed.answer().describe(), outcome,
+                    pushed.sent() ? "" : " (the image never reached the device: this cut interrupted no install)"));
             if (booted == null || !(booted.equals(running) || booted.equals(target))) {
                 String finding = String.format("power cut %d at %d ms (%.0f %% of the install) while installing %s over %s left the device %s",
                         i, cutAt, fraction * 100, target, running, booted == null ? "without a bootable image (bricked)" : "running " + booted);
                 bench.evidence.finding(finding);
                 throw new AssertionError(finding);
             }
-            if (booted.equals(running)) {
+            if (!pushed.sent()) {
+                neverSent++;
+            } else if (booted.equals(running)) {
                 oldBoots++;
             } else {
                 newBoots++;
             }
             running = booted;
         }
-        bench.evidence.finding("after each of " + cuts + " power cuts during an update the device booted a valid image ("
+        int landed = cuts - neverSent;
+        if (landed == 0) {
+            throw new BenchFault("none of the " + cuts + " cuts interrupted an install: the update path never got the image"
+                    + " to the device (each cut's row says why)");
+        }
+        bench.evidence.finding("after each of " + landed + " power cuts during an update the device booted a valid image ("
                 + (reinstall ? "the maker's newer image " + bench.newer.version()
                         + " each time, reinstalled over itself: a brick or any other version would have shown"
-                        : oldBoots + " times the old, " + newBoots + " times the new version") + ")");
+                        : oldBoots + " times the old, " + newBoots + " times the new version") + ")"
+                + (neverSent == 0 ? "" : "; " + neverSent + " more cut(s) came before the image left the bench and are not counted"));
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -261,7 +262,7 @@ final class UpdateBench implements AutoCloseable {
             try {
                 return path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
             } catch (BenchIoException e) {
-                return new UpdatePath.Answer(null, "could not push: " + e.getMessage());
+                throw new CompletionException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new UpdatePath.Answer(null, "interrupted");
@@ -269,17 +270,29 @@ final class UpdateBench implements AutoCloseable {
         });
     }
 
-    static UpdatePath.Answer answerOf(CompletableFuture<UpdatePath.Answer> push, long waitMs) {
+    /**
+     * What a push cut short by the power came to.
+     *
+     * @param sent false when the image never left the bench (the update path could not reach the
+     *             device): the cut then interrupted no install
+     */
+    record CutPush(UpdatePath.Answer answer, boolean sent) {
+    }
+
+    static CutPush answerOf(CompletableFuture<UpdatePath.Answer> push, long waitMs) {
         try {
-            return push.get(waitMs, TimeUnit.MILLISECONDS);
+            return new CutPush(push.get(waitMs, TimeUnit.MILLISECONDS), true);
         } catch (TimeoutException e) {
             push.cancel(true);
-            return new UpdatePath.Answer(null, "no answer within " + waitMs + " ms of power returning");
+            return new CutPush(new UpdatePath.Answer(null, "no answer within " + waitMs + " ms of power returning"), true);
         } catch (ExecutionException e) {
-            return new UpdatePath.Answer(null, "push failed: " + e.getCause());
+            if (e.getCause() instanceof BenchIoException never) {
+                return new CutPush(new UpdatePath.Answer(null, "never sent: " + never.getMessage()), false);
+            }
+            return new CutPush(new UpdatePath.Answer(null, "push failed: " + e.getCause()), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new UpdatePath.Answer(null, "interrupted");
+            return new CutPush(new UpdatePath.Answer(null, "interrupted"), true);
         }
     }
 
