@@ -7,7 +7,11 @@ import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.net.LabPki;
+import dev.starbench.bench.power.CommandPower;
+import dev.starbench.bench.power.MqttPlugPower;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.SnmpPduPower;
+import dev.starbench.bench.power.UhubctlPower;
 import dev.starbench.bench.qemu.QemuPower;
 import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.LineRate;
@@ -17,6 +21,7 @@ import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
+import dev.starbench.config.PowerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,15 +60,21 @@ public final class Bench implements LineRate, AutoCloseable {
         int baud = profile != null && profile.console() != null && profile.console().baud() != null
                 ? profile.console().baud() : fixture.serial().baud();
         Fixture.Power p = fixture.power();
+        Duration offTime = Duration.ofMillis(p.offTimeMs());
         if (fixture.qemu() != null) {
-            QemuPower qemu = QemuPower.open(fixture.qemu(), Duration.ofMillis(p.offTimeMs()));
+            QemuPower qemu = QemuPower.open(fixture.qemu(), offTime);
             return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
         }
-        GpioLines gpio = GpioLines.open(fixture.gpio());
+        GpioLines gpio = fixture.gpio() == null ? null : GpioLines.open(fixture.gpio());
         VirtualDutProcess vdut = null;
+        PowerProtocol power = null;
         try {
-            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
-            List<GpioLines.Line> lines = new ArrayList<>(List.of(relay));
+            GpioLines.Line relay = p.pin() == null ? null
+                    : gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
+            List<GpioLines.Line> lines = new ArrayList<>();
+            if (relay != null) {
+                lines.add(relay);
+            }
             Map<String, ButtonLine> buttons = new LinkedHashMap<>();
             for (var b : fixture.buttons().entrySet()) {
                 GpioLines.Line line = gpio.output(b.getKey(), b.getValue().pin(), b.getValue().activeLow());
@@ -78,17 +89,79 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines,
+                        virtualPlug(p.settings()));
                 virtualTty = vdut.ttyPath();
             }
-            PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
+            power = relay != null ? new GpioRelayPower(relay, offTime) : openSwitch(p.settings(), offTime);
             return new Bench(gpio, power, Collections.unmodifiableMap(buttons), vdut, fixture.serial(), virtualTty, baud);
         } catch (BenchIoException | RuntimeException e) {
+            closeSwitch(power);
             if (vdut != null) {
                 vdut.close();
             }
+            if (gpio != null) {
+                gpio.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Only the power switch, for a technician's {@code starbench power}: a relay line is left as the
+     * command set it when the process ends, as every other switch stays where it was put.
+     */
+    public static Bench openPower(Fixture fixture, boolean leaveOn) throws BenchIoException {
+        Fixture.Power p = fixture.power();
+        Duration offTime = Duration.ofMillis(p.offTimeMs());
+        if (p.pin() == null) {
+            return new Bench(null, openSwitch(p.settings(), offTime), Map.of(), null, fixture.serial(), null,
+                    fixture.serial().baud());
+        }
+        GpioLines gpio = GpioLines.open(fixture.gpio());
+        try {
+            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), leaveOn);
+            return new Bench(gpio, new GpioRelayPower(relay, offTime), Map.of(), null, fixture.serial(), null,
+                    fixture.serial().baud());
+        } catch (BenchIoException | RuntimeException e) {
             gpio.close();
             throw e;
+        }
+    }
+
+    /** The drivers that switch something other than the bench's own relay or QEMU. */
+    private static PowerProtocol openSwitch(PowerConfig settings, Duration offTime) throws BenchIoException {
+        if (settings instanceof PowerConfig.MqttPlug plug) {
+            return MqttPlugPower.open(plug, offTime);
+        }
+        if (settings instanceof PowerConfig.Uhubctl hub) {
+            return new UhubctlPower(hub, offTime);
+        }
+        if (settings instanceof PowerConfig.SnmpPdu pdu) {
+            return SnmpPduPower.open(pdu, offTime);
+        }
+        if (settings instanceof PowerConfig.Command command) {
+            return new CommandPower(command, offTime);
+        }
+        throw new BenchIoException("no power driver for " + settings);
+    }
+
+    /** With an mqtt-plug driver the virtual DUT plays the plug on its own broker (the fixture allows no other). */
+    private static VirtualDutProcess.Plug virtualPlug(PowerConfig settings) {
+        if (!(settings instanceof PowerConfig.MqttPlug plug)) {
+            return null;
+        }
+        return new VirtualDutProcess.Plug(plug.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? "tasmota" : "shelly-gen2",
+                plug.topic(), plug.broker().port());
+    }
+
+    private static void closeSwitch(PowerProtocol power) {
+        if (power instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a switch's connection is best effort; its state was journalled before
+            }
         }
     }
 
@@ -154,11 +227,14 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
-     * Releases GPIO (buttons released; power as the fixture's final-state says), ends the virtual DUT,
-     * and quits QEMU and its console bridge (an emulated board cannot stay on without the bench).
+     * Closes the power switch's connection (quitting QEMU and its console bridge: an emulated board cannot
+     * stay on without the bench), releases GPIO (buttons released; power as the fixture's final-state
+     * says), and ends the virtual DUT.
      */
     @Override
     public void close() {
+        // The switch's own connection first: the virtual DUT may be its broker and plug.
+        closeSwitch(power);
         try {
             if (gpio != null) {
                 gpio.close();
@@ -166,9 +242,6 @@ public final class Bench implements LineRate, AutoCloseable {
         } finally {
             if (virtualDut != null) {
                 virtualDut.close();
-            }
-            if (power instanceof QemuPower qemu) {
-                qemu.close();
             }
         }
     }

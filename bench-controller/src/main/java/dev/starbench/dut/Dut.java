@@ -3,6 +3,7 @@ package dev.starbench.dut;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.console.Console;
@@ -19,10 +20,13 @@ import java.util.Map;
 public final class Dut {
     public enum State { OFF, BOOTLOADER, BOOTED, SHELL, UNKNOWN }
 
-    /** Told of every power change, so the journal shows when the DUT was powered and why. */
+    /**
+     * Told of every power change, so the journal shows when the DUT was powered, why, and how the bench
+     * knows: {@code reached} is what the switch confirmed, or UNKNOWN when it did not.
+     */
     @FunctionalInterface
     public interface PowerListener {
-        void power(String state, String cause);
+        void power(String state, String cause, PowerState reached);
     }
 
     private final PowerProtocol power;
@@ -70,15 +74,26 @@ public final class Dut {
     }
 
     public void powerOff(String cause) throws BenchIoException {
-        power.off();
+        switchPower(false, cause);
         state = State.OFF;
-        listener.power("off", cause);
     }
 
     public void powerOn(String cause) throws BenchIoException {
-        power.on();
+        switchPower(true, cause);
         state = State.UNKNOWN;
-        listener.power("on", cause);
+    }
+
+    // A switch that did not confirm leaves the supply unknown: said so in the journal, then a bench fault.
+    private void switchPower(boolean on, String cause) throws BenchIoException {
+        PowerState reached;
+        try {
+            reached = on ? power.on() : power.off();
+        } catch (BenchIoException e) {
+            state = State.UNKNOWN;
+            listener.power("unknown", cause, PowerState.unknown(e.getMessage()));
+            throw e;
+        }
+        listener.power(on ? "on" : "off", cause, reached);
     }
 
     /**

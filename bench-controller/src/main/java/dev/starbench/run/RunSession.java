@@ -4,6 +4,7 @@ import dev.starbench.bench.Bench;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RecordSignature;
@@ -119,35 +120,39 @@ final class RunSession {
     private void finalise() {
         Bench b = bench;
         if (b == null) {
-            journal.finaliser("no-bench", "the bench was never opened, so this run never powered the DUT");
+            journal.finaliser("no-bench", "the bench was never opened: this run never switched the DUT's power and"
+                    + " cannot say its state", PowerState.unknown("the bench was never opened"));
             return;
         }
         boolean leaveOn = fixture.leavesDutOn();
         String cause = leaveOn ? "finaliser: the fixture's final-state is on" : "finaliser: end of run";
-        CompletableFuture<Void> safe = CompletableFuture.runAsync(() -> {
+        CompletableFuture<PowerState> safe = CompletableFuture.supplyAsync(() -> {
             try {
-                if (leaveOn) {
-                    b.power().on();
-                } else {
-                    b.power().off();
-                }
+                return leaveOn ? b.power().on() : b.power().off();
             } catch (BenchIoException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
         try {
-            safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
-            journal.power(leaveOn ? "on" : "off", cause);
-            journal.finaliser(leaveOn ? "left-on" : "powered-off", fixture.power().describe()
-                    + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
+            // The state the switch confirmed, not the one asked for, is what the report may claim.
+            PowerState reached = safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
+            journal.power(reached.word(), cause, reached);
+            journal.finaliser(leaveOn ? "left-on" : "powered-off", reached.detail()
+                    + (leaveOn ? "; left on, as the fixture's final-state says" : ""), reached);
         } catch (TimeoutException e) {
-            journal.finaliser("timed-out", "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");
+            unknownAtEnd(cause, "timed-out", "switching " + b.power().describe() + " took over " + FINALISER_TIMEOUT_S + " s");
         } catch (ExecutionException e) {
-            journal.finaliser("failed", "switching power failed: " + e.getCause().getMessage() + "; check the DUT by hand");
+            unknownAtEnd(cause, "failed", "switching power failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            journal.finaliser("failed", "interrupted while switching power; check the DUT by hand");
+            unknownAtEnd(cause, "failed", "interrupted while switching power");
         }
+    }
+
+    private void unknownAtEnd(String cause, String outcome, String why) {
+        PowerState unknown = PowerState.unknown(why + "; the DUT's power state is unknown: check it by hand");
+        journal.power(unknown.word(), cause, unknown);
+        journal.finaliser(outcome, unknown.detail(), unknown);
     }
 
     synchronized RunRecord record() {

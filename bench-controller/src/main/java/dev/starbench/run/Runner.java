@@ -221,7 +221,7 @@ public final class Runner {
                 counts.getOrDefault(Verdict.INCONCLUSIVE, 0L), counts.getOrDefault(Verdict.NOT_APPLICABLE, 0L),
                 record.run().outcome().toUpperCase());
         if (record.finaliser() != null) {
-            out.printf("Safe state: %s (%s)%n", record.finaliser().outcome(), record.finaliser().detail());
+            out.printf("Safe state: %s%n", record.finaliser().describe());
         }
         out.printf("Report: %s%n", runDir.resolve("report.html"));
     }

@@ -7,9 +7,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The command line, which is a contract with the bench controller: keep it stable. */
-record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud) {
+record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud, Plug plug) {
 
     static final String POWER = "power";
+
+    /**
+     * The device's supply is a smart plug instead of a power wire: the device starts mosquitto on
+     * 127.0.0.1:{@code brokerPort} (the lab's broker, anonymous) and answers there as the plug.
+     * Command line: {@code --power-plug tasmota=TOPIC|shelly-gen2=TOPIC --plug-broker-port PORT}.
+     */
+    record Plug(SimulatedPlug.Firmware firmware, String topic, int brokerPort) {
+        static final String OPTION = "--power-plug";
+        static final String BROKER_OPTION = "--plug-broker-port";
+        private static final Pattern SPEC = Pattern.compile("(tasmota|shelly-gen2)=([A-Za-z0-9._-]{1,64})");
+
+        static SimulatedPlug.Firmware firmware(String name) {
+            return name.equals("tasmota") ? SimulatedPlug.Firmware.TASMOTA : SimulatedPlug.Firmware.SHELLY_GEN2;
+        }
+    }
 
     /** One bench output line wired to one device input. */
     record Wire(String name, int pin, boolean activeLow) {
@@ -19,7 +34,8 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
     }
 
     static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
-            + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
+            + " (--wire power=PIN[:active-low] | --power-plug tasmota=TOPIC|shelly-gen2=TOPIC --plug-broker-port PORT)"
+            + " [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
 
     private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9-]{0,31})=(\\d{1,3})(?::(active-low|active-high))?");
 
@@ -27,6 +43,8 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
         Path simulation = null;
         Path workDir = null;
         Integer lineBaud = null;
+        String plugSpec = null;
+        Integer plugBrokerPort = null;
         Map<Integer, Wire> wires = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -44,6 +62,8 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
                 case "--simulation" -> simulation = Path.of(value);
                 case "--work-dir" -> workDir = Path.of(value);
                 case "--line-baud" -> lineBaud = positiveInt(arg, value);
+                case Plug.OPTION -> plugSpec = value;
+                case Plug.BROKER_OPTION -> plugBrokerPort = positiveInt(arg, value);
                 case "--wire" -> {
                     Wire wire = wire(value);
                     for (Wire other : wires.values()) {
@@ -64,12 +84,32 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
         if (workDir == null) {
             throw usage("--work-dir is required");
         }
-        // Without a power wire the device could never be switched on, which is surely a wiring mistake.
-        if (wires.values().stream().noneMatch(w -> w.name().equals(POWER))) {
-            throw usage("--wire power=PIN[:active-low] is required");
+        Plug plug = plug(plugSpec, plugBrokerPort);
+        // Without a power wire or plug the device could never be switched on, which is surely a wiring mistake.
+        boolean powerWire = wires.values().stream().anyMatch(w -> w.name().equals(POWER));
+        if (powerWire == (plug != null)) {
+            throw usage(powerWire ? "a power wire and --power-plug both switch the supply: give one"
+                    : "--wire power=PIN[:active-low] or --power-plug is required");
         }
         return new Options(simulation, workDir.toAbsolutePath().normalize(), Map.copyOf(wires),
-                lineBaud == null ? 0 : lineBaud);
+                lineBaud == null ? 0 : lineBaud, plug);
+    }
+
+    private static Plug plug(String spec, Integer brokerPort) throws StartupException {
+        if (spec == null) {
+            if (brokerPort != null) {
+                throw usage(Plug.BROKER_OPTION + " is only used with " + Plug.OPTION);
+            }
+            return null;
+        }
+        Matcher m = Plug.SPEC.matcher(spec);
+        if (!m.matches()) {
+            throw usage(Plug.OPTION + " " + spec + ": expected tasmota=TOPIC or shelly-gen2=TOPIC");
+        }
+        if (brokerPort == null || brokerPort > 65535) {
+            throw usage(Plug.OPTION + " needs " + Plug.BROKER_OPTION + " PORT (1 to 65535)");
+        }
+        return new Plug(Plug.firmware(m.group(1)), m.group(2), brokerPort);
     }
 
     private static Wire wire(String value) throws StartupException {

@@ -12,19 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * A simulated IoT camera that the bench drives like hardware: a serial console on a pty, power and
- * buttons over a loopback GPIO bridge. The only stdout line is {@code READY tty=... gpio=...}; the
+ * buttons over a loopback GPIO bridge (or its supply behind a simulated smart plug, {@code --power-plug}). The only stdout line is {@code READY tty=... gpio=...}; the
  * process lives until its stdin closes (the bench holds the other end), SIGTERM, or a fatal error.
  */
 public final class VirtualDut {
+    private static final long PLUG_BROKER_START_NS = 10_000_000_000L;
     private final Options options;
     private final Simulation simulation;
     private FileChannel lockChannel;
     private PtyPair ptys;
     private GpioBridge gpio;
     private Device device;
+    private LocalBroker plugBroker;
+    private SimulatedPlug plug;
     private boolean closed;
 
     private VirtualDut(Options options, Simulation simulation) {
@@ -85,6 +90,9 @@ public final class VirtualDut {
             device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation, ota));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
+        if (options.plug() != null) {
+            startPlug(options.plug());
+        }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
         ptys.startReading((buf, n) -> {
             byte[] arrived = line.towardsDevice(buf, n);
@@ -93,6 +101,36 @@ public final class VirtualDut {
         gpio.start();
         System.err.println("vdut: flaws " + simulation.flaws().stream().map(Simulation.Flaw::key).sorted().toList() + ", boot count so far " + state.bootCount());
         return "READY tty=" + ptys.benchLink + " gpio=" + gpio.port();
+    }
+
+    /** The lab's broker on loopback, and the plug on it whose relay is the device's supply; both up before READY. */
+    private void startPlug(Options.Plug p) throws StartupException, InterruptedException {
+        synchronized (this) {
+            plugBroker = LocalBroker.anonymous(p.brokerPort());
+        }
+        try {
+            plugBroker.launch();
+        } catch (IOException e) {
+            throw new StartupException(StartupException.RUNTIME, "cannot start mosquitto for the plug: " + e.getMessage(), e);
+        }
+        String url = "tcp://127.0.0.1:" + p.brokerPort();
+        long deadline = System.nanoTime() + PLUG_BROKER_START_NS;
+        while (true) {
+            try {
+                SimulatedPlug started = SimulatedPlug.start(url, new MqttConnectOptions(), p.firmware(), p.topic(),
+                        device::power);
+                synchronized (this) {
+                    plug = started;
+                }
+                return;
+            } catch (MqttException e) {
+                // mosquitto writes nothing when its socket listens; trying to connect is the only sign of it.
+                if (System.nanoTime() - deadline > 0) {
+                    throw new StartupException(StartupException.RUNTIME, "the plug cannot reach its broker " + url + ": " + e, e);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static void waitForStdinEof(InputStream in) {
@@ -117,6 +155,12 @@ public final class VirtualDut {
             return;
         }
         closed = true;
+        if (plug != null) {
+            plug.close();
+        }
+        if (plugBroker != null) {
+            plugBroker.stop();
+        }
         if (device != null) {
             device.close();
         }

@@ -3,26 +3,13 @@ package dev.starbench.bench.mqtt;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -42,7 +29,8 @@ public final class ExternalBroker implements Upstream {
 
     private ExternalBroker(Fixture.CloudBroker broker) throws BenchIoException {
         this.broker = broker;
-        this.tls = broker.tls() ? socketFactory(broker.caCert()) : null;
+        this.tls = broker.tls() ? BrokerTls.trusting(broker.caCert(), "the cloud broker's CA certificate "
+                + broker.caCert() + " (fixture cloud-broker.ca-cert)") : null;
         try {
             client = new MqttClient(broker.url(), "starbench-cloud-" + UUID.randomUUID().toString().substring(0, 8),
                     new MemoryPersistence());
@@ -131,53 +119,8 @@ public final class ExternalBroker implements Upstream {
         }
     }
 
-    /** Trusts exactly the certificates in the fixture's CA file; without one, the JVM's trust store. */
-    private static SSLSocketFactory socketFactory(Path caCert) throws BenchIoException {
-        if (caCert == null) {
-            return (SSLSocketFactory) SSLSocketFactory.getDefault();
-        }
-        String what = "the cloud broker's CA certificate " + caCert + " (fixture cloud-broker.ca-cert)";
-        try {
-            Collection<? extends Certificate> certs;
-            try (InputStream in = Files.newInputStream(caCert)) {
-                certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (certs.isEmpty()) {
-                throw new BenchIoException(what + " holds no PEM certificate");
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                trust.setCertificateEntry("ca" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new BenchIoException("cannot read " + what + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Paho's own message is often just "MqttException": say what went wrong with the broker's certificate. */
     private String reason(Throwable e) {
-        String trusted = broker.caCert() == null ? "a CA in the JVM's trust store"
-                : "the CA in cloud-broker.ca-cert " + broker.caCert();
-        Throwable root = e;
-        boolean tlsFailed = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CertPathBuilderException) {
-                return "TLS handshake failed: its certificate is not from " + trusted + " (" + t.getMessage() + ")";
-            }
-            if (t instanceof CertificateException && t.getMessage() != null && t.getMessage().contains("matching")) {
-                return "TLS handshake failed: its certificate does not name " + broker.host() + " (" + t.getMessage() + ")";
-            }
-            tlsFailed |= t instanceof SSLException;
-            root = t;
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return (tlsFailed ? "TLS handshake failed: " : "") + message;
+        return BrokerTls.reason(e, broker.host(), broker.caCert(), "cloud-broker.ca-cert");
     }
 }

@@ -56,12 +56,30 @@ public final class VirtualDutProcess implements AutoCloseable {
     }
 
     /**
+     * The virtual DUT's supply behind a smart plug instead of a power line: it starts mosquitto on
+     * 127.0.0.1:{@code brokerPort} and answers there as the plug (its command line, in one place).
+     *
+     * @param firmware "tasmota" or "shelly-gen2"
+     */
+    public record Plug(String firmware, String topic, int brokerPort) {
+        List<String> args() {
+            return List.of("--power-plug", firmware + "=" + topic, "--plug-broker-port", Integer.toString(brokerPort));
+        }
+    }
+
+    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
+            throws BenchIoException {
+        return start(jar, simulationJson, lineBaud, lines, null);
+    }
+
+    /**
      * Starts the virtual DUT and wires the given GPIO lines to its inputs.
      *
      * @param simulationJson what the simulated device really does (passwords included: kept out of the run dir)
+     * @param plug           null: its supply is the GPIO line named power
      */
-    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
-            throws BenchIoException {
+    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines,
+                                          Plug plug) throws BenchIoException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchIoException("virtual DUT jar " + jar + " is missing: build it with `mvn -B -q -DskipTests package`"
                     + " (scripts/starbench does this on first use)");
@@ -78,6 +96,9 @@ public final class VirtualDutProcess implements AutoCloseable {
             for (GpioLines.Line line : lines) {
                 cmd.add("--wire");
                 cmd.add(line.name() + "=" + line.pin() + (line.activeLow() ? ":active-low" : ""));
+            }
+            if (plug != null) {
+                cmd.addAll(plug.args());
             }
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
