@@ -246,6 +246,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
         private final String power = "POWER" + (config.relay() == null ? "" : config.relay());
         private final String command = "cmnd/" + config.topic() + "/" + power;
         private final String stat = "stat/" + config.topic() + "/";
+        /** The report that will repeat the last answer ("stat/t/POWER true"), not yet seen; null when none. */
+        private String twin;
 
         @Override
         public String[] subscriptions() {
@@ -274,19 +276,31 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
             return exchange("", "answer a state query", null);
         }
 
-        /** Publishes to cmnd and waits for a state report: the one wanted, or any when {@code wanted} is null. */
+        /**
+         * Publishes to cmnd and waits for a state report: the one wanted, or any when {@code wanted} is null.
+         * Tasmota reports each answer twice (RESULT, then POWER): the second of the last answer may still
+         * be on its way, and is not an answer to this command.
+         */
         private PowerState exchange(String payload, String doing, Boolean wanted) throws BenchIoException {
             ready(doing);
             publish(command, payload);
             long deadline = deadline();
             String lastSaid = null;
+            String stale = twin;
+            twin = null;
             for (Heard h; (h = next(deadline, doing)) != null; ) {
                 Boolean state = h.retained() ? null : state(h);
                 if (state == null) {
                     continue;
                 }
-                lastSaid = h.topic() + " " + h.payload();
+                String said = h.topic() + " " + h.payload();
+                if (lastSaid == null && stale != null && stale.equals(h.topic() + " " + state)) {
+                    stale = null;
+                    continue;
+                }
+                lastSaid = said;
                 if (wanted == null || state == wanted) {
+                    twin = (h.topic().equals(stat + "RESULT") ? stat + power : stat + "RESULT") + " " + state;
                     return PowerState.confirmed(state, "the plug reported " + lastSaid);
                 }
             }
@@ -399,6 +413,11 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
+    }
+
+    /** The plug's retained state message as the broker kept it from before this session, or null. */
+    public String retainedAtStart() {
+        return retainedAtStart;
     }
 
     @Override
