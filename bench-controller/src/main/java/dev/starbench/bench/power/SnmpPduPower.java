@@ -169,7 +169,11 @@ public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
 
     /** One request with the fixture's timeout and retries; any answer but a clean response is a fault. */
     private VariableBinding request(int type, VariableBinding vb) throws BenchIoException {
-        PDU pdu = targets.pdu().type(type).vbs(vb).build();
+        var builder = targets.pdu().type(type).vbs(vb);
+        if (config.version() == PowerConfig.SnmpPdu.Version.V3) {
+            builder.contextName("");
+        }
+        PDU pdu = builder.build();
         ResponseEvent<Address> event;
         try {
             event = snmp.send(pdu, target);

@@ -41,8 +41,8 @@ public final class UhubctlPower implements PowerProtocol {
         Program ran = Program.run(command(on ? "on" : "off"), Duration.ofMillis(config.timeoutMs()));
         PowerState read = reading(ran);
         if (!read.isKnown() || read.isOn() != on) {
-            throw new BenchIoException("uhubctl did not switch " + describe() + " " + (on ? "on" : "off") + ": "
-                    + read.detail());
+            throw new BenchIoException("uhubctl did not switch hub " + config.location() + " port " + config.port() + " "
+                    + (on ? "on" : "off") + ": " + read.detail());
         }
         return read;
     }
