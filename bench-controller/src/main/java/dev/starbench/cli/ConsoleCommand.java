@@ -113,7 +113,7 @@ final class ConsoleCommand implements Callable<Integer> {
             });
             console.attach(link);
             Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause, reached) -> {
-                console.transcript().note("power " + state + ": " + cause + " (" + reached.detail() + ")", Instant.now());
+                console.transcript().note("power " + state + ": " + cause, Instant.now());
                 announce(say, "power " + state);
             });
             List<ButtonLine> buttons = new ArrayList<>(bench.buttons().values());
