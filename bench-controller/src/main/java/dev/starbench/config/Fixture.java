@@ -245,6 +245,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             } else {
                 check(pin == null, "the " + driver + " driver switches no GPIO line; remove the pin", "pin");
             }
+            if (PowerConfig.isDriver(driver)) {
+                required(settings, driver);
+            }
             notNegative(offTimeMs, "off-time-ms");
         }
 

@@ -22,8 +22,8 @@ record Program(List<String> argv, int exit, String output, long millis) {
         long start = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
+            p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().close();  // a tool that asks a question gets end-of-file, not a wait
         } catch (IOException e) {
             throw new BenchIoException("cannot run " + shown(argv) + ": " + e.getMessage(), e);
         }

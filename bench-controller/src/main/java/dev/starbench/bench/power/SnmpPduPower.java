@@ -87,10 +87,12 @@ public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
             SnmpPduPower power = new SnmpPduPower(config, offTime, snmp, targets, target);
             PowerState first = power.status();
             if (!first.isKnown()) {
-                power.close();
                 throw new BenchIoException("cannot read " + power.describe() + ": " + first.detail());
             }
             return power;
+        } catch (BenchIoException e) {
+            close(snmp);
+            throw e;
         } catch (IOException | RuntimeException e) {
             close(snmp);
             throw new BenchIoException("cannot open SNMP to " + config.describe() + ": " + e.getMessage(), e);
