@@ -1,7 +1,5 @@
 package dev.starbench.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
@@ -17,6 +15,7 @@ import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(profile), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
@@ -96,18 +95,15 @@ public final class Bench implements LineRate, AutoCloseable {
      * The simulation, plus the certificate of the device's own TLS broker when it runs one: made here
      * with Bouncy Castle, self-signed for the device's address, as devices often ship.
      */
-    private static String simulationJson(DeviceProfile profile) throws BenchIoException {
-        String json = profile.simulationJson();
+    private static SimulationSettings simulation(DeviceProfile profile) throws BenchIoException {
+        SimulationSettings settings = profile.simulationSettings();
         Network net = profile.network();
         if (net == null || net.broker() == null || !net.broker().tls()) {
-            return json;
+            return settings;
         }
         try {
             LabPki.Identity device = LabPki.leaf(null, net.address() == null ? "localhost" : net.address());
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode tree = (ObjectNode) mapper.readTree(json);
-            ((ObjectNode) tree.get("network")).put("broker-cert", device.chainPem()).put("broker-key", device.keyPem());
-            return mapper.writeValueAsString(tree);
+            return settings.withNetwork(settings.network().withBrokerIdentity(device.chainPem(), device.keyPem()));
         } catch (IOException e) {
             throw new BenchIoException("cannot give the virtual DUT's broker a certificate: " + e.getMessage(), e);
         }

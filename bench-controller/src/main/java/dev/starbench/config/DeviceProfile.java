@@ -10,13 +10,14 @@ import static dev.starbench.config.InvalidField.texts;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,34 +72,28 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * What the virtual DUT process reads: the simulation, plus the network side it has to act out
      * (where its cloud is, which CA it trusts). Holds passwords: for the child process only.
      */
-    public String simulationJson() {
-        String json = simulation.toJson();
+    public SimulationSettings simulationSettings() {
+        SimulationSettings settings = simulation.settings();
         if (network == null) {
-            return json;
+            return settings;
         }
-        Map<String, Object> net = new LinkedHashMap<>();
         Network.Cloud cloud = network.cloud();
-        if (cloud != null) {
-            net.put("cloud-host", cloud.host());
-            net.put("cloud-port", cloud.port());
-            net.put("cloud-tls", cloud.tls());
-            net.put("fallback-port", cloud.fallbackPort());
-            net.put("ca-cert", cloud.caCert() == null ? null : cloud.caCert().toString());
-            net.put("command-topic", cloud.commandTopic());
-            net.put("status-topic", cloud.statusTopic());
-        }
-        if (network.broker() != null) {
-            net.put("broker-port", network.broker().port());
-            net.put("broker-tls", network.broker().tls());
-        }
+        Network.LocalBroker broker = network.broker();
         // A simulated telnetd needs a port; the last one the bench scans is where it will look.
-        net.put("telnet-port", network.scanPorts().to());
+        return settings.withNetwork(new NetworkSettings(
+                cloud == null ? null : cloud.host(), cloud == null ? null : cloud.port(),
+                cloud == null ? null : cloud.tls(), cloud == null ? null : cloud.fallbackPort(),
+                cloud == null || cloud.caCert() == null ? null : readPem(cloud.caCert(), "network.cloud.ca-cert"),
+                cloud == null ? null : cloud.commandTopic(), cloud == null ? null : cloud.statusTopic(),
+                broker == null ? null : broker.port(), broker == null ? null : broker.tls(), null, null,
+                network.scanPorts().to()));
+    }
+
+    static String readPem(Path file, String field) {
         try {
-            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Simulation.JSON.readTree(json);
-            tree.set("network", Simulation.JSON.valueToTree(net));
-            return Simulation.JSON.writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the simulation's own JSON always parses", e);
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(field + " " + file + " is unreadable", e);
         }
     }
 
@@ -176,14 +171,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
     }
 
     /**
-     * How the virtual DUT behaves; the controller hands it over as {@link #toJson()}.
+     * How the virtual DUT behaves; the controller hands it over as {@link DeviceProfile#simulationSettings()}.
      *
      * @param autobootStop the string that stops autoboot; null means any key does
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
-        static final ObjectMapper JSON = new ObjectMapper();
-
         public Simulation {
             positive(baud, "baud");
             notNegative(bootdelayS, "bootdelay-s");
@@ -194,7 +187,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             }
             credentials = List.copyOf(credentials);
             notNegative(loginFailDelayMs, "login-fail-delay-ms");
-            hostname = hostname == null ? "vdut" : hostname;
+            hostname = hostname == null ? SimulationSettings.DEFAULT_HOSTNAME : hostname;
             // It ends up in the shell prompt, which the console classifier matches.
             check(hostname.matches("[A-Za-z0-9-]{1,63}"),
                     "must be 1 to 63 letters, digits or '-', got '" + hostname + "'", "hostname");
@@ -220,59 +213,17 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("hostname") String hostname,
                                    @JsonProperty("flaws") List<Flaw> flaws,
                                    @JsonProperty("ota") SimulatedOta ota) {
-            return new Simulation(baud == null ? 115200 : baud, bootdelayS == null ? 2 : bootdelayS, autobootStop,
-                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota);
+            return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
+                    bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
+                    loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
+                    hostname, flaws, ota);
         }
 
-        /**
-         * The settings the virtual DUT process reads, with the YAML's kebab-case keys. It holds the
-         * passwords, so it goes to the child process only, never to a log.
-         */
-        public String toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("baud", baud);
-            out.put("bootdelay-s", bootdelayS);
-            out.put("autoboot-stop", autobootStop);
-            List<Map<String, String>> users = new ArrayList<>();
-            for (Credential credential : credentials) {
-                Map<String, String> user = new LinkedHashMap<>();
-                user.put("user", credential.user());
-                user.put("password", credential.password());
-                users.add(user);
-            }
-            out.put("credentials", users);
-            out.put("login-fail-delay-ms", loginFailDelayMs);
-            out.put("hostname", hostname);
-            out.put("flaws", flaws.stream().map(YamlNames::of).toList());
-            if (ota != null) {
-                out.put("ota", ota.toMap());
-            }
-            try {
-                return JSON.writeValueAsString(out);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("maps of strings and numbers always serialise", e);
-            }
-        }
-
-        public enum Flaw {
-            @JsonProperty("root-console") ROOT_CONSOLE,
-            @JsonProperty("default-password") DEFAULT_PASSWORD,
-            @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
-            @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
-            @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
-            @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
-            @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
-            @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
-            @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
-            @JsonProperty("allows-tls10") ALLOWS_TLS10,
-            @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
-            @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
-            @JsonProperty("telnet-open") TELNET_OPEN,
-            @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
-            @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
-            @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
-            @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
-            @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS
+        /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
+        SimulationSettings settings() {
+            return new SimulationSettings(baud, bootdelayS, autobootStop,
+                    credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
+                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings());
         }
 
         /** A login the virtual DUT accepts. */

@@ -8,12 +8,8 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.starbench.vdut.contract.OtaSettings;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The virtual DUT's OTA agent ({@code simulation.ota}): how offers reach it (its own HTTP endpoint, or
@@ -28,10 +24,10 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
                            long factorySecurityCounter, DeviceTypeTlv deviceType, String transport,
                            String offerTopic, String statusTopic) {
     public SimulatedOta {
-        transport = transport == null ? "http" : transport;
-        check(transport.equals("http") || transport.equals("mqtt"), "unknown value '" + transport + "' (allowed: http, mqtt)",
-                "transport");
-        if (transport.equals("http")) {
+        transport = transport == null ? OtaSettings.HTTP : transport;
+        check(transport.equals(OtaSettings.HTTP) || transport.equals(OtaSettings.MQTT),
+                "unknown value '" + transport + "' (allowed: http, mqtt)", "transport");
+        if (transport.equals(OtaSettings.HTTP)) {
             required(httpPort, "http-port");
             check(httpPort > 0 && httpPort < 65536, "must be a TCP port 1..65535, got " + httpPort, "http-port");
             check(offerTopic == null, "only for transport mqtt", "offer-topic");
@@ -60,12 +56,13 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
                                  @JsonProperty("status-topic") String statusTopic) {
         return new SimulatedOta(httpPort,
                 Paths.file(baseDir, requiredText(trustedKey, "trusted-key"), "trusted-key"),
-                installMs == null ? 1000 : installMs, factoryVersion == null ? "1.4.2" : factoryVersion,
+                installMs == null ? OtaSettings.DEFAULT_INSTALL_MS : installMs,
+                factoryVersion == null ? OtaSettings.DEFAULT_FACTORY_VERSION : factoryVersion,
                 factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType, transport, offerTopic, statusTopic);
     }
 
     public boolean overMqtt() {
-        return transport.equals("mqtt");
+        return transport.equals(OtaSettings.MQTT);
     }
 
     public record DeviceTypeTlv(int tlv, String value) {
@@ -79,27 +76,10 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
         }
     }
 
-    Map<String, Object> toMap() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("transport", transport);
-        if (overMqtt()) {
-            out.put("offer-topic", offerTopic);
-            out.put("status-topic", statusTopic);
-        } else {
-            out.put("http-port", httpPort);
-        }
-        try {
-            out.put("trusted-key", Files.readString(trustedKey));
-        } catch (IOException e) {
-            throw new UncheckedIOException("simulation.ota.trusted-key " + trustedKey + " is unreadable", e);
-        }
-        out.put("install-ms", installMs);
-        out.put("factory-version", factoryVersion);
-        out.put("factory-security-counter", factorySecurityCounter);
-        if (deviceType != null) {
-            out.put("device-type-tlv", deviceType.tlv());
-            out.put("device-type", deviceType.value());
-        }
-        return out;
+    OtaSettings settings() {
+        return new OtaSettings(transport, overMqtt() ? null : httpPort, overMqtt() ? offerTopic : null,
+                overMqtt() ? statusTopic : null, DeviceProfile.readPem(trustedKey, "simulation.ota.trusted-key"), installMs,
+                factoryVersion, factorySecurityCounter, deviceType == null ? null : deviceType.tlv(),
+                deviceType == null ? null : deviceType.value());
     }
 }

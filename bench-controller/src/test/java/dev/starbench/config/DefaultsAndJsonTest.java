@@ -8,9 +8,9 @@ import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.starbench.config.DeviceProfile.Simulation;
 import dev.starbench.config.DeviceProfile.Simulation.Credential;
-import dev.starbench.config.DeviceProfile.Simulation.Flaw;
+import dev.starbench.config.DeviceProfile.Simulation;
+import dev.starbench.vdut.contract.Flaw;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ public class DefaultsAndJsonTest {
         Simulation simulation = new Simulation(57600, 3, "stop", List.of(new Credential("root", "toor")), 150,
                 "cam1", List.of(Flaw.ROOT_CONSOLE, Flaw.SECRET_IN_BOOTLOG));
 
-        JsonNode json = new ObjectMapper().readTree(simulation.toJson());
+        JsonNode json = new ObjectMapper().valueToTree(simulation.settings());
 
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
@@ -139,7 +139,7 @@ public class DefaultsAndJsonTest {
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
                 List.of(Flaw.values()));
 
-        Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + simulation.toJson() + "\n");
+        Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 
         assertEquals(ConfigLoader.loadProfile(file).simulation(), simulation);
     }

@@ -1,7 +1,11 @@
 package dev.starbench.bench.virtual;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.GpioLines;
+import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,12 +20,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualDutProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
-    private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
     private static final long START_TIMEOUT_S = 30;
     private static final String LOG = "virtual-dut.log";
 
@@ -58,9 +60,9 @@ public final class VirtualDutProcess implements AutoCloseable {
     /**
      * Starts the virtual DUT and wires the given GPIO lines to its inputs.
      *
-     * @param simulationJson what the simulated device really does (passwords included: kept out of the run dir)
+     * @param simulation what the simulated device really does (passwords included: kept out of the run dir)
      */
-    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
+    public static VirtualDutProcess start(Path jar, SimulationSettings simulation, int lineBaud, List<GpioLines.Line> lines)
             throws BenchIoException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchIoException("virtual DUT jar " + jar + " is missing: build it with `mvn -B -q -DskipTests package`"
@@ -70,22 +72,22 @@ public final class VirtualDutProcess implements AutoCloseable {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("starbench-vdut-");
-            Path simulation = workDir.resolve("simulation.json");
-            Files.writeString(simulation, simulationJson);
+            Path simulationFile = workDir.resolve("simulation.json");
+            new ObjectMapper().writeValue(simulationFile.toFile(), simulation);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
-                    "--simulation", simulation.toString(), "--work-dir", workDir.toString(),
-                    "--line-baud", Integer.toString(lineBaud)));
+                    GpioWire.SIMULATION_OPTION, simulationFile.toString(), GpioWire.WORK_DIR_OPTION, workDir.toString(),
+                    GpioWire.LINE_BAUD_OPTION, Integer.toString(lineBaud)));
             for (GpioLines.Line line : lines) {
-                cmd.add("--wire");
-                cmd.add(line.name() + "=" + line.pin() + (line.activeLow() ? ":active-low" : ""));
+                cmd.add(GpioWire.WIRE_OPTION);
+                cmd.add(new GpioWire.Wire(line.name(), line.pin(), line.activeLow()).option());
             }
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
-            Matcher ready = awaitReady(process);
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.group(2)));
+            ReadyLine ready = awaitReady(process);
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), ready.gpioPort());
             socket.setTcpNoDelay(true);
-            VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.group(1), socket);
+            VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.tty(), socket);
             process.descendants().forEach(dut.family::add);
             for (GpioLines.Line line : lines) {
                 dut.forward(line.pin(), line.isHigh());
@@ -103,14 +105,14 @@ public final class VirtualDutProcess implements AutoCloseable {
         }
     }
 
-    private static Matcher awaitReady(Process process) throws BenchIoException {
+    private static ReadyLine awaitReady(Process process) throws BenchIoException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Matcher> line = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ReadyLine> line = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String l; (l = out.readLine()) != null; ) {
-                    Matcher m = READY.matcher(l);
-                    if (m.find()) {
-                        return m;
+                    Optional<ReadyLine> ready = ReadyLine.parse(l);
+                    if (ready.isPresent()) {
+                        return ready.get();
                     }
                 }
                 return null;
@@ -119,7 +121,7 @@ public final class VirtualDutProcess implements AutoCloseable {
             }
         });
         try {
-            Matcher m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            ReadyLine m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
             if (m == null) {
                 throw new BenchIoException("the virtual DUT exited before it was ready (exit "
                         + process.waitFor() + "); is socat installed?");
@@ -140,7 +142,7 @@ public final class VirtualDutProcess implements AutoCloseable {
     }
 
     private void forward(int pin, boolean high) {
-        send(pin + " " + (high ? 1 : 0));
+        send(new GpioWire.Level(pin, high));
     }
 
     /**
@@ -148,12 +150,12 @@ public final class VirtualDutProcess implements AutoCloseable {
      * the bytes itself. Sent on the GPIO link, so it arrives before any later power-on.
      */
     public void lineBaud(int baud) {
-        send("baud " + baud);
+        send(new GpioWire.Baud(baud));
     }
 
-    private synchronized void send(String line) {
+    private synchronized void send(GpioWire.Message message) {
         try {
-            gpioOut.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            gpioOut.write((message.line() + "\n").getBytes(StandardCharsets.US_ASCII));
             gpioOut.flush();
         } catch (IOException e) {
             // The message is lost only if the DUT process is gone; the console will show that.
