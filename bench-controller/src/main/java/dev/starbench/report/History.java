@@ -40,7 +40,7 @@ public final class History {
      * @param why    the evidence for {@code likely}, in a sentence
      */
     public record Flaky(String checkId, String model, String firmware, String fixtureSha256, String profileSha256,
-                        Map<Verdict, List<String>> runsByVerdict, String likely, String why) {}
+                        List<String> benches, Map<Verdict, List<String>> runsByVerdict, String likely, String why) {}
 
     /**
      * @param inconclusive INCONCLUSIVE verdicts of the bench in the window
@@ -125,7 +125,8 @@ public final class History {
                 }
                 if (byVerdict.size() > 1) {
                     String[] cause = cause(byVerdict, results, verdictsByBench);
-                    out.add(new Flaky(id, key.get(0), key.get(1), key.get(2), key.get(3), byVerdict, cause[0], cause[1]));
+                    out.add(new Flaky(id, key.get(0), key.get(1), key.get(2), key.get(3),
+                            verdictsByBench.keySet().stream().sorted().toList(), byVerdict, cause[0], cause[1]));
                 }
             }
         });
@@ -281,7 +282,8 @@ public final class History {
                 .append(a.flaky().isEmpty() ? "none\n" : a.flaky().size() + "\n");
         for (Flaky f : a.flaky()) {
             t.append("  FLAKY ").append(clean(f.checkId())).append(" on ").append(clean(f.model())).append(' ')
-                    .append(clean(Objects.requireNonNullElse(f.firmware(), "?"))).append(": ");
+                    .append(clean(Objects.requireNonNullElse(f.firmware(), "?"))).append(" (bench ")
+                    .append(clean(String.join(", ", f.benches()))).append("): ");
             List<String> parts = new ArrayList<>();
             f.runsByVerdict().forEach((v, runs) -> parts.add(v + " in " + runs.size()));
             t.append(String.join(", ", parts)).append("; ").append(f.likely()).append(" more likely: ")

@@ -120,11 +120,12 @@ public final class HistoryPage {
             h.append("<p class=\"note\">None.</p>\n</section>\n");
             return;
         }
-        h.append("<table>\n<thead><tr><th>Check</th><th>Model, firmware</th><th>Verdicts</th><th>More likely</th>")
+        h.append("<table>\n<thead><tr><th>Check</th><th>Model, firmware, bench</th><th>Verdicts</th><th>More likely</th>")
                 .append("<th>Why</th></tr></thead>\n<tbody>\n");
         for (Flaky f : flaky) {
             h.append("<tr><td class=\"mono\">").append(html(f.checkId())).append("</td><td>").append(html(f.model()))
-                    .append(' ').append(html(f.firmware())).append("</td><td>");
+                    .append(' ').append(html(f.firmware())).append(", ").append(html(String.join(", ", f.benches())))
+                    .append("</td><td>");
             f.runsByVerdict().forEach((v, runs) -> h.append(badge(v)).append(' ').append(runs.size()).append(' '));
             h.append("</td><td>").append(html(f.likely())).append("</td><td>").append(html(f.why())).append("</td></tr>\n");
         }
