@@ -14,9 +14,6 @@ import dev.starbench.report.RunManifest;
 import dev.starbench.report.StepClock;
 import dev.starbench.report.Verdict;
 import dev.starbench.run.Journal;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,15 +133,15 @@ public class HistoryAnalysisTest {
         Path pub = RecordSignature.publicKeyFile(key);
         List<String> args = new ArrayList<>(List.of("history", "import", "--db", url, "--public-key", pub.toString()));
         runs.forEach(r -> args.add(r.toString()));
-        Cli imported = cli(args.toArray(String[]::new));
+        MainAccess.Printed imported = cli(args.toArray(String[]::new));
         assertEquals(imported.exit(), 0, imported.out());
         assertEquals(imported.out().split("imported: ", -1).length - 1, runs.size(), imported.out());
 
-        Cli again = cli("history", "import", "--db", url, "--public-key", pub.toString(), runs.get(0).toString());
+        MainAccess.Printed again = cli("history", "import", "--db", url, "--public-key", pub.toString(), runs.get(0).toString());
         assertEquals(again.exit(), 0, again.out());
         assertTrue(again.out().contains("already in the history: " + runs.get(0)), again.out());
 
-        Cli refused = cli("history", "import", "--db", url, "--public-key", pub.toString(), tampered.toString(),
+        MainAccess.Printed refused = cli("history", "import", "--db", url, "--public-key", pub.toString(), tampered.toString(),
                 foreign.toString());
         assertEquals(refused.exit(), 1, refused.out());
         assertTrue(refused.out().contains("REFUSED: " + tampered + ": does not verify: record.json does not match its "
@@ -153,7 +150,7 @@ public class HistoryAnalysisTest {
                 refused.out());
         assertEquals(TestDatabases.count(url, "SELECT COUNT(*) FROM runs"), runs.size(), kind);
 
-        Cli history = cli("history", "--db", url);
+        MainAccess.Printed history = cli("history", "--db", url);
         assertEquals(history.exit(), 0, history.out());
         String out = history.out();
         String device = line(out, "FLAKY comms.replay on CAM-A 2.0.0 (bench bench-good)");
@@ -169,13 +166,13 @@ public class HistoryAnalysisTest {
         assertTrue(line(out, "  bench-bad ").contains("SUSPECT: bench bench-bad is above the threshold"), out);
         assertFalse(line(out, "  bench-good ").contains("SUSPECT"), out);
 
-        Cli good = cli("history", "--db", url, "--bench", "bench-good", "--device", "CAM-A");
+        MainAccess.Printed good = cli("history", "--db", url, "--bench", "bench-good", "--device", "CAM-A");
         assertFalse(good.out().contains("bench-bad"), good.out());
         assertTrue(good.out().contains("Flaky checks (verdicts differ under the same firmware, fixture and profile): 1"),
                 good.out());
-        Cli since = cli("history", "--db", url, "--since", "2026-11-02T19:00:00Z");
+        MainAccess.Printed since = cli("history", "--db", url, "--since", "2026-11-02T19:00:00Z");
         assertTrue(since.out().contains("Verdict matrix (3 run(s), newest first"), since.out());
-        Cli badDate = cli("history", "--db", url, "--since", "yesterday");
+        MainAccess.Printed badDate = cli("history", "--db", url, "--since", "yesterday");
         assertEquals(badDate.exit(), 3, badDate.err());
         assertTrue(badDate.err().contains("--since: expected a date like 2026-11-01"), badDate.err());
     }
@@ -187,7 +184,7 @@ public class HistoryAnalysisTest {
         runs.forEach(r -> args.add(r.toString()));
         assertEquals(cli(args.toArray(String[]::new)).exit(), 0);
         Path page = dir.resolve("history.html");
-        Cli history = cli("history", "--db", url, "--html", page.toString());
+        MainAccess.Printed history = cli("history", "--db", url, "--html", page.toString());
         assertEquals(history.exit(), 0, history.err());
         String html = Files.readString(page);
         assertTrue(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""), "the CSP of report.html");
@@ -215,23 +212,7 @@ public class HistoryAnalysisTest {
         throw new AssertionError("no line with '" + start + "' in:\n" + text);
     }
 
-    record Cli(int exit, String out, String err) {
-    }
-
-    /** The command line in this JVM, with what it printed. */
-    static synchronized Cli cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = MainAccess.execute(args);
-            return new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static MainAccess.Printed cli(String... args) {
+        return MainAccess.capture(args);
     }
 }
