@@ -249,6 +249,9 @@ public final class History {
     /** The terminal's view: DUT-supplied names are cleaned of terminal controls. */
     public static String text(Analysis a, int maxRuns) {
         StringBuilder t = new StringBuilder();
+        if (a.runs().isEmpty()) {
+            return "No run in the history for this selection.\n";
+        }
         List<RunRecord> shown = a.runs().subList(0, Math.min(maxRuns, a.runs().size()));
         t.append("Verdict matrix (").append(a.runs().size()).append(" run(s), newest first")
                 .append(shown.size() < a.runs().size() ? ", the newest " + shown.size() + " shown" : "")
