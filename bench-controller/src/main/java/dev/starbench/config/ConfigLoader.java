@@ -58,15 +58,35 @@ public final class ConfigLoader {
         return bind(file, bytes, YamlIndex.scan(file, bytes), DeviceProfile.class);
     }
 
+    public static Plan loadPlan(Path file) throws ConfigException {
+        byte[] bytes = read(file);
+        return bind(file, bytes, YamlIndex.scan(file, bytes), Plan.class);
+    }
+
     /**
-     * Loads either kind for {@code starbench validate}: a top-level {@code device:} key makes a
-     * {@link DeviceProfile}, anything else a {@link Fixture}.
+     * Loads any kind for {@code starbench validate}: a top-level {@code device:} key makes a
+     * {@link DeviceProfile}, {@code entries:} a {@link Plan}, anything else a {@link Fixture}.
      */
     public static Object load(Path file) throws ConfigException {
         byte[] bytes = read(file);
         YamlIndex index = YamlIndex.scan(file, bytes);
-        Class<?> kind = index.hasTopLevelKey("device") ? DeviceProfile.class : Fixture.class;
+        Class<?> kind = index.hasTopLevelKey("device") ? DeviceProfile.class
+                : index.hasTopLevelKey("entries") ? Plan.class : Fixture.class;
         return bind(file, bytes, index, kind);
+    }
+
+    /**
+     * A problem found after loading (a check id the catalog does not know), located in the file like
+     * a loading error: {@code path} holds String keys and Integer list indices.
+     */
+    public static ConfigException problemAt(Path file, String problem, Object... path) {
+        List<Object> at = List.of(path);
+        try {
+            byte[] bytes = read(file);
+            return at(file, YamlIndex.scan(file, bytes).nearest(at), at, problem, null);
+        } catch (ConfigException unreadable) {
+            return new ConfigException(file, 0, 0, Paths.render(at), problem, null);
+        }
     }
 
     private static byte[] read(Path file) throws ConfigException {

@@ -35,10 +35,13 @@ import java.util.Set;
  * @param signingKey the bench's Ed25519 key that signs record.json (absolute), or null for the
  *                   default ~/.starbench/bench-key.pem; made on first use
  * @param cloudBroker null: the bench-as-cloud uses its embedded broker; else the broker it relays to
+ * @param labBroker   null, or the lab's broker that the bench publishes its status and run events to
+ * @param history     null (the default SQLite file), or the JDBC URL of the lab's run history
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
                       Serial serial, VirtualDut virtualDut, Qemu qemu, Map<String, String> logging,
-                      String finalState, Path signingKey, CloudBroker cloudBroker) {
+                      String finalState, Path signingKey, CloudBroker cloudBroker, LabBroker labBroker,
+                      String history) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -69,6 +72,8 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         checkPinsDistinct(power, buttons);
         check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
                 "signing-key");
+        check(history == null || history.startsWith("jdbc:sqlite:") || history.startsWith("jdbc:postgresql:"),
+                "expected a JDBC URL starting jdbc:sqlite: or jdbc:postgresql:", "history");
     }
 
     @JsonCreator
@@ -85,7 +90,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("final-state") String finalState,
                             @JacksonInject("base-dir") Path baseDir,
                             @JsonProperty("signing-key") String signingKey,
-                            @JsonProperty("cloud-broker") CloudBroker cloudBroker) {
+                            @JsonProperty("cloud-broker") CloudBroker cloudBroker,
+                            @JsonProperty("lab-broker") LabBroker labBroker,
+                            @JsonProperty("history") String history) {
         boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
         if (serial == null && (virtualDut != null || qemuDriver)) {
             // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
@@ -93,7 +100,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         }
         return new Fixture(source, sha256, benchId, gpio, required(power, "power"), buttons,
                 required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey),
-                cloudBroker);
+                cloudBroker, labBroker, history);
     }
 
     // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.

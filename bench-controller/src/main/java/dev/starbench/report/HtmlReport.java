@@ -31,7 +31,8 @@ final class HtmlReport {
     static final int TEXT_BUDGET_BYTES = 3 * 1024 * 1024;
     static final int OVER_BUDGET_TEXT_BYTES = 1024;
 
-    private static final String CSS = loadCss();
+    /** Shared with the history page, so both look alike. */
+    static final String CSS = loadCss();
 
     private static String loadCss() {
         try (InputStream in = HtmlReport.class.getResourceAsStream("report.css")) {

@@ -45,6 +45,7 @@ public final class Journal implements AutoCloseable {
     private final Clock clock;
     private final FileOutputStream out;
     private long seq;
+    private volatile RunListener listener = RunListener.NONE;
     private boolean closed;
     private IOException failure;
 
@@ -144,6 +145,27 @@ public final class Journal implements AutoCloseable {
             e.put("verdict", verdict.name());
             e.put("reason", reason);
             e.put("duration-ms", durationMs);
+        });
+        // Here, so every verdict reaches the listener however it was reached (a check, a bench that never opened).
+        listener.checkEnded(checkId, verdict, durationMs);
+    }
+
+    /** Hears each verdict as it is journalled. */
+    void listener(RunListener l) {
+        listener = Objects.requireNonNull(l, "listener");
+    }
+
+    /**
+     * Something beside the checks that the run's reader should know (the history or the lab broker
+     * could not be reached); the report does not show it, the journal keeps it.
+     *
+     * @param source e.g. "history", "lab-broker"
+     */
+    public void note(String source, String text) {
+        Objects.requireNonNull(source, "source");
+        append("note", e -> {
+            e.put("source", source);
+            e.put("text", text);
         });
     }
 

@@ -8,6 +8,7 @@ import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
+import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +37,7 @@ final class RunSession {
     private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
+    private RunListener listener = RunListener.NONE;
     private boolean finished;
     private RunRecord record;
 
@@ -61,6 +63,13 @@ final class RunSession {
 
     void bench(Bench b) {
         bench = b;
+    }
+
+    /** From the manifest on, the listener hears the run: its verdicts through the journal, its end from {@link #finish}. */
+    void listen(RunListener l, RunManifest manifest) {
+        listener = RunListener.isolated(l, out);
+        journal.listener(listener);
+        listener.runStarted(manifest, journal);
     }
 
     /** Ends the run once; later calls wait for the first to complete and return. */
@@ -100,6 +109,7 @@ final class RunSession {
             // Released here, not by the caller: after a signal the JVM halts once this hook returns.
             lease.close();
         }
+        listener.runEnded(record, runDir);
     }
 
     /** The closed transcript's hash goes into the journal, so the record lists it and verify can check it. */

@@ -62,10 +62,17 @@ public final class Runner {
 
     private final PrintStream out;
     private final Clock clock;
+    private final RunListener.Factory listeners;
 
     public Runner(PrintStream out, Clock clock) {
+        this(out, clock, RunListener.Factory.NONE);
+    }
+
+    /** @param listeners who else hears of each run (the history, the lab broker); see {@link RunHooks} */
+    public Runner(PrintStream out, Clock clock, RunListener.Factory listeners) {
         this.out = out;
         this.clock = clock;
+        this.listeners = listeners;
     }
 
     public Result run(Request request) throws IOException, BenchLease.Busy {
@@ -101,10 +108,13 @@ public final class Runner {
         try {
             Path runDir = Files.createDirectories(outDir.resolve(runId));
             Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
-            journal.runStarted(manifest(runId, seed, fixture, profile, checks));
+            RunManifest manifest = manifest(runId, seed, fixture, profile, checks);
+            journal.runStarted(manifest);
             out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
             out.printf("  outputs in %s%n", runDir);
-            return new RunSession(journal, runDir, fixture, out, lease);
+            RunSession session = new RunSession(journal, runDir, fixture, out, lease);
+            session.listen(listeners.forRun(fixture), manifest);
+            return session;
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw e;
