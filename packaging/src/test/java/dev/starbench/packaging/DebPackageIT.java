@@ -83,6 +83,8 @@ public class DebPackageIT {
         }
         assertEquals(files.keySet().stream().filter(f -> f.startsWith("/usr/lib/systemd/system/")
                 && !files.get(f).mode().startsWith("d")).count(), (long) units.size(), files.keySet().toString());
+        assertEquals(files.containsKey("/usr/lib/sysusers.d/starbench.conf"),
+                Files.exists(ROOT.resolve("scripts/systemd/starbench.sysusers")), "the account's sysusers file");
         for (Entry e : files.values()) {
             assertEquals(e.owner(), "root/root", e.toString());
             assertFalse(e.mode().charAt(0) != 'l' && (e.mode().charAt(5) == 'w' || e.mode().charAt(8) == 'w'),
@@ -172,6 +174,7 @@ public class DebPackageIT {
         Path units = Files.createTempDirectory("starbench-units");
         Files.writeString(units.resolve("starbench-placeholder.service"), "[Unit]\nDescription=placeholder\n");
         Files.writeString(units.resolve("starbench-placeholder.timer"), "[Timer]\nOnCalendar=daily\n");
+        Files.writeString(units.resolve("starbench.sysusers"), "u starbench - \"StarBench\" /var/lib/starbench\n");
         Files.writeString(units.resolve("README"), "not a unit\n");
         Path out = units.resolve("test.deb");
         run(List.of("mvn", "-o", "-q", "-B", "-f", ROOT.resolve("packaging/pom.xml").toString(),
@@ -180,6 +183,7 @@ public class DebPackageIT {
         Map<String, Entry> files = contents(out);
         assertFile(files, "/usr/lib/systemd/system/starbench-placeholder.service", "-rw-r--r--");
         assertFile(files, "/usr/lib/systemd/system/starbench-placeholder.timer", "-rw-r--r--");
+        assertFile(files, "/usr/lib/sysusers.d/starbench.conf", "-rw-r--r--");
         assertFalse(files.containsKey("/usr/lib/systemd/system/README"), files.keySet().toString());
     }
 
