@@ -307,7 +307,7 @@ public final class Doctor {
         }
     }
 
-    // ---- the relay, switched once
+    // ---- the power switch (a relay, or QEMU), switched once
 
     private void exercise(Fixture fixture, DeviceProfile profile, Path leaseDir) {
         String what = fixture.power().describe();
@@ -318,7 +318,7 @@ public final class Doctor {
             if (!console) {
                 bench.power().on();
                 bench.power().off();
-                findings.add(Finding.warn("relay", what + " switched on and off, but the fixture has no console to see"
+                findings.add(Finding.warn("power", what + " switched on and off, but the fixture has no console to see"
                         + " the DUT react", "name the console adapter in serial: to let the doctor see the DUT boot"));
                 return;
             }
@@ -345,14 +345,14 @@ public final class Doctor {
                 long ms = Duration.between(on, Instant.now()).toMillis();
                 bench.power().off();
                 if (whileOff >= TALKING_WHILE_OFF_BYTES) {
-                    findings.add(Finding.fail("relay", "the console sent " + whileOff + " bytes while " + what
+                    findings.add(Finding.fail("power", "the console sent " + whileOff + " bytes while " + what
                             + " was off: the DUT is powered around the relay", "run the DUT's supply through the"
                             + " relay's contact; check power.pin and power.active-low"));
                 } else if (reacted) {
-                    findings.add(Finding.pass("relay", what + " switched on and off; the console answered " + ms
+                    findings.add(Finding.pass("power", what + " switched on and off; the console answered " + ms
                             + " ms after power-on"));
                 } else {
-                    findings.add(Finding.fail("relay", what + " switched on, but the console stayed silent for "
+                    findings.add(Finding.fail("power", what + " switched on, but the console stayed silent for "
                             + waitMs + " ms", "check that the relay sits on the line power.pin names and that"
                             + " power.active-low matches the board (most relay HATs switch on a low line), that the"
                             + " DUT's supply runs through the relay's normally-open contact, and that the adapter's"
@@ -360,16 +360,16 @@ public final class Doctor {
                 }
             }
         } catch (BenchLease.Busy e) {
-            findings.add(Finding.fail("relay", e.getMessage(), "wait for that run to end; the doctor switches nothing"
+            findings.add(Finding.fail("power", e.getMessage(), "wait for that run to end; the doctor switches nothing"
                     + " on a bench in use"));
         } catch (BenchIoException e) {
-            findings.add(Finding.fail("relay", what + ": " + e.getMessage(), "see the gpio and serial lines above"));
+            findings.add(Finding.fail("power", what + ": " + e.getMessage(), "see the gpio and serial lines above"));
         } catch (IOException e) {
-            findings.add(Finding.fail("relay", "cannot take the bench's lease: " + e.getMessage(),
+            findings.add(Finding.fail("power", "cannot take the bench's lease: " + e.getMessage(),
                     "make the lease directory writable (--lease-dir)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            findings.add(Finding.fail("relay", "interrupted", "run it again"));
+            findings.add(Finding.fail("power", "interrupted", "run it again"));
         }
     }
 

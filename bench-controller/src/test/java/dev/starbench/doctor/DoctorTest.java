@@ -4,6 +4,7 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.SerialLinkTest;
+import dev.starbench.run.BenchLease;
 import dev.starbench.run.VirtualBench;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +48,24 @@ public class DoctorTest {
                 "--device", VirtualBench.profile("virtual-hardened").toString(), "--exercise",
                 "--out", dir.resolve("reports").toString(), "--lease-dir", dir.resolve("leases").toString());
         assertEquals(out.exit, 0, out.text);
-        assertTrue(out.text.contains("PASS  relay       power relay on GPIO 17 switched on and off; the console answered"),
+        assertTrue(out.text.contains("PASS  power       power relay on GPIO 17 switched on and off; the console answered"),
                 out.text);
         assertTrue(Files.list(dir.resolve("leases")).findAny().isEmpty(), "the lease is given back");
+    }
+
+    @Test
+    public void aBenchHeldByARunIsNotSwitched() throws Exception {
+        Path dir = Files.createTempDirectory("doctor-busy");
+        try (BenchLease run = BenchLease.acquire(dir, "virtual-bench", "other-run", Duration.ofMinutes(5),
+                Clock.systemUTC())) {
+            Out out = doctor("--fixture", VirtualBench.fixture().toString(),
+                    "--device", VirtualBench.profile("virtual-hardened").toString(), "--exercise",
+                    "--out", dir.resolve("reports").toString(), "--lease-dir", dir.toString());
+            assertEquals(out.exit, 1, out.text);
+            assertTrue(out.text.contains("FAIL  power       bench virtual-bench is busy: run other-run"), out.text);
+            assertTrue(out.text.contains("fix: wait for that run to end; the doctor switches nothing on a bench in use"),
+                    out.text);
+        }
     }
 
     @Test
@@ -131,7 +149,7 @@ public class DoctorTest {
             Out out = doctor("--fixture", ptyFixture(dir).toString(), "--device", quickProfile(dir).toString(),
                     "--exercise", "--out", dir.toString(), "--lease-dir", dir.resolve("leases").toString());
             assertEquals(out.exit, 1, out.text);
-            assertTrue(out.text.contains("FAIL  relay       power relay on GPIO 17 switched on, but the console stayed"
+            assertTrue(out.text.contains("FAIL  power       power relay on GPIO 17 switched on, but the console stayed"
                     + " silent for 1500 ms"), out.text);
             assertTrue(out.text.contains("power.active-low matches the board"), out.text);
         } finally {
