@@ -16,6 +16,7 @@ import com.github.victools.jsonschema.module.jackson.JacksonModule;
 import com.github.victools.jsonschema.module.jackson.JacksonOption;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -114,7 +115,7 @@ public final class ConfigSchema {
 
     /** Every schema by its file name, in {@link #KINDS} order. */
     public static Map<String, ObjectNode> all() {
-        Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
         KINDS.forEach(kind -> out.put(kind.fileName(), of(kind)));
         return out;
     }
