@@ -211,14 +211,24 @@ public final class ConfigLoader {
     private static Set<String> knownFields(JavaType type) {
         Set<String> names = new TreeSet<>();
         if (type != null) {
-            for (BeanPropertyDefinition property
-                    : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
-                if (property.hasConstructorParameter() && !property.getName().isEmpty()) {
-                    names.add(property.getName());
-                }
-            }
+            creatorProperties(type).forEach(property -> names.add(property.getName()));
         }
         return names;
+    }
+
+    /**
+     * The fields a YAML mapping of this type may hold, as the loader binds them: the named parameters
+     * of its {@code @JsonCreator} (injected values have no name). {@link ConfigSchema} reads the same list.
+     */
+    static List<BeanPropertyDefinition> creatorProperties(java.lang.reflect.Type type) {
+        List<BeanPropertyDefinition> fields = new ArrayList<>();
+        for (BeanPropertyDefinition property
+                : MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties()) {
+            if (property.hasConstructorParameter() && !property.getName().isEmpty()) {
+                fields.add(property);
+            }
+        }
+        return fields;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {

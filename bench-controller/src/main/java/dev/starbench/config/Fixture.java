@@ -69,7 +69,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 "unknown value '" + finalState + "' (allowed: off, on)", "final-state");
         check(qemu == null || finalState.equals("off"), "a QEMU board cannot outlive the run; it ends off",
                 "final-state");
-        checkPinsDistinct(power, buttons);
+        gpioLines(power, buttons); // refuses a line named twice
         check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
                 "signing-key");
         check(history == null || history.startsWith("jdbc:sqlite:") || history.startsWith("jdbc:postgresql:"),
@@ -192,8 +192,17 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Every GPIO line the fixture drives, with the field that names it ("power.pin",
+     * "buttons.reset.pin"), in file order; a new kind of line belongs here, so that it is checked
+     * for clashes and `starbench doctor` checks it on the chip too.
+     */
+    public Map<Integer, String> gpioLines() {
+        return gpioLines(power, buttons);
+    }
+
     // Two drivers on one line would fight each other: a button press could cut the DUT's power.
-    private static void checkPinsDistinct(Power power, Map<String, Button> buttons) {
+    private static Map<Integer, String> gpioLines(Power power, Map<String, Button> buttons) {
         Map<Integer, String> owners = new LinkedHashMap<>();
         if (power.pin() != null) {
             owners.put(power.pin(), "power.pin");
@@ -203,6 +212,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             check(previous == null, "GPIO line " + button.pin() + " is already used by " + previous,
                     "buttons", name, "pin");
         });
+        return Collections.unmodifiableMap(owners);
     }
 
     public enum Provider {
