@@ -226,11 +226,6 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT);
         }
 
-        /** The real-Linux DUT with these flaws switched on. */
-        public static Simulation linuxDut(List<Flaw> flaws) {
-            return new Simulation(115200, 2, null, List.of(), 200, null, flaws, null, LINUX_DUT);
-        }
-
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
         public boolean isLinuxDut() {
             return dut.equals(LINUX_DUT);
