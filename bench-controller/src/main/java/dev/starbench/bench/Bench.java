@@ -7,6 +7,7 @@ import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.net.LabPki;
 import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.qemu.QemuPower;
+import dev.starbench.bench.qemu.UbootEnvironment;
 import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
@@ -14,7 +15,9 @@ import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
+import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,7 +58,8 @@ public final class Bench implements LineRate, AutoCloseable {
                 ? profile.console().baud() : fixture.serial().baud();
         Fixture.Power p = fixture.power();
         if (fixture.qemu() != null) {
-            QemuPower qemu = QemuPower.open(fixture.qemu(), Duration.ofMillis(p.offTimeMs()));
+            QemuPower qemu = QemuPower.open(fixture.qemu(), qemuGuest(fixture.qemu(), profile),
+                    Duration.ofMillis(p.offTimeMs()));
             return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
         }
         GpioLines gpio = GpioLines.open(fixture.gpio());
@@ -77,6 +81,10 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
+                if (profile.simulation().isLinuxDut()) {
+                    throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
+                            + " which a qemu fixture boots, not the virtual DUT");
+                }
                 vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(profile), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
@@ -89,6 +97,29 @@ public final class Bench implements LineRate, AutoCloseable {
             gpio.close();
             throw e;
         }
+    }
+
+    /**
+     * What a real-Linux DUT profile sets on the QEMU board: its flaws on the kernel command line, and
+     * U-Boot's environment in flash (bootloader-open: the stock one; otherwise autoboot without
+     * interruption). Any other profile leaves the board as the fixture has it.
+     */
+    private static QemuPower.Guest qemuGuest(Fixture.Qemu board, DeviceProfile profile) throws BenchIoException {
+        DeviceProfile.Simulation sim = profile == null ? null : profile.simulation();
+        if (sim == null) {
+            return QemuPower.Guest.AS_FIXTURED;
+        }
+        if (!sim.isLinuxDut()) {
+            throw new BenchIoException(profile.source() + " is for the virtual DUT (its simulation section has no"
+                    + " dut: linux); a qemu fixture runs the real-Linux DUT or plain firmware");
+        }
+        if (board.kernel() == null) {
+            throw new BenchIoException(profile.source() + " is for the real-Linux DUT, but the fixture's qemu section"
+                    + " names no kernel (see fixtures/qemu-linux-arm64.yaml)");
+        }
+        boolean stockBootloader = sim.flaws().contains(Flaw.BOOTLOADER_OPEN);
+        return new QemuPower.Guest(LinuxDut.kernelArgument(sim.flaws()),
+                stockBootloader ? UbootEnvironment.stock() : UbootEnvironment.autobootWithoutInterrupt());
     }
 
     /**

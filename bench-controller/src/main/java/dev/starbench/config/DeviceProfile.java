@@ -28,7 +28,8 @@ import java.util.Set;
  * @param sha256     lowercase hex SHA-256 of the file's bytes, for the run manifest
  * @param console    null when the profile declares no console
  * @param bootloader null when the profile declares no bootloader
- * @param simulation null unless the DUT is the virtual DUT: what the simulated device really does
+ * @param simulation null unless the DUT is the virtual DUT or the real-Linux DUT ({@code dut: linux}):
+ *                   what the device really does
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  */
@@ -171,12 +172,18 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
     }
 
     /**
-     * How the virtual DUT behaves; the controller hands it over as {@link DeviceProfile#simulationSettings()}.
+     * How the virtual DUT behaves (the controller hands it over as {@link DeviceProfile#simulationSettings()}),
+     * or which flaws the real-Linux DUT switches on ({@code dut: linux}, see {@link LinuxDut}; then only
+     * {@code flaws} is read).
      *
      * @param autobootStop the string that stops autoboot; null means any key does
+     * @param dut          "virtual" (the default) or "linux"
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut) {
+        static final String VIRTUAL_DUT = "virtual";
+        static final String LINUX_DUT = "linux";
+
         public Simulation {
             positive(baud, "baud");
             notNegative(bootdelayS, "bootdelay-s");
@@ -191,9 +198,19 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             // It ends up in the shell prompt, which the console classifier matches.
             check(hostname.matches("[A-Za-z0-9-]{1,63}"),
                     "must be 1 to 63 letters, digits or '-', got '" + hostname + "'", "hostname");
+            dut = dut == null ? VIRTUAL_DUT : dut;
+            check(dut.equals(VIRTUAL_DUT) || dut.equals(LINUX_DUT), "unknown value '" + dut
+                    + "' (allowed: virtual, linux)", "dut");
             flaws = flaws == null ? List.of() : flaws;
             for (int i = 0; i < flaws.size(); i++) {
-                required(flaws.get(i), "flaws", i);
+                Flaw flaw = required(flaws.get(i), "flaws", i);
+                if (dut.equals(LINUX_DUT)) {
+                    check(LinuxDut.FLAWS.contains(flaw), "the Linux DUT does not implement " + flaw.key()
+                            + " (it implements: " + LinuxDut.names(LinuxDut.FLAWS) + ")", "flaws", i);
+                } else {
+                    check(!LinuxDut.ONLY_LINUX.contains(flaw), "only the Linux DUT implements "
+                            + flaw.key() + " (simulation.dut: linux)", "flaws", i);
+                }
             }
             flaws = List.copyOf(flaws);
         }
@@ -201,7 +218,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT);
+        }
+
+        /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
+        public boolean isLinuxDut() {
+            return dut.equals(LINUX_DUT);
         }
 
         @JsonCreator
@@ -212,11 +234,22 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("login-fail-delay-ms") Long loginFailDelayMs,
                                    @JsonProperty("hostname") String hostname,
                                    @JsonProperty("flaws") List<Flaw> flaws,
-                                   @JsonProperty("ota") SimulatedOta ota) {
+                                   @JsonProperty("ota") SimulatedOta ota,
+                                   @JsonProperty("dut") String dut) {
+            if (LINUX_DUT.equals(dut)) {
+                // Settings only the virtual DUT acts out would be silently ignored: refuse them.
+                Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
+                        {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
+                        {"ota", ota}};
+                for (Object[] field : given) {
+                    check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
+                            field[0]);
+                }
+            }
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota);
+                    hostname, flaws, ota, dut);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */

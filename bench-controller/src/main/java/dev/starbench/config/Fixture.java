@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -347,8 +348,15 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
      * @param binary    the QEMU system emulator, looked up on PATH unless it names a directory
      * @param firmware  absolute; passed as {@code -bios}
      * @param drives    in file order; pflash drives keep the bootloader's environment across power cycles
+     * @param kernel    null, or an existing file QEMU hands the firmware through fw_cfg ({@code -kernel});
+     *                  U-Boot's {@code qfw} boots it
+     * @param initrd    null, or an existing file ({@code -initrd}); only with a kernel
+     * @param append    the kernel command line ({@code -append}), null for none; one line of printable text
+     * @param forwards  the guest's ports reachable on the bench's loopback (QEMU user networking and a
+     *                  virtio-net-pci card); empty: the board has no network card
      */
-    public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
+    public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives,
+                       Path kernel, Path initrd, String append, List<Forward> forwards) {
         static final String DEFAULT_BINARY = "qemu-system-aarch64";
         static final String DEFAULT_MACHINE = "virt";
         static final String DEFAULT_CPU = "cortex-a57";
@@ -356,6 +364,10 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         static final Path DEFAULT_FIRMWARE = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
         // One argv element each, so no shell is involved; commas would still add options QEMU parses.
         private static final String NAME = "[A-Za-z0-9._=,+-]{1,100}";
+        // arm64 kernels take 2048 bytes of command line; the profile's flaws need some of it.
+        static final int MAX_APPEND = 1024;
+        /** Set from the profile's simulation section (see LinuxDut), never by the fixture. */
+        static final String FLAWS_PARAMETER = LinuxDut.KERNEL_PARAMETER + "=";
 
         public Qemu {
             requiredText(binary, "binary");
@@ -373,6 +385,20 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             for (int i = 0; i < drives.size(); i++) {
                 required(drives.get(i), "drives", i);
             }
+            kernel = existingFile(kernel, "kernel");
+            initrd = existingFile(initrd, "initrd");
+            check(initrd == null || kernel != null, "only used with a kernel (qemu.kernel)", "initrd");
+            if (append != null) {
+                check(kernel != null, "only used with a kernel (qemu.kernel)", "append");
+                checkAppend(append);
+            }
+            forwards = forwards == null ? List.of() : List.copyOf(forwards);
+            checkForwards(forwards);
+        }
+
+        /** A board that runs its firmware only: no kernel handed over, no network. */
+        public Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
+            this(binary, machine, cpu, memoryMb, firmware, drives, null, null, null, List.of());
         }
 
         @JsonCreator
@@ -382,10 +408,82 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                              @JsonProperty("cpu") String cpu,
                              @JsonProperty("memory-mb") Integer memoryMb,
                              @JsonProperty("firmware") String firmware,
-                             @JsonProperty("drives") ArrayList<Drive> drives) {
+                             @JsonProperty("drives") ArrayList<Drive> drives,
+                             @JsonProperty("kernel") String kernel,
+                             @JsonProperty("initrd") String initrd,
+                             @JsonProperty("append") String append,
+                             @JsonProperty("forward") ArrayList<Forward> forwards) {
             return new Qemu(binary == null ? DEFAULT_BINARY : binary, machine == null ? DEFAULT_MACHINE : machine,
                     cpu == null ? DEFAULT_CPU : cpu, memoryMb == null ? DEFAULT_MEMORY_MB : memoryMb,
-                    firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives);
+                    firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives,
+                    kernel == null ? null : resolve(baseDir, kernel, "kernel"),
+                    initrd == null ? null : resolve(baseDir, initrd, "initrd"), append, forwards);
+        }
+
+        // Checked when the fixture loads: a kernel that is not there is a bench not set up, and says how to fix it.
+        private static Path existingFile(Path file, String field) {
+            if (file == null) {
+                return null;
+            }
+            check(file.isAbsolute(), "must be an absolute path, got '" + file + "'", field);
+            file = file.normalize();
+            check(Files.isRegularFile(file), "file not found: " + file
+                    + " (for the real-Linux DUT: scripts/build-linux-dut makes it)", field);
+            return file;
+        }
+
+        private static void checkAppend(String append) {
+            check(append.length() <= MAX_APPEND, "must be at most " + MAX_APPEND + " characters, got "
+                    + append.length(), "append");
+            for (int i = 0; i < append.length(); i++) {
+                char c = append.charAt(i);
+                check(c >= 0x20 && c < 0x7f, "must be one line of printable ASCII (no newline, NUL or other control "
+                        + "character), got " + String.format("U+%04X", (int) c) + " at character " + (i + 1), "append");
+            }
+            check(!(" " + append).contains(" " + FLAWS_PARAMETER), "must not set " + FLAWS_PARAMETER
+                    + ": the device profile's simulation.flaws does", "append");
+        }
+
+        // Two rules on one host port would make QEMU refuse to start, at power-on, mid-run.
+        private static void checkForwards(List<Forward> forwards) {
+            Map<String, Integer> hostPorts = new LinkedHashMap<>();
+            for (int i = 0; i < forwards.size(); i++) {
+                Forward f = required(forwards.get(i), "forward", i);
+                Integer previous = hostPorts.putIfAbsent(f.protocol() + ":" + f.host(), i);
+                check(previous == null, "host port " + f.host() + "/" + f.protocol() + " is already forwarded by forward["
+                        + previous + "]", "forward", i, "host");
+            }
+        }
+
+        /** Whether the board has a network card (the fixture forwards some guest port). */
+        public boolean networked() {
+            return !forwards.isEmpty();
+        }
+    }
+
+    /**
+     * A guest port made reachable on the bench's loopback: QEMU's {@code hostfwd=PROTOCOL:127.0.0.1:HOST-:GUEST}.
+     *
+     * @param protocol tcp or udp
+     */
+    public record Forward(String protocol, int host, int guest) {
+        static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
+
+        public Forward {
+            requiredText(protocol, "protocol");
+            check(PROTOCOLS.contains(protocol), "unknown value '" + protocol + "' (allowed: tcp, udp)", "protocol");
+            port(host, "host");
+            port(guest, "guest");
+        }
+
+        private static void port(int port, String field) {
+            check(port >= 1 && port <= 65535, "must be a port between 1 and 65535, got " + port, field);
+        }
+
+        @JsonCreator
+        static Forward fromYaml(@JsonProperty("host") Integer host, @JsonProperty("guest") Integer guest,
+                                @JsonProperty("protocol") String protocol) {
+            return new Forward(protocol == null ? "tcp" : protocol, required(host, "host"), required(guest, "guest"));
         }
     }
 

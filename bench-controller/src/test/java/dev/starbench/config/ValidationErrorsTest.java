@@ -249,7 +249,7 @@ public class ValidationErrorsTest {
                 + "default-password, bootloader-open, secret-in-bootlog, plaintext-mqtt, falls-back-to-plaintext, "
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
-                + "accepts-downgrade, bricks-on-power-loss)");
+                + "accepts-downgrade, bricks-on-power-loss, ssh-default-password)");
     }
 
     @Test

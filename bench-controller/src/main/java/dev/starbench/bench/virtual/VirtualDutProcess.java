@@ -84,7 +84,7 @@ public final class VirtualDutProcess implements AutoCloseable {
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
-            ReadyLine ready = awaitReady(process);
+            ReadyLine ready = awaitReady(process, workDir.resolve(LOG));
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), ready.gpioPort());
             socket.setTcpNoDelay(true);
             VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.tty(), socket);
@@ -105,7 +105,7 @@ public final class VirtualDutProcess implements AutoCloseable {
         }
     }
 
-    private static ReadyLine awaitReady(Process process) throws BenchIoException {
+    private static ReadyLine awaitReady(Process process, Path log) throws BenchIoException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<ReadyLine> line = CompletableFuture.supplyAsync(() -> {
             try {
@@ -123,8 +123,8 @@ public final class VirtualDutProcess implements AutoCloseable {
         try {
             ReadyLine m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
             if (m == null) {
-                throw new BenchIoException("the virtual DUT exited before it was ready (exit "
-                        + process.waitFor() + "); is socat installed?");
+                throw new BenchIoException("the virtual DUT exited before it was ready (exit " + process.waitFor()
+                        + "): " + lastWords(log));
             }
             return m;
         } catch (TimeoutException e) {
@@ -134,6 +134,17 @@ public final class VirtualDutProcess implements AutoCloseable {
             throw new BenchIoException("interrupted while starting the virtual DUT", e);
         } catch (ExecutionException e) {
             throw new BenchIoException("cannot read the virtual DUT's output: " + e.getCause(), e);
+        }
+    }
+
+    /** Why it gave up, in its own words (its stderr: simulation errors never carry passwords, only names). */
+    private static String lastWords(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "it said nothing (is socat installed?)"
+                    : String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "its log " + log + " is unreadable: " + e.getMessage();
         }
     }
 

@@ -28,7 +28,8 @@ public enum Flaw {
     @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
     @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
     @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
-    @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS;
+    @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS,
+    @JsonProperty("ssh-default-password") SSH_DEFAULT_PASSWORD;
 
     /** The name in profiles and in the simulation JSON, e.g. {@code root-console}. */
     public String key() {
