@@ -18,7 +18,7 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
         }
     }
 
-    static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
+    static final String USAGE = "usage: virtual-dut --simulation SIM.json|- --work-dir DIR"
             + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
 
     private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9-]{0,31})=(\\d{1,3})(?::(active-low|active-high))?");

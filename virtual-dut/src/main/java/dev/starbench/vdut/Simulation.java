@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,7 +73,46 @@ record Simulation(
         return flaws.contains(flaw);
     }
 
-    static Simulation load(Path file) throws StartupException {
+    /** The bench's way: the settings hold passwords and keys, so they come as stdin's first line, never from a file. */
+    static final String STDIN = "-";
+    /** Far above any real simulation; a bench that sends no line break must not fill the heap. */
+    private static final int MAX_LINE = 4 * 1024 * 1024;
+
+    /** Reads FILE, or the first line of stdin when FILE is {@value #STDIN}. */
+    static Simulation load(Path file, InputStream stdin) throws StartupException {
+        if (file.toString().equals(STDIN)) {
+            return parse("stdin", firstLine(stdin));
+        }
+        try {
+            return parse(file.toString(), Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw invalid(file.toString(), "file not found");
+        } catch (IOException e) {
+            throw invalid(file.toString(), e.toString());
+        }
+    }
+
+    // Byte by byte (System.in is buffered), so nothing after the line is consumed: the rest of stdin
+    // is the bench's lifeline, read until EOF.
+    private static byte[] firstLine(InputStream in) throws StartupException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try {
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw invalid("stdin", "ended before the simulation line");
+                }
+                if (line.size() >= MAX_LINE) {
+                    throw invalid("stdin", "the simulation line is longer than " + MAX_LINE + " bytes");
+                }
+                line.write(b);
+            }
+        } catch (IOException e) {
+            throw invalid("stdin", e.toString());
+        }
+        return line.toByteArray();
+    }
+
+    private static Simulation parse(String file, byte[] bytes) throws StartupException {
         ObjectMapper json = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -82,9 +122,7 @@ record Simulation(
                 .build();
         Simulation sim;
         try {
-            sim = json.readValue(Files.readAllBytes(file), Simulation.class);
-        } catch (NoSuchFileException e) {
-            throw invalid(file, "file not found");
+            sim = json.readValue(bytes, Simulation.class);
         } catch (UnrecognizedPropertyException e) {
             throw invalid(file, "unknown key '" + e.getPropertyName() + "'" + where(e) + "; known keys: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
@@ -106,7 +144,7 @@ record Simulation(
         return sim;
     }
 
-    private void validate(Path file) throws StartupException {
+    private void validate(String file) throws StartupException {
         if (baud <= 0) {
             throw invalid(file, "baud must be positive, was " + baud);
         }
@@ -143,7 +181,7 @@ record Simulation(
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
-    private static StartupException invalid(Path file, String message) {
+    private static StartupException invalid(String file, String message) {
         return new StartupException(StartupException.SIMULATION, "simulation " + file + ": " + message);
     }
 }

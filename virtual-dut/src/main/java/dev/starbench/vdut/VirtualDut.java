@@ -37,7 +37,7 @@ public final class VirtualDut {
         VirtualDut dut;
         try {
             Options options = Options.parse(args);
-            dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            dut = new VirtualDut(options, Simulation.load(options.simulation(), System.in));
             TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.starbench.bench.virtual;
 
 import dev.starbench.bench.BenchIoException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starbench.bench.gpio.GpioLines;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,13 +31,16 @@ import org.slf4j.LoggerFactory;
  * The virtual DUT as a real process: it holds one end of a pty pair (made by socat, its child) and
  * listens on loopback for the levels of the bench's GPIO lines. The bench forwards every level change
  * of its Pi4J outputs there, so the same gpio-relay driver switches it as would switch a relay on a Pi.
- * Its stdin is a pipe from us: if this JVM dies, even by SIGKILL, the DUT sees EOF and exits.
+ * Its stdin is a pipe from us: the simulation settings (the profile's passwords and the device's TLS
+ * key among them) go through it as the first line, so they are never on disk, not even after a
+ * SIGKILL; and if this JVM dies, the DUT sees EOF and exits.
  */
 public final class VirtualDutProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
     private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
     private static final long START_TIMEOUT_S = 30;
     private static final String LOG = "virtual-dut.log";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final Path workDir;
@@ -58,7 +62,8 @@ public final class VirtualDutProcess implements AutoCloseable {
     /**
      * Starts the virtual DUT and wires the given GPIO lines to its inputs.
      *
-     * @param simulationJson what the simulated device really does (passwords included: kept out of the run dir)
+     * @param simulationJson what the simulated device really does (passwords included: sent through its stdin,
+     *                       never written to a file)
      */
     public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
             throws BenchIoException {
@@ -70,10 +75,8 @@ public final class VirtualDutProcess implements AutoCloseable {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("starbench-vdut-");
-            Path simulation = workDir.resolve("simulation.json");
-            Files.writeString(simulation, simulationJson);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
-                    "--simulation", simulation.toString(), "--work-dir", workDir.toString(),
+                    "--simulation", "-", "--work-dir", workDir.toString(),
                     "--line-baud", Integer.toString(lineBaud)));
             for (GpioLines.Line line : lines) {
                 cmd.add("--wire");
@@ -82,6 +85,10 @@ public final class VirtualDutProcess implements AutoCloseable {
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
+            // One line: the JSON tree's own rendering has no line breaks (they are escaped in strings).
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((JSON.readTree(simulationJson).toString() + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
             Matcher ready = awaitReady(process);
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.group(2)));
             socket.setTcpNoDelay(true);
@@ -199,6 +206,12 @@ public final class VirtualDutProcess implements AutoCloseable {
                 Files.move(workDir.resolve(LOG), target, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 log.warn("cannot keep the virtual DUT's log as {}: {}", target, e.getMessage());
+                try {
+                    // Across file systems a move is a copy: a full disk can leave part of the log behind.
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // the run's record does not list it, and verify names it
+                }
             }
         }
         deleteQuietly(workDir);
