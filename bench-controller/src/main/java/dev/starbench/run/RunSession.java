@@ -10,6 +10,7 @@ import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Text;
+import dev.starbench.report.TrustedKeys;
 import dev.starbench.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -159,6 +160,10 @@ final class RunSession {
         try {
             ReportWriter.writeAll(built, runDir);
             RecordSignature.sign(runDir, fixture.signingKey() != null ? fixture.signingKey() : RecordSignature.defaultKeyFile());
+            if (fixture.signingKey() != null) {
+                // This bench signs with the fixture's key, so its own `report verify` trusts it.
+                TrustedKeys.rememberOwn(fixture.signingKey());
+            }
             record = built;
             out.printf("Report: %s%n", runDir.resolve("report.html"));
         } catch (IOException | RuntimeException | Error e) {
