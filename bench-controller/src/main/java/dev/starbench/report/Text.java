@@ -155,10 +155,7 @@ public final class Text {
         return line.length() <= TERMINAL_MAX ? line : line.substring(0, TERMINAL_MAX) + " [...]";
     }
 
-    /**
-     * For a log message, which may span lines (a stack trace): cleaned of control sequences, line
-     * breaks kept.
-     */
+    /** For a stack trace in a log: cleaned of control sequences, its line breaks kept. */
     public static String log(String s) {
         return clean(s);
     }
