@@ -6,9 +6,9 @@ import dev.starbench.history.HistoryStore;
 import dev.starbench.report.History;
 import dev.starbench.report.HistoryPage;
 import dev.starbench.report.RecordReader;
-import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportVerifier;
 import dev.starbench.report.RunRecord;
+import dev.starbench.report.TrustedKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -121,8 +122,9 @@ final class HistoryCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Database database = new Database();
 
-        @Option(names = "--public-key", description = "The signer must be this key (a bench-key.pub.pem).")
-        Path publicKey;
+        @Option(names = "--public-key", description = "Trust only this public key (a bench-key.pub.pem; repeatable);"
+                + " default: this bench's key and ~/.starbench/trusted-keys/, as `report verify`.")
+        List<Path> publicKeys;
 
         @Parameters(arity = "1..*", paramLabel = "DIR", description = "Run directories.")
         List<Path> dirs;
@@ -130,10 +132,10 @@ final class HistoryCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String url;
-            String trusted;
+            TrustedKeys trusted;
             try {
                 url = database.resolve();
-                trusted = publicKey == null ? null : RecordSignature.fingerprintOf(publicKey);
+                trusted = publicKeys == null || publicKeys.isEmpty() ? TrustedKeys.ofThisBench() : TrustedKeys.of(publicKeys);
             } catch (ConfigException | IOException e) {
                 System.err.println("error: " + e.getMessage());
                 return Main.BAD_INPUT;
@@ -150,7 +152,7 @@ final class HistoryCommand implements Callable<Integer> {
             return exit;
         }
 
-        private static int importOne(HistoryStore store, Path dir, String trusted) throws SQLException {
+        private static int importOne(HistoryStore store, Path dir, TrustedKeys trusted) throws SQLException {
             ReportVerifier.Result verified;
             try {
                 verified = verify(dir, trusted);
@@ -159,7 +161,7 @@ final class HistoryCommand implements Callable<Integer> {
                 return Main.BAD_INPUT;
             }
             if (!verified.ok()) {
-                System.out.println("REFUSED: " + dir + ": does not verify: " + String.join("; ", verified.problems()));
+                System.out.println("REFUSED: " + dir + ": does not verify: " + verified.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
                 return ReportCommand.NOT_VERIFIED;
             }
             try {
@@ -176,7 +178,7 @@ final class HistoryCommand implements Callable<Integer> {
          * The same verification as `starbench report verify`, through its public entry point, so a
          * run the verifier would not vouch for never enters the history.
          */
-        static ReportVerifier.Result verify(Path dir, String trusted) throws IOException {
+        static ReportVerifier.Result verify(Path dir, TrustedKeys trusted) throws IOException {
             return ReportVerifier.verify(dir, trusted);
         }
     }

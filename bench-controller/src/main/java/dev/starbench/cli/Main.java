@@ -16,8 +16,10 @@ import picocli.CommandLine.Model.OptionSpec;
                 NightlyCommand.class, HistoryCommand.class, SchemaCommand.class, DoctorCommand.class},
         exitCodeListHeading = "%nExit codes (run):%n",
         exitCodeList = {"0:every applicable check PASS", "1:some check FAIL", "2:no FAIL, but some INCONCLUSIVE (bench could not tell)",
-                "3:bad input (fixture, profile or options)", "4:bench busy (another run holds it)", "5:the report could not be written (journal kept)",
-                "6:(nightly) no FAIL, but some plan entry did not run or wrote no report"})
+                "3:bad input (fixture, profile or options)", "4:bench busy (another run holds it)",
+                "5:an output could not be written (a full disk stops the run; the journal is kept)",
+                "6:(nightly) no FAIL, but some plan entry did not run or wrote no report",
+                "143:stopped by SIGTERM (130: Ctrl-C); the DUT is put in its safe state"})
 public final class Main {
     static final int BAD_INPUT = 3;
     static final int BENCH_BUSY = 4;

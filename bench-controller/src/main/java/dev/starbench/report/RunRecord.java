@@ -12,18 +12,31 @@ import java.util.List;
  * @param power     every power change of the run, in journal order
  * @param files     the run's evidence files with their SHA-256, as journalled when the run closed
  *                  them, and the journal itself; what {@code starbench report verify} checks
+ * @param outputs   the files rendered from this record beside record.json (junit.xml, report.html,
+ *                  the checklists) with their SHA-256: empty in the record built from the journal,
+ *                  filled in only for record.json itself, which no other output shows. With
+ *                  {@code files}, record.json so lists every file of the run but itself and its signature.
  */
 public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, List<PowerEvent> power,
-                        List<FileHash> files) {
+                        List<FileHash> files, List<FileHash> outputs) {
 
     public RunRecord {
         checks = checks == null ? List.of() : List.copyOf(checks);
         power = power == null ? List.of() : List.copyOf(power);
         files = files == null ? List.of() : List.copyOf(files);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    public RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, List<PowerEvent> power, List<FileHash> files) {
+        this(run, checks, finaliser, power, files, List.of());
     }
 
     public RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) {
         this(run, checks, finaliser, List.of(), List.of());
+    }
+
+    RunRecord withOutputs(List<FileHash> rendered) {
+        return new RunRecord(run, checks, finaliser, power, files, rendered);
     }
 
     /**

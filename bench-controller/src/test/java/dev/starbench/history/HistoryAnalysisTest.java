@@ -144,9 +144,9 @@ public class HistoryAnalysisTest {
         MainAccess.Printed refused = cli("history", "import", "--db", url, "--public-key", pub.toString(), tampered.toString(),
                 foreign.toString());
         assertEquals(refused.exit(), 1, refused.out());
-        assertTrue(refused.out().contains("REFUSED: " + tampered + ": does not verify: record.json does not match its "
+        assertTrue(refused.out().contains("REFUSED: " + tampered + ": does not verify: CHANGED: record.json does not match its "
                 + "signature"), refused.out());
-        assertTrue(refused.out().contains("REFUSED: " + foreign + ": does not verify: record.json.sig: signed by key"),
+        assertTrue(refused.out().contains("REFUSED: " + foreign + ": does not verify: UNTRUSTED: record.json.sig: record.json is validly signed, but by key"),
                 refused.out());
         assertEquals(TestDatabases.count(url, "SELECT COUNT(*) FROM runs"), runs.size(), kind);
 
@@ -180,7 +180,8 @@ public class HistoryAnalysisTest {
     @Test
     public void theHistoryPageIsOneSelfContainedPageThatChromiumShowsWithTheMatrixAndTrends() throws Exception {
         String url = TestDatabases.sqlite(Files.createTempDirectory(dir, "page"));
-        List<String> args = new ArrayList<>(List.of("history", "import", "--db", url));
+        List<String> args = new ArrayList<>(List.of("history", "import", "--db", url, "--public-key",
+                RecordSignature.publicKeyFile(key).toString()));
         runs.forEach(r -> args.add(r.toString()));
         assertEquals(cli(args.toArray(String[]::new)).exit(), 0);
         Path page = dir.resolve("history.html");

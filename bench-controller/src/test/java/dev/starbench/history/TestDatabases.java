@@ -136,6 +136,22 @@ public final class TestDatabases {
     }
 
     /** Counts rows, for tests that look into the schema itself. */
+    /**
+     * Whether a process is the shared test server or one of its workers: it lives as long as the test
+     * JVM, so the tests that check a run left nothing running must not count it.
+     */
+    public static synchronized boolean owns(ProcessHandle h) {
+        if (server == null) {
+            return false;
+        }
+        for (ProcessHandle p = h; p != null; p = p.parent().orElse(null)) {
+            if (p.pid() == server.pid()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static int count(String url, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); var rs = c.createStatement().executeQuery(sql)) {
             rs.next();

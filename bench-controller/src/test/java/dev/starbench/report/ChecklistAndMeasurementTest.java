@@ -106,6 +106,36 @@ public class ChecklistAndMeasurementTest {
         assertTrue(md.contains("Technician answers: A. Tanaka"), md);
     }
 
+    /** A device name and a technician's note that a Markdown renderer or a spreadsheet would run. */
+    @Test
+    void markupAndFormulasInTheDeviceNameAndNotesStayText() throws Exception {
+        Path file = dir.resolve("hostile.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(new RunManifest("run-1", "0.1.0", "abc1234", "bench-7", "f.yaml", "f".repeat(64), "p.yaml",
+                    "e".repeat(64), "<img src=x onerror=alert(1)>Cam", "<script>alert(2)</script>", "1.0", List.of(),
+                    "17", "Linux"));
+            j.runEnded();
+        }
+        Path answers = dir.resolve("answers.yaml");
+        Files.writeString(answers, """
+                technician: "<b onmouseover=alert(3)>A. Tanaka</b>"
+                answers:
+                  S1.1-05:
+                    document: "<script>alert(4)</script> [click](javascript:alert(5))"
+                    verdict: pass
+                    note: "\\t=HYPERLINK(\\"https://evil.example\\")"
+                """);
+        Checklist.Sheet sheet = ChecklistAnswers.merge(RecordBuilder.fromJournal(file), answers);
+        String md = new String(ChecklistExport.markdown(sheet), StandardCharsets.UTF_8);
+        for (String raw : List.of("<img", "<script", "<b ", "[click](javascript:")) {
+            assertFalse(md.contains(raw), raw + " in:\n" + md);
+        }
+        assertTrue(md.contains("- Device: &lt;img src=x onerror=alert(1)&gt;Cam (&lt;script&gt;alert(2)&lt;/script&gt;)"), md);
+        assertTrue(md.contains("(`document`): &lt;script&gt;alert(4)&lt;/script&gt; \\[click\\](javascript:alert(5))"), md);
+        String csv = new String(ChecklistExport.csv(sheet), StandardCharsets.UTF_8);
+        assertTrue(csv.contains(",\"'\t=HYPERLINK(\"\"https://evil.example\"\")\"\r\n"), "the tab-led formula is defused: " + csv);
+    }
+
     @Test
     void badAnswersNameTheirLineAndField() throws Exception {
         RunRecord r = RecordBuilder.fromJournal(journal());

@@ -5,12 +5,15 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.report.RecordBuilder;
+import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunRecord;
+import dev.starbench.report.TrustedKeys;
 import dev.starbench.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -52,6 +55,8 @@ public class ReportsOfARealRunTest {
         assertTrue(Files.isRegularFile(runDir.resolve("record.json.sig")));
         String record = Files.readString(runDir.resolve("record.json"));
         assertTrue(record.contains("\"path\" : \"console.transcript\""), record);
+        assertTrue(record.contains("\"path\" : \"virtual-dut.log\""), "the virtual DUT's log is listed too: " + record);
+        assertTrue(record.contains("\"path\" : \"report.html\""), "and the outputs beside the record: " + record);
         assertTrue(record.contains("\"seed\" : "), record);
         assertTrue(record.contains("\"name\" : \"boot-time\""), "the UART check measures the boot");
         CliTest.Captured v = CliTest.cli("report", "verify", runDir.toString(),
@@ -93,6 +98,68 @@ public class ReportsOfARealRunTest {
         v = CliTest.cli("report", "verify", copy3.toString());
         assertEquals(v.exit(), 1, v.out());
         assertTrue(v.out().contains("CHANGED: report.html: changed"), v.out());
+    }
+
+    @Test
+    public void theRunVerifiesWithoutNamingAKeyBecauseThisBenchSignedIt() throws Exception {
+        CliTest.Captured v = CliTest.cli("report", "verify", runDir.toString());
+        assertEquals(v.exit(), 0, v.out() + v.err());
+        assertTrue(v.out().contains("ok: virtual-dut.log: SHA-256 matches"), v.out());
+    }
+
+    /** The forgery: FAIL made PASS in record.json and signed again with a fresh Ed25519 key. */
+    @Test
+    public void aRunReSignedWithAnotherKeyExits2UntilThatKeyIsTrusted() throws Exception {
+        Path copy = copyOfRun("forged");
+        Path record = copy.resolve("record.json");
+        String original = Files.readString(record);
+        Files.writeString(record, original.replace("\"outcome\" : \"fail\"", "\"outcome\" : \"pass\""));
+        assertFalse(Files.readString(record).equals(original));
+        Path forgerKey = dir.resolve("forger/bench-key.pem");
+        RecordSignature.sign(copy, forgerKey);
+        String forger = RecordSignature.fingerprintOf(forgerKey);
+
+        CliTest.Captured v = CliTest.cli("report", "verify", copy.toString());
+        assertEquals(v.exit(), 2, v.out() + v.err());
+        assertTrue(v.out().contains("UNTRUSTED: record.json.sig: record.json is validly signed, but by key " + forger
+                + ", which is not trusted here"), v.out());
+        assertTrue(v.out().contains("copy that file into " + TrustedKeys.keyringDir() + "/"), v.out());
+        assertTrue(v.out().contains("NOT VERIFIED: " + copy + " is intact but signed by an unknown key " + forger), v.out());
+
+        Path trusted = TrustedKeys.keyringDir().resolve("forger-test.pub.pem");
+        Files.createDirectories(trusted.getParent());
+        Files.copy(RecordSignature.publicKeyFile(forgerKey), trusted);
+        try {
+            v = CliTest.cli("report", "verify", copy.toString());
+            assertEquals(v.exit(), 0, "verified once its key is in the keyring: " + v.out());
+        } finally {
+            Files.delete(trusted);
+        }
+    }
+
+    @Test
+    public void deletedAddedAndEditedFilesAreEachNamedAndExit1() throws Exception {
+        Path copy = copyOfRun("incomplete");
+        for (String f : List.of("report.html", "junit.xml", "checklist.md")) {
+            Files.delete(copy.resolve(f));
+        }
+        Files.writeString(copy.resolve("virtual-dut.log"), "edited\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(copy.resolve("extra.txt"), "added\n");
+        Files.createDirectories(copy.resolve("more"));
+        CliTest.Captured v = CliTest.cli("report", "verify", copy.toString());
+        assertEquals(v.exit(), 1, v.out());
+        for (String said : List.of("MISSING: report.html: missing", "MISSING: junit.xml: missing", "MISSING: checklist.md: missing",
+                "CHANGED: virtual-dut.log: changed (SHA-256 ", "UNEXPECTED: extra.txt: a file the run did not write",
+                "UNEXPECTED: more: a directory the run did not write")) {
+            assertTrue(v.out().contains(said), said + " in:\n" + v.out());
+        }
+        assertTrue(v.out().contains("NOT VERIFIED: 6 problem(s) in " + copy), v.out());
+
+        Path copy2 = copyOfRun("no-dut-log");
+        Files.delete(copy2.resolve("virtual-dut.log"));
+        v = CliTest.cli("report", "verify", copy2.toString());
+        assertEquals(v.exit(), 1, v.out());
+        assertTrue(v.out().contains("MISSING: virtual-dut.log: missing"), v.out());
     }
 
     @Test

@@ -121,9 +121,10 @@ public final class VirtualBench {
         assertTrue(liveChildren().isEmpty(), "left running: " + describe(liveChildren()));
     }
 
-    /** Processes started from this JVM that are still alive (the virtual DUT, socat). */
+    /** Processes started from this JVM that are still alive (the virtual DUT, socat), but the shared test database. */
     public static List<ProcessHandle> liveChildren() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(h -> !dev.starbench.history.TestDatabases.owns(h)).toList();
     }
 
     public static String describe(List<ProcessHandle> handles) {

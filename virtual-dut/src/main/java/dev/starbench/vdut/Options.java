@@ -9,7 +9,7 @@ import java.util.Map;
 /** The command line, which is a contract with the bench controller: keep it stable. */
 record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud) {
 
-    static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
+    static final String USAGE = "usage: virtual-dut --simulation SIM.json|- --work-dir DIR"
             + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
 
     static Options parse(String[] args) throws StartupException {

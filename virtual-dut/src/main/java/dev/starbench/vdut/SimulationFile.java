@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.GpioWire;
 import dev.starbench.vdut.contract.OtaSettings;
 import dev.starbench.vdut.contract.SimulationSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,20 +22,62 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Reads the simulation file the bench wrote ({@code --simulation}). The bench validates what it
+ * Reads the simulation the bench sent ({@code --simulation -}: stdin's first line) or a file. The bench validates what it
  * writes, so every mistake here is refused loudly, and so is a flaw this device does not act out:
  * a profile must never believe a weakness is switched on when nothing simulates it.
  */
 final class SimulationFile {
+    /** Far above any real simulation; a bench that sends no line break must not fill the heap. */
+    private static final int MAX_LINE = 4 * 1024 * 1024;
+
     private SimulationFile() {
     }
 
-    static SimulationSettings load(Path file) throws StartupException {
-        return load(file, SimulationFile::actedOutBy);
+    static SimulationSettings load(Path file, InputStream stdin) throws StartupException {
+        return load(file, stdin, SimulationFile::actedOutBy);
     }
 
-    /** @param actedOutBy what in this device acts out a flaw; null when nothing does */
-    static SimulationSettings load(Path file, Function<Flaw, String> actedOutBy) throws StartupException {
+    /**
+     * Reads FILE, or the first line of stdin when FILE is {@value GpioWire#SIMULATION_ON_STDIN} (the bench's
+     * way: the settings hold passwords and keys, so they never go to a file).
+     *
+     * @param actedOutBy what in this device acts out a flaw; null when nothing does
+     */
+    static SimulationSettings load(Path file, InputStream stdin, Function<Flaw, String> actedOutBy) throws StartupException {
+        if (file.toString().equals(GpioWire.SIMULATION_ON_STDIN)) {
+            return parse("stdin", firstLine(stdin), actedOutBy);
+        }
+        try {
+            return parse(file.toString(), Files.readAllBytes(file), actedOutBy);
+        } catch (NoSuchFileException e) {
+            throw invalid(file.toString(), "file not found");
+        } catch (IOException e) {
+            throw invalid(file.toString(), e.toString());
+        }
+    }
+
+    // Byte by byte (System.in is buffered), so nothing after the line is consumed: the rest of stdin
+    // is the bench's lifeline, read until EOF.
+    private static byte[] firstLine(InputStream in) throws StartupException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw invalid("stdin", "ended before the simulation line");
+                }
+                if (line.size() >= MAX_LINE) {
+                    throw invalid("stdin", "the simulation line is longer than " + MAX_LINE + " bytes");
+                }
+                line.write(b);
+            }
+        } catch (IOException e) {
+            throw invalid("stdin", e.toString());
+        }
+        return line.toByteArray();
+    }
+
+    private static SimulationSettings parse(String file, byte[] bytes, Function<Flaw, String> actedOutBy)
+            throws StartupException {
         ObjectMapper json = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -42,9 +87,7 @@ final class SimulationFile {
                 .build();
         SimulationSettings sim;
         try {
-            sim = json.readValue(Files.readAllBytes(file), SimulationSettings.class);
-        } catch (NoSuchFileException e) {
-            throw invalid(file, "file not found");
+            sim = json.readValue(bytes, SimulationSettings.class);
         } catch (UnrecognizedPropertyException e) {
             throw invalid(file, "unknown key '" + e.getPropertyName() + "'" + where(e) + "; known keys: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
@@ -87,7 +130,7 @@ final class SimulationFile {
         };
     }
 
-    private static void validate(Path file, SimulationSettings sim) throws StartupException {
+    private static void validate(String file, SimulationSettings sim) throws StartupException {
         if (sim.baud() <= 0) {
             throw invalid(file, "baud must be positive, was " + sim.baud());
         }
@@ -152,7 +195,7 @@ final class SimulationFile {
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
-    private static StartupException invalid(Path file, String message) {
+    private static StartupException invalid(String file, String message) {
         return new StartupException(StartupException.SIMULATION, "simulation " + file + ": " + message);
     }
 }

@@ -39,7 +39,7 @@ public final class VirtualDut {
         VirtualDut dut;
         try {
             Options options = Options.parse(args);
-            dut = new VirtualDut(options, SimulationFile.load(options.simulation()));
+            dut = new VirtualDut(options, SimulationFile.load(options.simulation(), System.in));
             TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());

@@ -5,6 +5,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import dev.starbench.vdut.contract.Flaw;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.testng.annotations.Test;
@@ -19,7 +20,7 @@ public class SimulationFileTest {
                 continue;
             }
             Path file = Files.writeString(dir.resolve(flaw.key() + ".json"), "{\"flaws\":[\"" + flaw.key() + "\"]}");
-            assertTrue(SimulationFile.load(file).has(flaw), flaw.key());
+            assertTrue(SimulationFile.load(file, InputStream.nullInputStream()).has(flaw), flaw.key());
         }
     }
 
@@ -29,7 +30,7 @@ public class SimulationFileTest {
                 "{\"flaws\":[\"telnet-open\",\"root-console\"]}");
 
         // The same loader main() uses, told that nothing in this build runs a telnetd.
-        StartupException e = expectThrows(StartupException.class, () -> SimulationFile.load(file,
+        StartupException e = expectThrows(StartupException.class, () -> SimulationFile.load(file, InputStream.nullInputStream(),
                 f -> f == Flaw.TELNET_OPEN ? null : SimulationFile.actedOutBy(f)));
 
         assertEquals(e.exitCode(), StartupException.SIMULATION);

@@ -54,12 +54,14 @@ final class VirtualDutProcess implements AutoCloseable {
         reader.start();
     }
 
+    /** Starts it as the bench does, with the simulation as the first line of its stdin. */
     static VirtualDutProcess start(Path workDir, String simulationJson) throws Exception {
-        Path sim = workDir.resolveSibling(workDir.getFileName() + "-sim.json");
-        Files.writeString(sim, simulationJson);
         Path stderr = workDir.resolveSibling(workDir.getFileName() + "-" + System.nanoTime() + ".stderr");
-        Process p = launch(stderr, "--simulation", sim.toString(), "--work-dir", workDir.toString(),
+        Process p = launch(stderr, "--simulation", "-", "--work-dir", workDir.toString(),
                 "--wire", "power=" + POWER_PIN + ":active-low", "--wire", "reset=" + RESET_PIN + ":active-low");
+        // A raw line break cannot be inside a JSON string, so as whitespace it may become a space.
+        p.getOutputStream().write((simulationJson.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         try {

@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * The virtual DUT as a real process: it holds one end of a pty pair (made by socat, its child) and
  * listens on loopback for the levels of the bench's GPIO lines. The bench forwards every level change
  * of its Pi4J outputs there, so the same gpio-relay driver switches it as would switch a relay on a Pi.
- * Its stdin is a pipe from us: if this JVM dies, even by SIGKILL, the DUT sees EOF and exits.
+ * Its stdin is a pipe from us: the simulation settings (the profile's passwords and the device's TLS
+ * key among them) go through it as the first line, so they are never on disk, not even after a
+ * SIGKILL; and if this JVM dies, the DUT sees EOF and exits.
  */
 public final class VirtualDutProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
     private static final long START_TIMEOUT_S = 30;
     private static final String LOG = "virtual-dut.log";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final Path workDir;
@@ -60,7 +63,8 @@ public final class VirtualDutProcess implements AutoCloseable {
     /**
      * Starts the virtual DUT and wires the given GPIO lines to its inputs.
      *
-     * @param simulation what the simulated device really does (passwords included: kept out of the run dir)
+     * @param simulation what the simulated device really does (passwords included: sent through its stdin,
+     *                   never written to a file)
      */
     public static VirtualDutProcess start(Path jar, SimulationSettings simulation, int lineBaud, List<GpioLines.Line> lines)
             throws BenchIoException {
@@ -72,10 +76,8 @@ public final class VirtualDutProcess implements AutoCloseable {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("starbench-vdut-");
-            Path simulationFile = workDir.resolve("simulation.json");
-            new ObjectMapper().writeValue(simulationFile.toFile(), simulation);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
-                    GpioWire.SIMULATION_OPTION, simulationFile.toString(), GpioWire.WORK_DIR_OPTION, workDir.toString(),
+                    GpioWire.SIMULATION_OPTION, GpioWire.SIMULATION_ON_STDIN, GpioWire.WORK_DIR_OPTION, workDir.toString(),
                     GpioWire.LINE_BAUD_OPTION, Integer.toString(lineBaud)));
             for (GpioLines.Line line : lines) {
                 cmd.add(GpioWire.WIRE_OPTION);
@@ -84,6 +86,10 @@ public final class VirtualDutProcess implements AutoCloseable {
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
+            // One line: Jackson's compact rendering has no line breaks (they are escaped in strings).
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((JSON.writeValueAsString(simulation) + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
             ReadyLine ready = awaitReady(process, workDir.resolve(LOG));
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), ready.gpioPort());
             socket.setTcpNoDelay(true);
@@ -212,6 +218,12 @@ public final class VirtualDutProcess implements AutoCloseable {
                 Files.move(workDir.resolve(LOG), target, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 log.warn("cannot keep the virtual DUT's log as {}: {}", target, e.getMessage());
+                try {
+                    // Across file systems a move is a copy: a full disk can leave part of the log behind.
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // the run's record does not list it, and verify names it
+                }
             }
         }
         deleteQuietly(workDir);

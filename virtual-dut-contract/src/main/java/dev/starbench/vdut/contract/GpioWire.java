@@ -14,6 +14,8 @@ public final class GpioWire {
     public static final String WIRE_OPTION = "--wire";
     public static final String LINE_BAUD_OPTION = "--line-baud";
     public static final String SIMULATION_OPTION = "--simulation";
+    /** {@code --simulation -}: the settings are stdin's first line (they hold passwords: never a file). */
+    public static final String SIMULATION_ON_STDIN = "-";
     public static final String WORK_DIR_OPTION = "--work-dir";
 
     private static final Pattern LEVEL = Pattern.compile("(\\d{1,3}) ([01])");
