@@ -112,6 +112,10 @@ public record Network(String address, PortRange scanPorts, List<Service> service
             check((caCert == null) == (caKey == null), "ca-cert and ca-key go together", caCert == null ? "ca-cert" : "ca-key");
             check((commandTopic == null) == (statusTopic == null), "command-topic and status-topic go together",
                     commandTopic == null ? "command-topic" : "status-topic");
+            if (commandTopic != null) {
+                InvalidField.mqttTopicName(commandTopic, "command-topic");
+                InvalidField.mqttTopicName(statusTopic, "status-topic");
+            }
             positive(attemptTimeoutMs, "attempt-timeout-ms");
         }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +28,19 @@ final class YamlIndex {
     }
 
     private final Map<List<Object>, JsonLocation> keys = new LinkedHashMap<>();
-    private final Map<List<Object>, Value> values = new HashMap<>();
+    private final Map<List<Object>, Value> values = new LinkedHashMap<>();
 
     private YamlIndex() {
     }
 
     // Without strict duplicate detection, so the scan itself can name where the first occurrence was.
-    private static final YAMLFactory LENIENT = new YAMLFactory();
+    private static final YAMLFactory YAML = StrictYaml.factory();
 
     static YamlIndex scan(Path file, byte[] bytes) throws ConfigException {
         YamlIndex index = new YamlIndex();
         Deque<Frame> open = new ArrayDeque<>();
         List<Object> root = List.of();
-        try (JsonParser p = LENIENT.createParser(bytes)) {
+        try (JsonParser p = YAML.createParser(bytes)) {
             JsonToken token = p.nextToken();
             if (token == null || token == JsonToken.VALUE_NULL) {
                 throw new ConfigException(file, 1, 1, "", "file is empty");
@@ -93,6 +92,11 @@ final class YamlIndex {
     }
 
     private static ConfigException syntax(Path file, StreamReadException e, List<Object> path) {
+        if (e instanceof StrictYaml.Refused refused) {
+            JsonLocation at = e.getLocation();
+            return new ConfigException(file, at.getLineNr(), at.getColumnNr(), Paths.render(refused.path()),
+                    refused.problem(), e);
+        }
         // SnakeYAML's own mark and wording ("mapping values are not allowed here") beat Jackson's wrapper.
         if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
             Mark mark = yaml.getProblemMark();
@@ -117,6 +121,11 @@ final class YamlIndex {
 
     Value value(List<Object> path) {
         return values.get(path);
+    }
+
+    /** Every scalar, mapping and list by its path. */
+    Map<List<Object>, Value> values() {
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     /** The value at {@code path}, or else the innermost mapping or list around where it would be. */

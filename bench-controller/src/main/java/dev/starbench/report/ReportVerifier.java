@@ -3,6 +3,7 @@ package dev.starbench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ public final class ReportVerifier {
         List<String> verified = new ArrayList<>();
         byte[] record;
         try {
-            record = Files.readAllBytes(dir.resolve(ReportWriter.RECORD_JSON));
+            record = RecordReader.readRegular(dir.resolve(ReportWriter.RECORD_JSON), RecordReader.MAX_RECORD,
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(dir.resolve(ReportWriter.RECORD_JSON) + " (not a run directory?)");
         }
@@ -45,7 +47,8 @@ public final class ReportVerifier {
         if (!Files.exists(sigFile)) {
             problems.add(RecordSignature.SIG_FILE + ": missing, so record.json is not signed");
         } else {
-            RecordSignature.Check c = RecordSignature.check(record, Files.readAllBytes(sigFile));
+            RecordSignature.Check c = RecordSignature.check(record,
+                    RecordReader.readRegular(sigFile, RecordReader.MAX_SIGNATURE, LinkOption.NOFOLLOW_LINKS));
             signer = c.fingerprint();
             if (!c.valid()) {
                 problems.add(c.problem());
@@ -117,7 +120,9 @@ public final class ReportVerifier {
             if (e.getKey().equals(ReportWriter.RECORD_JSON) || !Files.exists(file)) {
                 continue;
             }
-            if (Arrays.equals(Files.readAllBytes(file), e.getValue())) {
+            // Read only a regular file of the expected size: a FIFO or /dev/zero in its place is simply changed.
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == e.getValue().length
+                    && Arrays.equals(Files.readAllBytes(file), e.getValue())) {
                 verified.add(e.getKey() + ": identical to what the journal renders to");
             } else {
                 problems.add(e.getKey() + ": changed (differs from what the journal renders to; "

@@ -27,9 +27,14 @@ public class QemuFixtureTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-qemu-config");
-        // Stand-ins: the loader checks that the files exist, not what they hold.
+        // Stand-ins: the loader checks that the files exist, not what they hold; drives without
+        // create-size-mb and the firmware must exist too.
         Files.writeString(dir.resolve("Image"), "kernel");
         Files.writeString(dir.resolve("initramfs.cpio"), "initrd");
+        Files.createDirectories(dir.resolve("fw"));
+        for (String name : List.of("fw/u-boot.bin", "env.img", "a.img", "a.qcow2")) {
+            Files.write(dir.resolve(name), new byte[] {1});
+        }
     }
 
     private Path write(String yaml) throws Exception {
