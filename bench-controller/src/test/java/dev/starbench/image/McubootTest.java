@@ -61,7 +61,7 @@ public class McubootTest {
         assertEquals(b.getShort(tlv + 2), (short) (image.length - tlv), "the TLV area runs to the end");
         assertEquals(b.getShort(tlv + 4), (short) 0x10);
         byte[] hash = Arrays.copyOfRange(image, tlv + 8, tlv + 40);
-        assertEquals(hash, SigningKey.digestOf(Arrays.copyOf(image, tlv)), "SHA256 covers header, payload and protected TLVs");
+        assertEquals(hash, Mcuboot.sha256(Arrays.copyOf(image, tlv)), "SHA256 covers header, payload and protected TLVs");
     }
 
     @Test(dataProvider = "keyTypes")
@@ -89,7 +89,7 @@ public class McubootTest {
         assertEquals(p.version(), new ImageVersion(1, 5, 0, 0));
         assertEquals(p.securityCounter(), Long.valueOf(3));
         assertEquals(new String(p.find(0xa0).value()), "VCAM-1");
-        assertEquals(Arrays.copyOfRange(newer, p.hdrSize(), p.hdrSize() + p.imgSize()), payload(3000));
+        assertEquals(Arrays.copyOfRange(newer, p.hdrSize(), p.hdrSize() + (int) p.imgSize()), payload(3000));
         assertTrue(FORMAT.inspect(newer, List.of(key.publicKey())).signature().startsWith("valid"));
     }
 
