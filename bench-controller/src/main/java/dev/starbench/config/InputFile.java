@@ -20,13 +20,13 @@ public final class InputFile {
 
     /** The kinds of input and their size limits; the README's table of limits is this list. */
     public enum Kind {
-        CONFIG("fixture or profile", MIB),
-        ANSWERS("answers file", MIB),
-        PEM("PEM key or certificate", MIB),
+        CONFIG("a fixture or profile", MIB),
+        ANSWERS("an answers file", MIB),
+        PEM("a PEM key or certificate", MIB),
         /** An image the update checks hold in memory with each of their tampered copies. */
-        FIRMWARE("firmware image", 64 * MIB),
+        FIRMWARE("a firmware image", 64 * MIB),
         /** An image `starbench image` reads and writes in a stream, never whole. */
-        IMAGE("image", GIB);
+        IMAGE("an image", GIB);
 
         final String label;
         final long limit;
@@ -84,7 +84,7 @@ public final class InputFile {
     }
 
     private static String tooLarge(long size, Kind kind) {
-        return "too large: " + size + " bytes, more than the " + human(kind.limit) + " a " + kind.label + " may have";
+        return "too large: " + size + " bytes, more than the " + human(kind.limit) + " " + kind.label + " may have";
     }
 
     static String human(long bytes) {

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <ul>
  * <li>anchors, aliases and tags ({@code &n}, {@code *n}, {@code !!str}): settings are written out in full;</li>
  * <li>plain numbers other than decimal or {@code 0x} hex: leading zeros (octal), {@code 0b}, {@code +},
- *     {@code 1_000}, {@code .inf}, {@code .nan};</li>
+ *     {@code 1_000}, base 60 ({@code 1:20}), {@code .inf}, {@code .nan};</li>
  * <li>control characters other than tab and line feed, in keys and values (NUL, ESC, CR, DEL, C1).</li>
  * </ul>
  * And one is normalised: {@code yes}, {@code no}, {@code on}, {@code off}, {@code y}, {@code n} are
@@ -149,6 +149,9 @@ public final class StrictYaml {
     private static String numberProblem(String value) {
         if (value.contains("_")) {
             return "'" + value + "': YAML 1.1 drops the '_' in numbers; write the digits without it";
+        }
+        if (value.contains(":")) {
+            return "'" + value + "': YAML 1.1 reads it as a base-60 number";
         }
         if (LEADING_ZERO.matcher(value).matches()) {
             String digits = value.replaceFirst("^[-+]?0+", "");
