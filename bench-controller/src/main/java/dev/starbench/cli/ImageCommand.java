@@ -143,7 +143,13 @@ final class ImageCommand {
                     return Main.BAD_INPUT;
                 }
                 Integer tlv = deviceTypeTlv == null ? null : Integer.decode(deviceTypeTlv);
-                SigningKey k = key == null ? null : SigningKey.read(key);
+                SigningKey k;
+                try {
+                    k = key == null ? null : SigningKey.read(key);
+                } catch (ImageException e) {
+                    err.println("error: --key " + e.getMessage());
+                    return Main.BAD_INPUT;
+                }
                 // Written beside OUT and renamed when complete, so a failure never leaves half an image under its name.
                 Path dir = out.toAbsolutePath().getParent();
                 partial = Files.createTempFile(dir, "." + out.getFileName(), ".partial");

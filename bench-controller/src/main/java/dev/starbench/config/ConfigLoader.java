@@ -104,7 +104,7 @@ public final class ConfigLoader {
         } catch (JacksonException e) {
             throw translate(file, index, e);
         } catch (IOException e) {
-            throw new ConfigException(file, 0, 0, "", "cannot read: " + e, e);
+            throw new ConfigException(file, 0, 0, "", "cannot read: " + e.getMessage(), e);
         }
         try {
             if (loaded instanceof Fixture fixture) {

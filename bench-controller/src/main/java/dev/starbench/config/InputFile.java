@@ -2,6 +2,7 @@ package dev.starbench.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -55,8 +56,10 @@ public final class InputFile {
             a = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return "file not found";
+        } catch (AccessDeniedException e) {
+            return "permission denied";
         } catch (IOException e) {
-            return "cannot read: " + e;
+            return "cannot read: " + e.getMessage();
         }
         if (!a.isRegularFile()) {
             return "not a regular file (" + (a.isDirectory() ? "a directory" : "a device, FIFO or socket") + ")";

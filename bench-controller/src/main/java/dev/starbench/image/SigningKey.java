@@ -96,7 +96,7 @@ public final class SigningKey {
             }
             return new SigningKey(typeOf(pair.getPublic(), pem), pair.getPrivate(), pair.getPublic());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ImageException(pem + ": unusable key: " + e.getMessage(), e);
+            throw new ImageException(pem + ": unusable key: not an ECDSA P-256 or Ed25519 private key the bench can read", e);
         }
     }
 
@@ -119,7 +119,8 @@ public final class SigningKey {
                 return o;
             }
         } catch (IOException | RuntimeException e) {
-            throw new ImageException(pem + ": not a readable PEM key: " + e.getMessage(), e);
+            // Bouncy Castle's messages name its exception classes; what the user needs is where and what.
+            throw new ImageException(pem + ": not a readable PEM key (bad base64 or DER between its BEGIN and END lines)", e);
         }
     }
 
@@ -214,7 +215,7 @@ public final class SigningKey {
                 return converter.getKeyPair(kp).getPublic();
             }
         } catch (IOException | RuntimeException e) {
-            throw new ImageException(pem + ": unusable public key: " + e.getMessage(), e);
+            throw new ImageException(pem + ": unusable public key: not an EC or Ed25519 key the bench can read", e);
         }
         if (o instanceof PrivateKeyInfo) {
             return read(pem).publicKey;
