@@ -23,7 +23,10 @@ public final class InputFile {
     public enum Kind {
         CONFIG("a fixture or profile", MIB),
         ANSWERS("an answers file", MIB),
-        PEM("a PEM key or certificate", MIB),
+        /** A PEM key: a few hundred bytes. */
+        KEY("a PEM key", 64 * KIB),
+        /** A PEM certificate, or a bundle of them. */
+        CERTIFICATE("a PEM certificate", MIB),
         /** An image the update checks hold in memory with each of their tampered copies. */
         FIRMWARE("a firmware image", 64 * MIB),
         /** An image `starbench image` reads and writes in a stream, never whole. */

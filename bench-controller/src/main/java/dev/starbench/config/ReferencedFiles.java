@@ -24,9 +24,9 @@ final class ReferencedFiles {
     }
 
     static void check(Fixture f) {
-        mayBeMade(f.signingKey(), InputFile.Kind.PEM, "signing-key");
+        mayBeMade(f.signingKey(), InputFile.Kind.KEY, "signing-key");
         if (f.cloudBroker() != null) {
-            mustExist(f.cloudBroker().caCert(), InputFile.Kind.PEM, "cloud-broker", "ca-cert");
+            mustExist(f.cloudBroker().caCert(), InputFile.Kind.CERTIFICATE, "cloud-broker", "ca-cert");
         }
         if (f.virtualDut() != null) {
             mayBeMade(f.virtualDut().jar(), null, "virtual-dut", "jar");
@@ -50,8 +50,8 @@ final class ReferencedFiles {
         if (cloud != null && cloud.caCert() != null) {
             boolean made = !Files.exists(cloud.caCert()) && !Files.exists(cloud.caKey());
             if (!made) {
-                mustExist(cloud.caCert(), InputFile.Kind.PEM, "network", "cloud", "ca-cert");
-                mustExist(cloud.caKey(), InputFile.Kind.PEM, "network", "cloud", "ca-key");
+                mustExist(cloud.caCert(), InputFile.Kind.CERTIFICATE, "network", "cloud", "ca-cert");
+                mustExist(cloud.caKey(), InputFile.Kind.KEY, "network", "cloud", "ca-key");
             }
         }
         Firmware fw = p.firmware();
@@ -60,14 +60,14 @@ final class ReferencedFiles {
                 && !Files.exists(fw.signingKey()) && !Files.exists(ota.trustedKey());
         if (fw != null && !factoryMade) {
             mustExist(fw.image(), InputFile.Kind.FIRMWARE, "firmware", "image");
-            mustExist(fw.signingKey(), InputFile.Kind.PEM, "firmware", "signing-key");
+            mustExist(fw.signingKey(), InputFile.Kind.KEY, "firmware", "signing-key");
         }
         if (fw != null) {
             mustExist(fw.newerImage(), InputFile.Kind.FIRMWARE, "firmware", "newer-image");
             mustExist(fw.olderImage(), InputFile.Kind.FIRMWARE, "firmware", "older-image");
         }
         if (ota != null && !factoryMade) {
-            mustExist(ota.trustedKey(), InputFile.Kind.PEM, "simulation", "ota", "trusted-key");
+            mustExist(ota.trustedKey(), InputFile.Kind.KEY, "simulation", "ota", "trusted-key");
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
@@ -50,6 +51,9 @@ public final class StrictYaml {
      */
     static final int MAX_LINE_BYTES = 16 * 1024;
 
+    /** No setting nests more than a few levels; Jackson's own default (1000) reads as a crash, not a place. */
+    static final int MAX_DEPTH = 32;
+
     private static final Pattern DECIMAL_OR_HEX = Pattern.compile("-?(?:0|[1-9][0-9]*)|0x[0-9A-Fa-f]+");
     private static final Pattern PLAIN_FLOAT = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?");
     private static final Pattern LEADING_ZERO = Pattern.compile("[-+]?0[0-9_]+");
@@ -64,6 +68,7 @@ public final class StrictYaml {
         options.setCodePointLimit((int) InputFile.MIB);
         // The builder starts with no format features, not YAMLFactory's defaults: name each one.
         return new Factory(YAMLFactory.builder().loaderOptions(options)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                 .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL, YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS));
     }
 

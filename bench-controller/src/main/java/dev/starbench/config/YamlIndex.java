@@ -3,6 +3,7 @@ package dev.starbench.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -85,6 +86,13 @@ final class YamlIndex {
         } catch (StreamReadException e) {
             List<Object> path = open.isEmpty() ? root : open.peek().path;
             throw syntax(file, e, path);
+        } catch (StreamConstraintsException e) {
+            // Only the nesting limit can be met here: the size limit was checked before reading.
+            Frame deepest = open.peek();
+            JsonLocation at = deepest == null ? JsonLocation.NA : index.values.get(deepest.path).location();
+            throw new ConfigException(file, Math.max(at.getLineNr(), 0), Math.max(at.getColumnNr(), 0),
+                    deepest == null ? "" : Paths.render(deepest.path),
+                    "nested more than " + StrictYaml.MAX_DEPTH + " levels deep", e);
         } catch (IOException e) {
             throw new ConfigException(file, 0, 0, "", "cannot read: " + e.getMessage(), e);
         }

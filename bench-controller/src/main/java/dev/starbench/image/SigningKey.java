@@ -25,7 +25,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
  */
 public final class SigningKey {
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    /** A PEM key is a few hundred bytes; a file much larger is not one. */
+    /** A PEM key is a few hundred bytes; a file much larger is not one (the limit profiles meet at load, too). */
     static final long MAX_PEM = 64 * 1024;
 
     public enum Type {

@@ -17,6 +17,7 @@ import org.testng.annotations.Test;
  * in every file the controller reads YAML from. Each case is one a user could write by accident.
  */
 public class YamlStrictnessTest {
+    private static final Path ROOT = Path.of(System.getProperty("starbench.root", ".."));
     private static final String HEAD = "bench-id: b1\ngpio: {provider: mock}\n";
     private static final String SERIAL = "serial: {path: /dev/ttyUSB0}\n";
 
@@ -92,7 +93,8 @@ public class YamlStrictnessTest {
         String profile = "device: {name: cam}\nsimulation:\n  credentials:\n    - {user: admin, password: 0123}\n";
         ConfigException e = fails(profile);
         assertAt(e, 4, 31, "simulation.credentials[0].password", "YAML 1.1 reads this value as a number; write it in quotes");
-        assertFalse(e.getMessage().contains("0123") || e.getMessage().contains("83"), e.getMessage());
+        String problem = e.getMessage().substring(e.getMessage().indexOf("password: ") + "password: ".length());
+        assertFalse(problem.contains("0123") || problem.contains("83"), "neither the value nor its octal reading: " + problem);
     }
 
     @Test
@@ -107,6 +109,28 @@ public class YamlStrictnessTest {
         assertEquals(f.logging().get("com.pi4j.boardinfo"), "OFF", "no need to quote OFF any more");
         assertAt(fails(HEAD + "power: {driver: gpio-relay, pin: 17, active-low: yes}\n" + SERIAL), 3, 50,
                 "power.active-low", "expected true or false, got 'yes'");
+    }
+
+    @Test
+    public void deepNestingIsRefusedWhereItGoesTooDeep() throws Exception {
+        ConfigException e = fails(HEAD + "buttons: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+        assertTrue(e.line() == 3 && e.column() > 1, e.getMessage());
+        assertTrue(e.getMessage().endsWith(": nested more than 32 levels deep"), e.getMessage());
+    }
+
+    /** "Every future YAML" too: a YAML parser made anywhere else would read YAML 1.1 as it comes. */
+    @Test
+    public void noYamlIsReadOutsideStrictYaml() throws Exception {
+        Path main = ROOT.resolve("bench-controller/src/main/java");
+        try (var sources = Files.walk(main)) {
+            for (Path file : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(file);
+                boolean makesParser = text.contains("new YAMLFactory(") || text.contains("YAMLFactory.builder(")
+                        || text.contains("new YAMLMapper(") || text.contains("YAMLMapper.builder()")
+                        || text.contains("new Yaml(") || text.contains("new ParserImpl(");
+                assertFalse(makesParser && !file.endsWith("StrictYaml.java"), file + " reads YAML without StrictYaml");
+            }
+        }
     }
 
     @Test
