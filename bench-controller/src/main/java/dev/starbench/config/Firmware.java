@@ -154,7 +154,7 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
             check(METHODS.contains(method), "unknown value '" + method + "' (allowed: http-upload, command, mqtt-ota)",
                     "method");
             field = field == null ? "image" : field;
-            command = command == null ? List.of() : List.copyOf(command);
+            command = InvalidField.list(command, "command");
             boolean mqtt = method.equals("mqtt-ota");
             check(mqtt || offerTopic == null, "only for method mqtt-ota", "offer-topic");
             check(mqtt || statusTopic == null, "only for method mqtt-ota", "status-topic");

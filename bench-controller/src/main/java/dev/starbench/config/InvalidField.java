@@ -127,6 +127,17 @@ final class InvalidField extends IllegalArgumentException {
                 + " for the others), got " + found, path);
     }
 
+    /** An immutable copy; null is empty, and an empty entry ({@code - } with nothing after it) is named. */
+    static <T> List<T> list(List<T> values, String name) {
+        if (values == null) {
+            return List.of();
+        }
+        for (int i = 0; i < values.size(); i++) {
+            required(values.get(i), name, i);
+        }
+        return List.copyOf(values);
+    }
+
     static List<String> texts(List<String> values, String name) {
         if (values == null) {
             return List.of();

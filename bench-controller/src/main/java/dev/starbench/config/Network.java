@@ -31,10 +31,7 @@ public record Network(String address, PortRange scanPorts, List<Service> service
                       Boolean replayProtection) {
     public Network {
         scanPorts = scanPorts == null ? PortRange.ALL : scanPorts;
-        services = services == null ? List.of() : List.copyOf(services);
-        for (int i = 0; i < services.size(); i++) {
-            required(services.get(i), "services", i);
-        }
+        services = InvalidField.list(services, "services");
     }
 
     @JsonCreator

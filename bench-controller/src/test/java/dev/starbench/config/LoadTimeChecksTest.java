@@ -162,6 +162,14 @@ public class LoadTimeChecksTest {
         profileFails("install-ms: 800", "install-ms: 600001", "simulation.ota.install-ms", "must be 0..600000, got 600001");
     }
 
+    /** Found by the fuzz test: "Cannot construct instance of Network, problem: NullPointerException". */
+    @Test
+    public void anEmptyListEntryIsNamed() throws Exception {
+        profileFails("    - {port: 21883, name: mqtt}", "    - ", "network.services[0]", "has no value (required)");
+        profileFails("    field: image", "    field: image\n    command: [flash, ~]", "firmware.update.command[1]",
+                "has no value (required)");
+    }
+
     @Test
     public void aHostnameStartsWithALetterOrDigit() throws Exception {
         profileFails("  login-fail-delay-ms: 100\n", "  login-fail-delay-ms: 100\n  hostname: -vdut\n", "simulation.hostname",

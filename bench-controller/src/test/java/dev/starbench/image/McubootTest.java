@@ -80,6 +80,24 @@ public class McubootTest {
         assertTrue(fields.get("TLV").contains("KEYHASH"));
     }
 
+    /** Checked with the JDK's own providers over the hashed region, as MCUboot checks it, not with the bench's verifier. */
+    @Test(dataProvider = "keyTypes")
+    public void signaturesAreWhatMcubootVerifies(SigningKey.Type type) throws Exception {
+        SigningKey key = SigningKey.generate(type);
+        byte[] image = build(key, new ImageVersion(1, 4, 2, 0), 1L);
+        Mcuboot.Parsed p = Mcuboot.parse(image);
+        byte[] region = Arrays.copyOf(image, (int) p.hashedEnd());
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(region);
+        assertEquals(p.find(Mcuboot.TLV_SHA256).value(), digest);
+        boolean ecdsa = type == SigningKey.Type.ECDSA_P256;
+        PublicKey jdkKey = java.security.KeyFactory.getInstance(ecdsa ? "EC" : "Ed25519", "SunEC")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(key.publicKey().getEncoded()));
+        java.security.Signature s = java.security.Signature.getInstance(ecdsa ? "SHA256withECDSA" : "Ed25519", "SunEC");
+        s.initVerify(jdkKey);
+        s.update(ecdsa ? region : digest);
+        assertTrue(s.verify(p.find(ecdsa ? Mcuboot.TLV_ECDSA_SIG : Mcuboot.TLV_ED25519).value()));
+    }
+
     @Test(dataProvider = "keyTypes")
     public void rebuildingKeepsPayloadAndProtectedTlvs(SigningKey.Type type) throws Exception {
         SigningKey key = SigningKey.generate(type);
