@@ -227,8 +227,8 @@ public class HostileInputFuzzTest {
             }
             case 5 -> {
                 // The TLV area's own header: magic and size.
-                int area = TestImages.tlvArea(b);
-                if (area + 4 <= b.length) {
+                int area = b.length < 16 ? -1 : TestImages.tlvArea(b);
+                if (area >= 0) {
                     le.putShort(area + (rnd.nextBoolean() ? 0 : 2), (short) edges[rnd.nextInt(edges.length)]);
                 }
             }
@@ -239,7 +239,7 @@ public class HostileInputFuzzTest {
 
     /** Adds, removes, repeats, retypes or resizes a TLV, keeping the area's framing right so the parser goes deeper. */
     private static byte[] mutateTlvs(byte[] image, Random rnd) {
-        if (image.length < 16 || TestImages.tlvArea(image) + 4 > image.length) {
+        if (image.length < 16 || TestImages.tlvArea(image) < 0) {
             return image;
         }
         List<TestImages.Tlv> tlvs;

@@ -30,10 +30,11 @@ final class TestImages {
                 new ImageFormat.Changes(new ImageVersion(1, 4, 2, 0), 1L, 0xa0, "VCAM-1", false), key);
     }
 
-    /** Where the unprotected TLV area starts: after header, payload and protected area. */
+    /** Where the unprotected TLV area starts (after header, payload and protected area), or -1 past the image. */
     static int tlvArea(byte[] image) {
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        return Short.toUnsignedInt(b.getShort(8)) + b.getInt(12) + Short.toUnsignedInt(b.getShort(10));
+        long at = Short.toUnsignedInt(b.getShort(8)) + Integer.toUnsignedLong(b.getInt(12)) + Short.toUnsignedInt(b.getShort(10));
+        return at + 4 <= image.length ? (int) at : -1;
     }
 
     static List<Tlv> tlvs(byte[] image) {
