@@ -95,9 +95,10 @@ public class HostileInputFuzzTest {
         }
         assertTrue(shipped.size() >= 6, shipped.toString());
         for (Path file : shipped) {
-            // Unmutated, each is valid; running them first also keeps class loading out of the timings.
+            // Run first, unmutated, to keep class loading out of the timings. The real-Linux fixture is
+            // refused until scripts/build-linux-dut has made its kernel, which a test machine may not have.
             Cli.Result r = cli.run(PER_INPUT, "validate", file.toString());
-            assertTrue(r.exit() == 0, r.output());
+            assertTrue(r.clean() && (r.exit() == 0 || r.output().contains("scripts/build-linux-dut makes it")), r.output());
         }
         Random rnd = new Random(SEED);
         Tally tally = new Tally();

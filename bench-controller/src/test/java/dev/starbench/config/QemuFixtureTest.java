@@ -274,8 +274,8 @@ public class QemuFixtureTest {
                 qemu:
                   kernel: Image
                   append: "quiet\\0"
-                """, 5, 11, "qemu.append", "must be one line of printable ASCII (no newline, NUL or other control "
-                + "character), got U+0000 at character 6");
+                """, 5, 11, "qemu.append", "contains the control character U+0000 (NUL) at position 6; control "
+                + "characters (escape sequences, NUL, carriage return) are not allowed");
     }
 
     @Test
