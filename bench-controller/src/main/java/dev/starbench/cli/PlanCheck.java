@@ -3,8 +3,8 @@ package dev.starbench.cli;
 import dev.starbench.checks.Catalog;
 import dev.starbench.config.ConfigException;
 import dev.starbench.config.ConfigLoader;
+import dev.starbench.config.InputFile;
 import dev.starbench.config.Plan;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +38,10 @@ final class PlanCheck {
                 }
             }
             for (int m = 0; m < e.install().size(); m++) {
-                if (!Files.isRegularFile(e.install().get(m))) {
-                    out.add(ConfigLoader.problemAt(plan.source(), "no such image file " + e.install().get(m),
+                // Read whole when the entry runs: a regular file within the firmware limit, as a profile's images.
+                String problem = InputFile.problem(e.install().get(m), InputFile.Kind.FIRMWARE);
+                if (problem != null) {
+                    out.add(ConfigLoader.problemAt(plan.source(), "image " + e.install().get(m) + ": " + problem,
                             "entries", i, "install", m));
                 }
             }

@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +32,7 @@ import java.util.TreeSet;
 /** Reads fixtures and device profiles, and turns every problem into a {@link ConfigException} with its place. */
 public final class ConfigLoader {
     // Strictness is the point: a typo in a fixture must stop the run, not silently drive the wrong pin.
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(StrictYaml.factory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
@@ -90,13 +88,7 @@ public final class ConfigLoader {
     }
 
     private static byte[] read(Path file) throws ConfigException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, 0, "", "file not found", e);
-        } catch (IOException e) {
-            throw new ConfigException(file, 0, 0, "", "cannot read: " + e, e);
-        }
+        return StrictYaml.read(file, InputFile.Kind.CONFIG);
     }
 
     private static <T> T bind(Path file, byte[] bytes, YamlIndex index, Class<T> type) throws ConfigException {
@@ -105,13 +97,25 @@ public final class ConfigLoader {
                 .addValue("source", file)
                 .addValue("sha256", sha256(bytes))
                 .addValue("base-dir", dir);
+        Bounds.check(file, index);
+        T loaded;
         try {
-            return MAPPER.readerFor(type).with(inject).readValue(bytes);
+            loaded = MAPPER.readerFor(type).with(inject).readValue(bytes);
         } catch (JacksonException e) {
             throw translate(file, index, e);
         } catch (IOException e) {
-            throw new ConfigException(file, 0, 0, "", "cannot read: " + e, e);
+            throw new ConfigException(file, 0, 0, "", "cannot read: " + e.getMessage(), e);
         }
+        try {
+            if (loaded instanceof Fixture fixture) {
+                ReferencedFiles.check(fixture);
+            } else if (loaded instanceof DeviceProfile profile) {
+                ReferencedFiles.check(profile);
+            }
+        } catch (InvalidField e) {
+            throw at(file, index.nearest(e.path()), e.path(), e.problem(), e);
+        }
+        return loaded;
     }
 
     static String sha256(byte[] bytes) {

@@ -1,7 +1,6 @@
 package dev.starbench.config;
 
 import static dev.starbench.config.InvalidField.check;
-import static dev.starbench.config.InvalidField.notNegative;
 import static dev.starbench.config.InvalidField.positive;
 import static dev.starbench.config.InvalidField.required;
 import static dev.starbench.config.InvalidField.requiredText;
@@ -186,18 +185,20 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
 
         public Simulation {
             positive(baud, "baud");
-            notNegative(bootdelayS, "bootdelay-s");
+            // The virtual DUT's own limits (vdut/SimulationFile), so a profile it would refuse fails here first.
+            check(bootdelayS >= 0 && bootdelayS <= 60, "must be 0..60, got " + bootdelayS, "bootdelay-s");
             check(autobootStop == null || !autobootStop.isEmpty(), "must not be empty", "autoboot-stop");
             credentials = credentials == null ? List.of() : credentials;
             for (int i = 0; i < credentials.size(); i++) {
                 required(credentials.get(i), "credentials", i);
             }
             credentials = List.copyOf(credentials);
-            notNegative(loginFailDelayMs, "login-fail-delay-ms");
+            check(loginFailDelayMs >= 0 && loginFailDelayMs <= 60_000, "must be 0..60000, got " + loginFailDelayMs,
+                    "login-fail-delay-ms");
             hostname = hostname == null ? SimulationSettings.DEFAULT_HOSTNAME : hostname;
             // It ends up in the shell prompt, which the console classifier matches.
-            check(hostname.matches("[A-Za-z0-9-]{1,63}"),
-                    "must be 1 to 63 letters, digits or '-', got '" + hostname + "'", "hostname");
+            check(hostname.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}"),
+                    "must be 1 to 63 letters, digits or '-', not starting with '-', got '" + hostname + "'", "hostname");
             dut = dut == null ? VIRTUAL_DUT : dut;
             check(dut.equals(VIRTUAL_DUT) || dut.equals(LINUX_DUT), "unknown value '" + dut
                     + "' (allowed: virtual, linux)", "dut");

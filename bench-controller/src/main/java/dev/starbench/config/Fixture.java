@@ -381,10 +381,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             required(firmware, "firmware");
             check(firmware.isAbsolute(), "must be an absolute path, got '" + firmware + "'", "firmware");
             firmware = firmware.normalize();
-            drives = drives == null ? List.of() : List.copyOf(drives);
-            for (int i = 0; i < drives.size(); i++) {
-                required(drives.get(i), "drives", i);
-            }
+            drives = InvalidField.list(drives, "drives");
             kernel = existingFile(kernel, "kernel");
             initrd = existingFile(initrd, "initrd");
             check(initrd == null || kernel != null, "only used with a kernel (qemu.kernel)", "initrd");
@@ -392,7 +389,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 check(kernel != null, "only used with a kernel (qemu.kernel)", "append");
                 checkAppend(append);
             }
-            forwards = forwards == null ? List.of() : List.copyOf(forwards);
+            forwards = InvalidField.list(forwards, "forward");
             checkForwards(forwards);
         }
 

@@ -34,12 +34,15 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
             check(statusTopic == null, "only for transport mqtt", "status-topic");
         } else {
             check(httpPort == null, "only for transport http", "http-port");
-            offerTopic = offerTopic == null ? Firmware.Update.DEFAULT_OFFER_TOPIC : requiredText(offerTopic, "offer-topic");
-            statusTopic = statusTopic == null ? Firmware.Update.DEFAULT_STATUS_TOPIC : requiredText(statusTopic, "status-topic");
+            offerTopic = InvalidField.mqttTopicName(offerTopic == null ? Firmware.Update.DEFAULT_OFFER_TOPIC : offerTopic,
+                    "offer-topic");
+            statusTopic = InvalidField.mqttTopicName(statusTopic == null ? Firmware.Update.DEFAULT_STATUS_TOPIC : statusTopic,
+                    "status-topic");
         }
         required(trustedKey, "trusted-key");
-        notNegative(installMs, "install-ms");
-        requiredText(factoryVersion, "factory-version");
+        // The virtual DUT's own limits (vdut/OtaSettings), so a profile it would refuse fails here first.
+        check(installMs >= 0 && installMs <= 600_000, "must be 0..600000, got " + installMs, "install-ms");
+        Firmware.mcubootVersion(requiredText(factoryVersion, "factory-version"), "factory-version");
         notNegative(factorySecurityCounter, "factory-security-counter");
     }
 
@@ -67,6 +70,7 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
 
     public record DeviceTypeTlv(int tlv, String value) {
         public DeviceTypeTlv {
+            InvalidField.vendorTlv(tlv, "tlv");
             requiredText(value, "value");
         }
 

@@ -22,6 +22,15 @@ public class FirmwareSectionTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-firmware-config");
+        // A profile's images and key must exist when it is loaded; their content is read only by a run.
+        for (String name : List.of("a.bin", "b.bin", "c.bin", "dev.pem", "images/app.signed.bin", "keys/dev.pem",
+                "images/app-1.4.2.bin", "images/app-1.5.0.bin")) {
+            Files.createDirectories(dir.resolve(name).getParent());
+            Files.write(dir.resolve(name), new byte[] {1});
+        }
+        Path older = Path.of(System.getProperty("user.home"), "lab/app-1.4.1.bin");
+        Files.createDirectories(older.getParent());
+        Files.write(older, new byte[] {1});
     }
 
     private Path write(String yaml) throws Exception {

@@ -27,9 +27,14 @@ public class QemuFixtureTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-qemu-config");
-        // Stand-ins: the loader checks that the files exist, not what they hold.
+        // Stand-ins: the loader checks that the files exist, not what they hold; drives without
+        // create-size-mb and the firmware must exist too.
         Files.writeString(dir.resolve("Image"), "kernel");
         Files.writeString(dir.resolve("initramfs.cpio"), "initrd");
+        Files.createDirectories(dir.resolve("fw"));
+        for (String name : List.of("fw/u-boot.bin", "env.img", "a.img", "a.qcow2")) {
+            Files.write(dir.resolve(name), new byte[] {1});
+        }
     }
 
     private Path write(String yaml) throws Exception {
@@ -269,8 +274,8 @@ public class QemuFixtureTest {
                 qemu:
                   kernel: Image
                   append: "quiet\\0"
-                """, 5, 11, "qemu.append", "must be one line of printable ASCII (no newline, NUL or other control "
-                + "character), got U+0000 at character 6");
+                """, 5, 11, "qemu.append", "contains the control character U+0000 (NUL) at position 6; control "
+                + "characters (escape sequences, NUL, carriage return) are not allowed");
     }
 
     @Test

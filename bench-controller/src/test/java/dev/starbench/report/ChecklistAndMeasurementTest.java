@@ -5,6 +5,8 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import dev.starbench.config.InputFile;
+import dev.starbench.config.StrictYaml;
 import dev.starbench.run.Journal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +95,7 @@ public class ChecklistAndMeasurementTest {
                     verdict: pass
                     note: labels differ
                 """);
-        Checklist.Sheet after = ChecklistAnswers.merge(r, answers);
+        Checklist.Sheet after = merge(r, answers);
         assertEquals(status(after, "S1.1-05"), Checklist.Status.PASS);
         assertEquals(status(after, "S1.1-02"), Checklist.Status.PASS);
         String csv = new String(ChecklistExport.csv(after), StandardCharsets.UTF_8);
@@ -125,7 +127,8 @@ public class ChecklistAndMeasurementTest {
                     verdict: pass
                     note: "\\t=HYPERLINK(\\"https://evil.example\\")"
                 """);
-        Checklist.Sheet sheet = ChecklistAnswers.merge(RecordBuilder.fromJournal(file), answers);
+        Checklist.Sheet sheet = ChecklistAnswers.merge(RecordBuilder.fromJournal(file), answers,
+                StrictYaml.open(answers, InputFile.Kind.ANSWERS));
         String md = new String(ChecklistExport.markdown(sheet), StandardCharsets.UTF_8);
         for (String raw : List.of("<img", "<script", "<b ", "[click](javascript:")) {
             assertFalse(md.contains(raw), raw + " in:\n" + md);
@@ -147,10 +150,29 @@ public class ChecklistAndMeasurementTest {
         assertError(r, "technican: x\n", ":1:1: technican: unknown field (known: answers, date, technician)");
     }
 
+    @Test
+    void answersMeetTheSameYamlRulesAsProfiles() throws Exception {
+        RunRecord r = RecordBuilder.fromJournal(journal());
+        // Read as YAML 1.1 reads it, `*t` was the document "t" and S1.1-05 passed on it.
+        assertError(r, "technician: &t x\nanswers:\n  S1.1-05:\n    document: *t\n    verdict: pass\n",
+                ":1:13: technician: an anchor (&t): anchors and aliases are not allowed; write each value out in full");
+        assertError(r, "answers:\n  S1.1-05:\n    document: *t\n    verdict: pass\n",
+                ":3:15: answers.S1.1-05.document: an alias (*t): anchors and aliases are not allowed; write the value out in full");
+        assertError(r, "answers:\n  S1.1-05:\n    document: \"x\\e]0;owned\\a\"\n",
+                ":3:15: answers.S1.1-05.document: contains the control character U+001B (ESC) at position 2; control"
+                        + " characters (escape sequences, NUL, carriage return) are not allowed");
+        assertError(r, "answers:\n  S1.1-05:\n    document: x\n    document: y\n",
+                ":4:13: Duplicate field 'document'");
+    }
+
+    private static Checklist.Sheet merge(RunRecord r, Path answers) throws Exception {
+        return ChecklistAnswers.merge(r, answers, StrictYaml.open(answers, InputFile.Kind.ANSWERS));
+    }
+
     private void assertError(RunRecord r, String yaml, String expected) throws IOException {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, yaml);
-        ChecklistAnswers.Invalid e = expectThrows(ChecklistAnswers.Invalid.class, () -> ChecklistAnswers.merge(r, f));
+        ChecklistAnswers.Invalid e = expectThrows(ChecklistAnswers.Invalid.class, () -> merge(r, f));
         assertEquals(e.getMessage(), f + expected);
     }
 
