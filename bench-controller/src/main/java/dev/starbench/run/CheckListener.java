@@ -7,6 +7,7 @@ import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.console.ConsoleDeath;
 import dev.starbench.console.ExpectTimeout;
+import dev.starbench.dut.TransitionFailed;
 import dev.starbench.report.Verdict;
 import java.io.PrintStream;
 import java.util.EnumMap;
@@ -64,7 +65,8 @@ final class CheckListener implements ITestListener {
         Throwable t = result.getThrowable();
         if (t instanceof AssertionError) {
             end(result, Verdict.FAIL, t.getMessage());
-        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout) {
+        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout
+                || t instanceof TransitionFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());
         } else if (t instanceof ConsoleDeath) {
             end(result, Verdict.INCONCLUSIVE, "the check could not finish: " + t.getMessage());

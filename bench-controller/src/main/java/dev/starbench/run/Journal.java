@@ -156,6 +156,19 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /**
+     * A lab service the run opened for its checks, or its teardown when the run ends.
+     *
+     * @param outcome "opened", "closed", or what went wrong closing it
+     */
+    public void service(String name, String outcome) {
+        Objects.requireNonNull(name, "name");
+        append("service", e -> {
+            e.put("name", name);
+            e.put("outcome", outcome);
+        });
+    }
+
     /** @param outcome e.g. "powered-off", "failed", "timed-out" */
     public void finaliser(String outcome, String detail) {
         Objects.requireNonNull(outcome, "outcome");

@@ -3,6 +3,7 @@ package dev.starbench.run;
 import dev.starbench.bench.Bench;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
+import dev.starbench.lab.LabServices;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class RunSession {
     private static final long FINALISER_TIMEOUT_S = 15;
+    private static final long SERVICES_TIMEOUT_S = 10;
     /** The virtual DUT's own side of the run, kept next to the transcript (not in the signed record). */
     static final String VIRTUAL_DUT_LOG = "virtual-dut.log";
 
@@ -36,6 +38,7 @@ final class RunSession {
     private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
+    private volatile LabServices services;
     private boolean finished;
     private RunRecord record;
 
@@ -63,6 +66,10 @@ final class RunSession {
         bench = b;
     }
 
+    void services(LabServices s) {
+        services = s;
+    }
+
     /** Ends the run once; later calls wait for the first to complete and return. */
     synchronized void finish(String abortReason) {
         if (finished) {
@@ -73,6 +80,7 @@ final class RunSession {
             journal.runAborted(abortReason);
             out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", abortReason);
         }
+        closeServices();
         finalise();
         if (console != null) {
             console.close();
@@ -113,6 +121,26 @@ final class RunSession {
         } catch (IOException e) {
             // The record then lists only the journal; verify cannot vouch for the transcript.
             out.printf("warning: cannot hash %s: %s%n", transcript, e.getMessage());
+        }
+    }
+
+    /**
+     * The lab services the checks opened, last opened first, each teardown journalled; bounded in time,
+     * since the DUT's safe state comes after them.
+     */
+    private void closeServices() {
+        LabServices s = services;
+        if (s == null) {
+            return;
+        }
+        try {
+            CompletableFuture.runAsync(s::close).get(SERVICES_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            journal.service("lab services", "closing took over " + SERVICES_TIMEOUT_S + " s; the run goes on to the safe state");
+        } catch (ExecutionException e) {
+            journal.service("lab services", "close failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

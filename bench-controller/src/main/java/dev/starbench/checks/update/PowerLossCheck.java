@@ -6,6 +6,7 @@ import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.image.ImageVersion;
+import dev.starbench.lab.UpdateService;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.testng.ITestContext;
@@ -21,15 +22,15 @@ import org.testng.annotations.Test;
  * maker's newer image again at every cut (a same-version reinstall once the control installed it).
  * A device that refuses such a reinstall writes nothing the bench could interrupt: NOT_APPLICABLE.
  */
-public class PowerLossCheck extends UpdateCheck {
+public class PowerLossCheck {
     private static final String ID = "update.power-loss";
 
     @Test
     @CheckId(ID)
     public void powerCutDuringUpdateLeavesValidImage(ITestContext testContext) throws BenchIoException, InterruptedException {
-        UpdateBench bench = UpdateBench.of(testContext);
-        UpdateBench.Control control = UpdateBench.control(testContext, bench);
-        UpdateBench.requireControl(control);
+        UpdateProcedure bench = UpdateProcedure.of(testContext);
+        UpdateService.Control control = bench.control();
+        UpdateProcedure.requireControl(control);
         long installMs = control.installMs();
         if (installMs < 20) {
             throw new BenchFault("the measured install time (" + installMs + " ms) is too short to cut power inside it");
@@ -39,7 +40,7 @@ public class PowerLossCheck extends UpdateCheck {
         Random random = new Random(seed);
         bench.evidence.step(cuts + " power cuts between 5 % and 95 % of the measured install time " + installMs
                 + " ms (jitter seed " + seed + ", derived from the run's seed)");
-        ImageVersion running = bench.boot("update.power-loss: read the running version");
+        ImageVersion running = bench.running("update.power-loss: read the running version");
         if (running == null) {
             throw new BenchFault("the device booted no readable firmware version before the first cut");
         }
@@ -57,11 +58,11 @@ public class PowerLossCheck extends UpdateCheck {
             CompletableFuture<UpdatePath.Answer> push = bench.pushAsync("power-loss-" + i,
                     bench.keyless() ? bench.newer.bytes() : bench.signed(target));
             Thread.sleep(cutAt);
-            bench.dut.powerOff(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
+            bench.dut.cut(String.format("update.power-loss: cut %d/%d at %d ms (%.0f %% of %d ms) into installing %s",
                     i, cuts, cutAt, fraction * 100, installMs, target));
-            UpdateBench.CutPush pushed = UpdateBench.answerOf(push, 5_000);
-            // The supply is already off; the cycle only adds the relay's off-time before power returns.
-            ImageVersion booted = bench.boot("update.power-loss: power cycle after cut " + i);
+            UpdateProcedure.CutPush pushed = UpdateProcedure.answerOf(push, 5_000);
+            // The supply is already off: the boot waits out what is left of the relay's off-time and powers on.
+            ImageVersion booted = bench.reboot("update.power-loss: power on after cut " + i);
             String outcome = booted == null ? "NO bootable firmware" : target.equals(running) && booted.equals(running) ? booted + " (old = new)"
                     : booted.equals(running) ? booted + " (old)"
                     : booted.equals(target) ? booted + " (new)" : booted + " (neither old " + running + " nor new " + target + ")";
@@ -99,8 +100,8 @@ public class PowerLossCheck extends UpdateCheck {
      * One uncut push of the maker's newer image: the bench's only installable image without the key.
      * Unless the device takes it, there is no write to interrupt.
      */
-    private static ImageVersion probeReinstall(UpdateBench bench, ImageVersion running) throws BenchIoException, InterruptedException {
-        UpdateBench.Attempt probe = bench.attempt("reinstall-" + bench.newer.version(), "the maker's newer image "
+    private static ImageVersion probeReinstall(UpdateProcedure bench, ImageVersion running) throws BenchIoException, InterruptedException {
+        UpdateProcedure.Attempt probe = bench.attempt("reinstall-" + bench.newer.version(), "the maker's newer image "
                 + bench.newer.describe() + " again, uncut: does the device write it over " + running + "?", bench.newer.bytes());
         if (!Boolean.TRUE.equals(probe.answer().accepted())) {
             throw new NotApplicable("without the maker's signing key the bench has no version above the running " + running

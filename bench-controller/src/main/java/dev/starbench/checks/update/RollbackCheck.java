@@ -13,22 +13,22 @@ import org.testng.annotations.Test;
  * the maker's key (or the maker's own older image), must not install. A reinstall of the running
  * version is reported as information.
  */
-public class RollbackCheck extends UpdateCheck {
+public class RollbackCheck {
     @Test
     @CheckId("update.rollback")
     public void olderSignedImageIsRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
-        UpdateBench bench = UpdateBench.of(testContext);
+        UpdateProcedure bench = UpdateProcedure.of(testContext);
         if (bench.keyless() && bench.older == null) {
             throw new NotApplicable("without the maker's signing key the bench cannot build an older image, and the profile"
                     + " supplies none (`firmware.older-image`)");
         }
-        UpdateBench.requireControl(UpdateBench.control(testContext, bench));
-        ImageVersion running = bench.boot("update.rollback: read the running version");
+        UpdateProcedure.requireControl(bench.control());
+        ImageVersion running = bench.running("update.rollback: read the running version");
         if (running == null) {
             throw new BenchFault("the device booted no readable firmware version");
         }
         ImageVersion older;
-        UpdateBench.Attempt a;
+        UpdateProcedure.Attempt a;
         if (bench.keyless()) {
             older = bench.older.version();
             if (older.compareTo(running) >= 0) {
@@ -54,7 +54,7 @@ public class RollbackCheck extends UpdateCheck {
         if (reinstall == null) {
             bench.evidence.note("information: no supplied image has the running version " + now + ", so no reinstall was tried");
         } else {
-            UpdateBench.Attempt same = bench.attempt("same-" + now, "validly signed reinstall of the running version " + now, reinstall);
+            UpdateProcedure.Attempt same = bench.attempt("same-" + now, "validly signed reinstall of the running version " + now, reinstall);
             bench.evidence.note("information: a reinstall of the running version " + now + " was "
                     + (Boolean.TRUE.equals(same.answer().accepted()) ? "accepted" : Boolean.FALSE.equals(same.answer().accepted()) ? "refused" : "not answered")
                     + " (" + same.answer().text() + ")");
