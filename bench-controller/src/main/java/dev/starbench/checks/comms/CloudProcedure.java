@@ -27,7 +27,7 @@ final class CloudProcedure {
 
     final CheckContext ctx;
     final Evidence evidence;
-    final Network.Cloud cloud;
+    final Network.Cloud config;
     final CloudService service;
     final LabPki.Identity labCa;
     final InetAddress bind;
@@ -38,11 +38,11 @@ final class CloudProcedure {
     private CloudProcedure(CheckContext ctx, CloudService service, LabPki.Identity labCa) {
         this.ctx = ctx;
         this.evidence = ctx.evidence();
-        this.cloud = service.config();
+        this.config = service.config();
         this.service = service;
         this.labCa = labCa;
         this.bind = service.bindAddress();
-        this.attemptTimeout = Duration.ofMillis(cloud.attemptTimeoutMs());
+        this.attemptTimeout = Duration.ofMillis(config.attemptTimeoutMs());
     }
 
     /** The run's cloud, or NOT_APPLICABLE naming what the profile lacks. */
@@ -97,13 +97,13 @@ final class CloudProcedure {
     List<Rogue> rogues() throws BenchIoException {
         Instant now = Instant.now();
         return List.of(
-                new Rogue("self-signed", "a self-signed certificate for " + cloud.host(), LabPki.leaf(null, cloud.host())),
-                new Rogue("untrusted-ca", "a certificate for " + cloud.host() + " from a CA the DUT does not trust",
-                        LabPki.leaf(LabPki.newCa("StarBench untrusted CA"), cloud.host())),
+                new Rogue("self-signed", "a self-signed certificate for " + config.host(), LabPki.leaf(null, config.host())),
+                new Rogue("untrusted-ca", "a certificate for " + config.host() + " from a CA the DUT does not trust",
+                        LabPki.leaf(LabPki.newCa("StarBench untrusted CA"), config.host())),
                 new Rogue("wrong-host", "a valid lab-CA chain for the wrong host name " + WRONG_HOST,
                         LabPki.leaf(labCa, WRONG_HOST)),
-                new Rogue("expired", "a lab-CA certificate for " + cloud.host() + " that expired a day ago",
-                        LabPki.leaf(labCa, cloud.host(), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))));
+                new Rogue("expired", "a lab-CA certificate for " + config.host() + " that expired a day ago",
+                        LabPki.leaf(labCa, config.host(), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))));
     }
 
     record Rogue(String name, String description, LabPki.Identity identity) {

@@ -21,14 +21,14 @@ public class RogueCertificateCheck {
     @CheckId("comms.rogue-certificate")
     public void rogueCertificatesAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
         CheckContext ctx = CheckContext.of(testContext);
-        CloudProcedure bench = CloudProcedure.open(ctx, true);
-        if (!bench.cloud.tls()) {
-            throw new AssertionError("the profile's cloud URL " + bench.cloud.url() + " is plaintext: the DUT"
+        CloudProcedure cloud = CloudProcedure.open(ctx, true);
+        if (!cloud.config.tls()) {
+            throw new AssertionError("the profile's cloud URL " + cloud.config.url() + " is plaintext: the DUT"
                     + " authenticates no server at all");
         }
-        int port = bench.cloud.port();
-        Attempt control = bench.phase("control (certificate from the lab CA the DUT trusts)",
-                new JsseTls("lab CA, " + bench.cloud.host(), bench.goodLeaf()), port, true);
+        int port = cloud.config.port();
+        Attempt control = cloud.phase("control (certificate from the lab CA the DUT trusts)",
+                new JsseTls("lab CA, " + cloud.config.host(), cloud.goodLeaf()), port, true);
         if (control == null || control.connect() == null) {
             throw new BenchFault("the DUT did not connect with the certificate it should trust ("
                     + (control == null ? "no attempt" : control.describe()) + "): refusals of rogue"
@@ -36,8 +36,8 @@ public class RogueCertificateCheck {
         }
         List<String> accepted = new ArrayList<>();
         List<String> unanswered = new ArrayList<>();
-        for (CloudProcedure.Rogue rogue : bench.rogues()) {
-            Attempt a = bench.phase(rogue.name() + " (" + rogue.description() + ")",
+        for (CloudProcedure.Rogue rogue : cloud.rogues()) {
+            Attempt a = cloud.phase(rogue.name() + " (" + rogue.description() + ")",
                     new JsseTls(rogue.name(), rogue.identity()), port, false);
             if (a == null) {
                 unanswered.add(rogue.name());

@@ -22,20 +22,20 @@ public class TlsVersionsCheck {
     @CheckId("comms.tls-versions")
     public void oldVersionsAndWeakSuitesAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
         CheckContext ctx = CheckContext.of(testContext);
-        CloudProcedure bench = CloudProcedure.open(ctx, true);
-        if (!bench.cloud.tls()) {
-            throw new AssertionError("the profile's cloud URL " + bench.cloud.url() + " is plaintext: no TLS at all");
+        CloudProcedure cloud = CloudProcedure.open(ctx, true);
+        if (!cloud.config.tls()) {
+            throw new AssertionError("the profile's cloud URL " + cloud.config.url() + " is plaintext: no TLS at all");
         }
-        int port = bench.cloud.port();
-        var good = bench.goodLeaf();
-        Attempt control = bench.phase("control (TLS 1.2/1.3, lab CA certificate)", new JsseTls("lab CA", good), port, true);
+        int port = cloud.config.port();
+        var good = cloud.goodLeaf();
+        Attempt control = cloud.phase("control (TLS 1.2/1.3, lab CA certificate)", new JsseTls("lab CA", good), port, true);
         if (control == null || !control.handshakeOk()) {
             throw new BenchFault("the DUT did not complete a handshake with the bench's normal TLS ("
                     + (control == null ? "no attempt" : control.describe()) + "): refusing old versions would prove nothing");
         }
         List<String> agreed = new ArrayList<>();
         for (LegacyTls.Offer offer : List.of(LegacyTls.OLD_VERSIONS, LegacyTls.WEAK_SUITES)) {
-            Attempt a = bench.phase(offer.name(), new LegacyTls(offer, good), port, false);
+            Attempt a = cloud.phase(offer.name(), new LegacyTls(offer, good), port, false);
             if (a == null) {
                 throw new BenchFault("the DUT made no connection attempt while the bench offered " + offer.name());
             }

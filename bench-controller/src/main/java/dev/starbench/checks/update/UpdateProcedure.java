@@ -176,6 +176,11 @@ final class UpdateProcedure {
         return null;
     }
 
+    /**
+     * The foreign key is a fresh key from the system's random source, not from the run's seed: a key
+     * derivable from the journalled seed would be one anyone holding the report has (and the image it
+     * signs differs in every run anyway, since its signature is randomised).
+     */
     Tampering.Keys tamperKeys() {
         Firmware.DeviceType type = firmware.deviceType();
         return new Tampering.Keys(makerKey, makerKey == null ? null : SigningKey.generate(makerKey.type()),
