@@ -74,12 +74,12 @@ public class TamperedCheck {
             UpdateProcedure.Push p = update.push(v.name(), judge.describe(v), v.bytes());
             group.add(new Pushed(i, v, p.answer()));
             if (!Boolean.FALSE.equals(p.answer().accepted())) {
-                judge.powerCycle(group);
+                judge.bootAndJudge(group);
                 group.clear();
             }
         }
         if (!group.isEmpty()) {
-            judge.powerCycle(group);
+            judge.bootAndJudge(group);
         }
         if (!judge.accepted.isEmpty()) {
             throw new AssertionError("the device installed " + judge.accepted.size() + " of " + judge.tried + " tampered images: "
@@ -146,7 +146,7 @@ public class TamperedCheck {
         }
 
         /** One power cycle for the variants pushed since the last; a version change sends each again alone. */
-        void powerCycle(List<Pushed> group) throws BenchIoException, InterruptedException {
+        void bootAndJudge(List<Pushed> group) throws BenchIoException, InterruptedException {
             String names = group.stream().map(p -> p.variant().name()).collect(Collectors.joining(", "));
             ImageVersion after = update.reboot("update: power cycle after pushing " + names);
             update.evidence.step(names + ": installer " + group.stream().map(p -> p.answer().describe())
