@@ -33,7 +33,7 @@ public class TamperedCheck {
     private static final String ID = "update.tampered";
 
     /** A variant pushed and waiting for the power cycle that shows whether it runs. */
-    private record Pushed(int index, Tampering.Variant variant, UpdatePath.Answer answer) {
+    private record Pushed(int index, Tampering.Variant variant, UpdatePath.Answer answer, long pushMs) {
     }
 
     @Test
@@ -72,7 +72,7 @@ public class TamperedCheck {
                 continue;
             }
             UpdateProcedure.Push p = update.push(v.name(), judge.describe(v), v.bytes());
-            group.add(new Pushed(i, v, p.answer()));
+            group.add(new Pushed(i, v, p.answer(), p.pushMs()));
             if (!Boolean.FALSE.equals(p.answer().accepted())) {
                 judge.bootAndJudge(group);
                 group.clear();
@@ -149,8 +149,8 @@ public class TamperedCheck {
         void bootAndJudge(List<Pushed> group) throws BenchIoException, InterruptedException {
             String names = group.stream().map(p -> p.variant().name()).collect(Collectors.joining(", "));
             ImageVersion after = update.reboot("update: power cycle after pushing " + names);
-            update.evidence.step(names + ": installer " + group.stream().map(p -> p.answer().describe())
-                    .collect(Collectors.joining("; ")) + "; after a power cycle the device runs "
+            update.evidence.step(group.stream().map(p -> p.variant().name() + ": installer " + p.answer().describe()
+                    + " (" + p.pushMs() + " ms)").collect(Collectors.joining("; ")) + "; after one power cycle the device runs "
                     + (after == null ? "NO bootable firmware" : after));
             if (group.size() == 1 || after != null && after.equals(running)) {
                 String shared = group.size() == 1 ? "" : " (one power cycle for the " + group.size() + " variants " + names + ")";

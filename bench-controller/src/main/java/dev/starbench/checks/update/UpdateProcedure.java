@@ -39,8 +39,6 @@ import org.testng.ITestContext;
  * device still runs it, instead of booting again.
  */
 final class UpdateProcedure {
-    /** How long the console may still show the installer's decision after its answer. */
-    private static final long SETTLE_MS = 300;
 
     /** One push: the installer's answer and how long it took. */
     record Push(UpdatePath.Answer answer, long pushMs) {
@@ -73,6 +71,12 @@ final class UpdateProcedure {
     final UpdatePath path;
     private final Pattern versionPattern;
     private final Duration bootTimeout;
+    /**
+     * The push whose console lines are still coming in: a device may print its decision after it
+     * answered, so the excerpt runs until the bench's next action (a push, a boot), not for a guessed time.
+     */
+    private String deciding;
+    private long decidingFrom;
 
     private UpdateProcedure(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey,
                             Supplied newer, Supplied older) throws BenchIoException {
@@ -211,6 +215,7 @@ final class UpdateProcedure {
      * bootable.
      */
     ImageVersion reboot(String cause) throws BenchIoException {
+        closeDecision();
         Boot b = dut.freshBoot(cause);
         Console console = dut.console();
         String log = b.log(console);
@@ -268,8 +273,9 @@ final class UpdateProcedure {
         return new Attempt(p.answer(), after, p.pushMs());
     }
 
-    /** Pushes, and records the installer's answer and the console lines of its decision; no power cycle. */
+    /** Pushes and records the installer's answer (the console lines of its decision follow at the next action); no power cycle. */
     Push push(String label, String description, byte[] bytes) throws BenchIoException, InterruptedException {
+        closeDecision();
         Console console = dut.console();
         evidence.step("push " + label + ": " + description + " (" + bytes.length + " bytes, sha256 "
                 + (bytes.length == 0 ? "-" : HexFormat.of().formatHex(sha256(bytes)).substring(0, 16) + "…") + ") via " + path.describe());
@@ -277,9 +283,17 @@ final class UpdateProcedure {
         long start = System.nanoTime();
         UpdatePath.Answer answer = path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
         long pushMs = (System.nanoTime() - start) / 1_000_000;
-        settle();
-        evidence.transcript("console while the installer decided on " + label, from, console.position());
+        deciding = label;
+        decidingFrom = from;
         return new Push(answer, pushMs);
+    }
+
+    /** The console lines of the last push's decision, from the push up to now. */
+    private void closeDecision() {
+        if (deciding != null) {
+            evidence.transcript("console while the installer decided on " + deciding, decidingFrom, dut.console().position());
+            deciding = null;
+        }
     }
 
     /** Starts a push without waiting, for the power-loss check. */
@@ -378,14 +392,6 @@ final class UpdateProcedure {
     static void requireControl(UpdateService.Control c) {
         if (!c.installed()) {
             throw new BenchFault("control failed, so a refusal would prove nothing: " + c.reason());
-        }
-    }
-
-    private static void settle() {
-        try {
-            Thread.sleep(SETTLE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
