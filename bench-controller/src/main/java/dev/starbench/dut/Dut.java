@@ -142,13 +142,13 @@ public final class Dut {
             default -> {
             }
         }
-        if (boot != null && reachable(state, target) && stillThere()) {
-            if (reached(state, target)) {
-                listener.step("the device is still at " + state + " since the boot for \"" + boot.cause()
-                        + "\" (the console answered a probe): not booted again for " + cause);
-                return boot;
-            }
-        } else {
+        boolean there = boot != null && reachable(state, target) && stillThere();
+        if (there && reached(state, target)) {
+            listener.step("the device is still at " + state + " since the boot for \"" + boot.cause()
+                    + "\" (the console answered a probe): not booted again for " + cause);
+            return boot;
+        }
+        if (!there) {
             freshBoot(cause, target == State.BOOTLOADER ? Interrupt.of(profile) : null);
         }
         if (target == State.SHELL && state == State.LOGIN && credential != null) {

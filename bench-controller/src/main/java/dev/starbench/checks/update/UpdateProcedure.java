@@ -9,6 +9,7 @@ import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.Firmware;
 import dev.starbench.console.BoundedPattern;
 import dev.starbench.console.Console;
+import dev.starbench.console.ExpectTimeout;
 import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import dev.starbench.image.ImageException;
@@ -39,6 +40,11 @@ import org.testng.ITestContext;
  * device still runs it, instead of booting again.
  */
 final class UpdateProcedure {
+    /** A device may print its decision just after it answers: its console counts as done after this much quiet... */
+    private static final Duration QUIET = Duration.ofMillis(100);
+    /** ...or this long after the answer, if it keeps talking. */
+    private static final long DECISION_LINES_MS = 300;
+    private static final Pattern ANY_BYTE = Pattern.compile("[\\s\\S]");
 
     /** One push: the installer's answer and how long it took. */
     record Push(UpdatePath.Answer answer, long pushMs) {
@@ -71,12 +77,10 @@ final class UpdateProcedure {
     final UpdatePath path;
     private final Pattern versionPattern;
     private final Duration bootTimeout;
-    /**
-     * The push whose console lines are still coming in: a device may print its decision after it
-     * answered, so the excerpt runs until the bench's next action (a push, a boot), not for a guessed time.
-     */
+    /** The push whose console lines may still be coming in, where they start, and when its installer answered. */
     private String deciding;
     private long decidingFrom;
+    private long decidedAt;
 
     private UpdateProcedure(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey,
                             Supplied newer, Supplied older) throws BenchIoException {
@@ -273,27 +277,46 @@ final class UpdateProcedure {
         return new Attempt(p.answer(), after, p.pushMs());
     }
 
-    /** Pushes and records the installer's answer (the console lines of its decision follow at the next action); no power cycle. */
+    /**
+     * Pushes and records the installer's answer; the console lines of its decision are recorded at the
+     * bench's next action (a push, a boot), from where the last push's lines ended. No power cycle.
+     */
     Push push(String label, String description, byte[] bytes) throws BenchIoException, InterruptedException {
-        closeDecision();
-        Console console = dut.console();
+        long from = closeDecision();
         evidence.step("push " + label + ": " + description + " (" + bytes.length + " bytes, sha256 "
                 + (bytes.length == 0 ? "-" : HexFormat.of().formatHex(sha256(bytes)).substring(0, 16) + "…") + ") via " + path.describe());
-        long from = console.position();
         long start = System.nanoTime();
         UpdatePath.Answer answer = path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
-        long pushMs = (System.nanoTime() - start) / 1_000_000;
+        decidedAt = System.nanoTime();
+        long pushMs = (decidedAt - start) / 1_000_000;
         deciding = label;
         decidingFrom = from;
         return new Push(answer, pushMs);
     }
 
-    /** The console lines of the last push's decision, from the push up to now. */
-    private void closeDecision() {
-        if (deciding != null) {
-            evidence.transcript("console while the installer decided on " + deciding, decidingFrom, dut.console().position());
-            deciding = null;
+    /**
+     * Records the console lines of the last push's decision, once the console has been quiet for a moment
+     * (or long enough after the answer); returns where they end, or the console's position when no push
+     * is pending.
+     */
+    private long closeDecision() throws BenchIoException {
+        Console console = dut.console();
+        if (deciding == null) {
+            return console.position();
         }
+        long deadline = decidedAt + DECISION_LINES_MS * 1_000_000;
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            console.skipToEnd();
+            try {
+                console.expect(QUIET.compareTo(Duration.ofNanos(left)) < 0 ? QUIET : Duration.ofNanos(left), ANY_BYTE);
+            } catch (ExpectTimeout quiet) {
+                break;
+            }
+        }
+        long to = console.position();
+        evidence.transcript("console while the installer decided on " + deciding, decidingFrom, to);
+        deciding = null;
+        return to;
     }
 
     /** Starts a push without waiting, for the power-loss check. */
