@@ -7,6 +7,7 @@ import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.console.ConsoleDeath;
 import dev.starbench.console.ExpectTimeout;
+import dev.starbench.dut.TransitionFailed;
 import dev.starbench.report.Text;
 import dev.starbench.report.Verdict;
 import java.io.PrintStream;
@@ -16,10 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.testng.SkipException;
 import org.testng.ITestContext;
 import org.testng.ITestListener;
 import org.testng.ITestResult;
+import org.testng.SkipException;
 
 /**
  * Turns each TestNG result into a verdict, journals it, and prints a progress line. Only an assertion
@@ -86,7 +87,8 @@ final class CheckListener implements ITestListener {
             end(result, Verdict.FAIL, t.getMessage());
         } else if (t instanceof Journal.WriteFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: the run's journal could not be written: " + t.getMessage());
-        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout) {
+        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout
+                || t instanceof TransitionFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());
         } else if (t instanceof ConsoleDeath) {
             end(result, Verdict.INCONCLUSIVE, "the check could not finish: " + t.getMessage());

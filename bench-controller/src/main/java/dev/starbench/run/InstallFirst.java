@@ -8,25 +8,24 @@ import dev.starbench.config.Firmware;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.BoundedPattern;
 import dev.starbench.console.Console;
-import dev.starbench.console.ExpectTimeout;
-import dev.starbench.console.Prompts;
 import dev.starbench.console.Transcript;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
+import dev.starbench.dut.TransitionFailed;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
 
 /**
  * A plan entry's "install these images first": each image is pushed through the profile's update
- * path (the same {@link UpdatePath} the update checks use) with the device booted, then the device is
- * power-cycled and the version it boots is read from its console. Runs before the entry's run, with
- * the bench to itself, and keeps its console transcript next to the runs.
- *
- * <p>It boots the device by hand (power-cycle, wait for a login or shell) because the Dut has no
- * strategy yet; when it gets one, this is the one class to change.
+ * path (the same {@link UpdatePath} the update checks use) with the device booted to its OS by the
+ * Dut's strategy, then the device boots again and the version it runs is read from that boot's log.
+ * Runs before the entry's run, with the bench to itself, and keeps its console transcript next to the runs.
  */
 final class InstallFirst {
     /** @param version the version the device boots afterwards, or null when the profile's pattern found none */
@@ -42,17 +41,18 @@ final class InstallFirst {
         if (fw == null || fw.update() == null) {
             return new Outcome(false, null, "the profile declares no firmware.update path to install through");
         }
-        Duration boot = Duration.ofMillis(profile.timeouts().bootMs());
         Bench bench = null;
         Console console = null;
-        try (UpdatePath path = UpdatePath.of(fw.update(), profile.network() == null ? null : profile.network().cloud())) {
+        // Outside any run, so no run seed: offer ids need only be fresh.
+        try (UpdatePath path = UpdatePath.of(fw.update(), profile.network() == null ? null : profile.network().cloud(),
+                new SecureRandom())) {
             console = new Console(new Transcript(transcript));
             bench = Bench.open(fixture, profile);
             console.attach(bench.openSerial(console));
             Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> { });
             try {
                 for (Path image : images) {
-                    bootToLogin(dut, console, boot, "install-first: boot before pushing " + image.getFileName());
+                    dut.transition(Dut.State.LOGIN, "install-first: boot before pushing " + image.getFileName());
                     path.awaitReady();
                     UpdatePath.Answer answer = path.push(Files.readAllBytes(image), image.getFileName().toString(),
                             Duration.ofMillis(fw.installTimeoutMs()));
@@ -61,22 +61,16 @@ final class InstallFirst {
                         return new Outcome(false, null, "the device did not install " + image + ": " + answer.describe());
                     }
                 }
-                long from = dut.powerCycle("install-first: boot the installed image");
-                String version = null;
-                try {
-                    version = console.expect(boot, BoundedPattern.compile(fw.versionPattern())).group(1);
-                } catch (ExpectTimeout e) {
-                    if (console.position() == from) {
-                        return new Outcome(false, null, "the console sent no byte within " + boot.toMillis()
-                                + " ms of power-on after the install");
-                    }
-                }
+                Boot boot = dut.freshBoot("install-first: boot the installed image");
+                String log = boot.log(console);
+                Matcher m = log == null ? null : BoundedPattern.compile(fw.versionPattern()).matcher(log);
+                String version = m != null && m.find() ? m.group(1) : null;
                 return new Outcome(true, version, version == null ? "installed; the boot shows no version the profile's "
                         + "firmware.version-pattern matches" : "installed; the device boots " + version);
             } finally {
                 dut.powerOff("install-first: done");
             }
-        } catch (BenchIoException | ExpectTimeout | IOException e) {
+        } catch (BenchIoException | TransitionFailed | IOException e) {
             return new Outcome(false, null, "install-first failed: " + e.getMessage());
         } finally {
             if (console != null) {
@@ -86,11 +80,5 @@ final class InstallFirst {
                 bench.close();
             }
         }
-    }
-
-    private static void bootToLogin(Dut dut, Console console, Duration boot, String cause)
-            throws BenchIoException, ExpectTimeout {
-        dut.powerCycle(cause);
-        console.expect(boot, Prompts.LOGIN, Prompts.SHELL);
     }
 }

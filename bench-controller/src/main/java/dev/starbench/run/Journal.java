@@ -59,11 +59,11 @@ public final class Journal implements AutoCloseable {
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
 
     /** What is still tried after a write failure: how the run, and the check it was in, ended. */
-    private static final Set<String> ENDING = Set.of("check-ended", "power", "finaliser", "run-aborted",
+    private static final Set<String> ENDING = Set.of("check-ended", "power", "service", "finaliser", "run-aborted",
             "evidence-file", "run-ended");
-    /** What is still written once the checks are over. */
-    private static final Set<String> AFTER_CHECKS = Set.of("power", "finaliser", "run-aborted", "evidence-file",
-            "run-ended");
+    /** What is still written once the checks are over: the lab services' teardown comes before the finaliser. */
+    private static final Set<String> AFTER_CHECKS = Set.of("power", "service", "finaliser", "run-aborted",
+            "evidence-file", "run-ended");
 
     private final Path file;
     private final Clock clock;
@@ -204,6 +204,19 @@ public final class Journal implements AutoCloseable {
         append("power", e -> {
             e.put("state", state);
             e.put("cause", cause);
+        });
+    }
+
+    /**
+     * A lab service the run opened for its checks, or its teardown when the run ends.
+     *
+     * @param outcome "opened", "closed", or what went wrong closing it
+     */
+    public void service(String name, String outcome) {
+        Objects.requireNonNull(name, "name");
+        append("service", e -> {
+            e.put("name", name);
+            e.put("outcome", outcome);
         });
     }
 

@@ -1,9 +1,10 @@
 package dev.starbench.run;
 
 import dev.starbench.bench.Bench;
+import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
-import dev.starbench.bench.BenchIoException;
+import dev.starbench.lab.LabServices;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RecordSignature;
@@ -41,6 +42,7 @@ import java.util.stream.Collectors;
  */
 final class RunSession {
     private static final long FINALISER_TIMEOUT_S = 15;
+    private static final long SERVICES_TIMEOUT_S = 10;
     /** The virtual DUT's own side of the run, kept next to the transcript and listed in the record. */
     static final String VIRTUAL_DUT_LOG = "virtual-dut.log";
 
@@ -52,6 +54,7 @@ final class RunSession {
     private volatile Console console;
     private volatile Bench bench;
     private RunListener listener = RunListener.NONE;
+    private volatile LabServices services;
     private boolean finished;
     private RunRecord record;
     private UncheckedIOException failed;
@@ -83,6 +86,10 @@ final class RunSession {
 
     void bench(Bench b) {
         bench = b;
+    }
+
+    void services(LabServices s) {
+        services = s;
     }
 
     /** From the manifest on, the listener hears the run: its verdicts through the journal, its end from {@link #finish}. */
@@ -123,6 +130,7 @@ final class RunSession {
             journalled(() -> journal.runAborted(reason));
             out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", Text.terminal(reason));
         }
+        closeServices();
         String safeState = finalise();
         if (console != null) {
             console.close();
@@ -221,6 +229,27 @@ final class RunSession {
         } catch (IOException e) {
             return "; the events it could not take (" + lost.size() + ") are on stderr only (" + file + ": "
                     + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The lab services the checks opened, last opened first, each teardown journalled; bounded in time,
+     * since the DUT's safe state comes after them.
+     */
+    private void closeServices() {
+        LabServices s = services;
+        if (s == null) {
+            return;
+        }
+        try {
+            CompletableFuture.runAsync(s::close).get(SERVICES_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            journalled(() -> journal.service("lab services", "closing took over " + SERVICES_TIMEOUT_S
+                    + " s; the run goes on to the safe state"));
+        } catch (ExecutionException e) {
+            journalled(() -> journal.service("lab services", "close failed: " + e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.console.Transcript;
 import dev.starbench.dut.Dut;
+import dev.starbench.lab.LabServices;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Text;
@@ -151,10 +152,13 @@ public final class Runner {
             benchDown(journal, checks, e.getMessage());
             return;
         }
-        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
-        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed), evidence, out,
-                session::stopReason);
+        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile,
+                new DutJournal(journal, evidence, profile.timeouts().bootMs()));
+        LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"), journal::service);
+        session.services(services);
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed, services),
+                evidence, out, session::stopReason);
 
         XmlSuite suite = new XmlSuite();
         suite.setName("starbench");

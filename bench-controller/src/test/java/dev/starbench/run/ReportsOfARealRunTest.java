@@ -4,6 +4,7 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
+import dev.starbench.dut.Interrupt;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
@@ -12,8 +13,11 @@ import dev.starbench.report.TrustedKeys;
 import dev.starbench.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -223,6 +227,59 @@ public class ReportsOfARealRunTest {
             assertEquals(field(b, "planned-checks"), field(a, "planned-checks"));
             assertEquals(field(b, "profile-sha256"), field(a, "profile-sha256"));
         }
+    }
+
+    /**
+     * A rerun sends the device the same bytes: the TX lines of both transcripts are equal once their
+     * timestamps are removed. The device has a default password (the control credential is a random
+     * choice, then the shell's markers are) and an open bootloader. The bootloader check types its
+     * interrupt keys on a 25 ms timer until the prompt appears, so how many it types depends on timing,
+     * not on a choice: each run of consecutive interrupt-key lines counts as one line. Everything else
+     * the checks and the strategy send is compared byte for byte.
+     */
+    @Test
+    public void aRerunSendsTheDeviceTheSameBytes() throws Exception {
+        Path flawed = VirtualBench.profileWithFlaws(dir, "default-password", "bootloader-open");
+        CliTest.Captured first = CliTest.cli("run", "--fixture", fixture.toString(), "--device", flawed.toString(),
+                "--check", "debug.uart-console", "--check", "debug.bootloader-interrupt",
+                "--out", dir.resolve("tx-first").toString(), "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(first.exit(), 1, first.out() + first.err());
+        Path firstRun;
+        try (Stream<Path> runs = Files.list(dir.resolve("tx-first"))) {
+            firstRun = runs.findFirst().orElseThrow();
+        }
+        CliTest.Captured again = CliTest.cli("rerun", firstRun.toString(), "--out", dir.resolve("tx-rerun").toString(),
+                "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(again.exit(), 1, again.out() + again.err());
+        Path rerun;
+        try (Stream<Path> runs = Files.list(dir.resolve("tx-rerun"))) {
+            rerun = runs.findFirst().orElseThrow();
+        }
+        List<String> sent = sent(firstRun.resolve("console.transcript"));
+        assertEquals(sent(rerun.resolve("console.transcript")), sent);
+        assertTrue(sent.stream().anyMatch(l -> l.startsWith("TX \"sb")), "the random control credential was sent: " + sent);
+        assertTrue(sent.stream().anyMatch(l -> l.startsWith("TX \"echo 'SB")), "the shell markers were sent: " + sent);
+        assertTrue(sent.contains(INTERRUPT_KEYS), "the interrupt keys were typed: " + sent);
+    }
+
+    private static final String INTERRUPT_KEYS = "(interrupt keys)";
+
+    /** The TX lines of a transcript without their timestamps; a run of interrupt-key lines as one line. */
+    private static List<String> sent(Path transcript) throws Exception {
+        Set<String> keys = Interrupt.STANDARD_KEYS.stream().map(k -> "TX \"" + k.replace("\u0003", "\\x03")
+                .replace("\u001b", "\\x1b") + "\"").collect(Collectors.toSet());
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(transcript)) {
+            String tx = line.substring(line.indexOf(' ') + 1);
+            if (!tx.startsWith("TX ")) {
+                continue;
+            }
+            String entry = keys.contains(tx) ? INTERRUPT_KEYS : tx;
+            if (!(entry.equals(INTERRUPT_KEYS) && !out.isEmpty() && out.get(out.size() - 1).equals(INTERRUPT_KEYS))) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static String field(String json, String name) {
