@@ -1,7 +1,5 @@
 package dev.starbench.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
@@ -13,6 +11,7 @@ import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.power.SnmpPduPower;
 import dev.starbench.bench.power.UhubctlPower;
 import dev.starbench.bench.qemu.QemuPower;
+import dev.starbench.bench.qemu.UbootEnvironment;
 import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
@@ -20,8 +19,12 @@ import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
 import dev.starbench.config.PowerConfig;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.PowerPlug;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +65,7 @@ public final class Bench implements LineRate, AutoCloseable {
         Fixture.Power p = fixture.power();
         Duration offTime = Duration.ofMillis(p.offTimeMs());
         if (fixture.qemu() != null) {
-            QemuPower qemu = QemuPower.open(fixture.qemu(), offTime);
+            QemuPower qemu = QemuPower.open(fixture.qemu(), qemuGuest(fixture.qemu(), profile), offTime);
             return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
         }
         GpioLines gpio = fixture.gpio() == null ? null : GpioLines.open(fixture.gpio());
@@ -89,7 +92,11 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines,
+                if (profile.simulation().isLinuxDut()) {
+                    throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
+                            + " which a qemu fixture boots, not the virtual DUT");
+                }
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(profile), baud, lines,
                         virtualPlug(p.settings()));
                 virtualTty = vdut.ttyPath();
             }
@@ -147,12 +154,12 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /** With an mqtt-plug driver the virtual DUT plays the plug on its own broker (the fixture allows no other). */
-    private static VirtualDutProcess.Plug virtualPlug(PowerConfig settings) {
+    private static PowerPlug virtualPlug(PowerConfig settings) {
         if (!(settings instanceof PowerConfig.MqttPlug plug)) {
             return null;
         }
-        return new VirtualDutProcess.Plug(plug.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? "tasmota" : "shelly-gen2",
-                plug.topic(), plug.broker().port());
+        return new PowerPlug(plug.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? PowerPlug.Firmware.TASMOTA
+                : PowerPlug.Firmware.SHELLY_GEN2, plug.topic(), plug.broker().port());
     }
 
     private static void closeSwitch(PowerProtocol power) {
@@ -166,21 +173,41 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
+     * What a real-Linux DUT profile sets on the QEMU board: its flaws on the kernel command line, and
+     * U-Boot's environment in flash (bootloader-open: the stock one; otherwise autoboot without
+     * interruption). Any other profile leaves the board as the fixture has it.
+     */
+    private static QemuPower.Guest qemuGuest(Fixture.Qemu board, DeviceProfile profile) throws BenchIoException {
+        DeviceProfile.Simulation sim = profile == null ? null : profile.simulation();
+        if (sim == null) {
+            return QemuPower.Guest.AS_FIXTURED;
+        }
+        if (!sim.isLinuxDut()) {
+            throw new BenchIoException(profile.source() + " is for the virtual DUT (its simulation section has no"
+                    + " dut: linux); a qemu fixture runs the real-Linux DUT or plain firmware");
+        }
+        if (board.kernel() == null) {
+            throw new BenchIoException(profile.source() + " is for the real-Linux DUT, but the fixture's qemu section"
+                    + " names no kernel (see fixtures/qemu-linux-arm64.yaml)");
+        }
+        boolean stockBootloader = sim.flaws().contains(Flaw.BOOTLOADER_OPEN);
+        return new QemuPower.Guest(LinuxDut.kernelArgument(sim.flaws()),
+                stockBootloader ? UbootEnvironment.stock() : UbootEnvironment.autobootWithoutInterrupt());
+    }
+
+    /**
      * The simulation, plus the certificate of the device's own TLS broker when it runs one: made here
      * with Bouncy Castle, self-signed for the device's address, as devices often ship.
      */
-    private static String simulationJson(DeviceProfile profile) throws BenchIoException {
-        String json = profile.simulationJson();
+    private static SimulationSettings simulation(DeviceProfile profile) throws BenchIoException {
+        SimulationSettings settings = profile.simulationSettings();
         Network net = profile.network();
         if (net == null || net.broker() == null || !net.broker().tls()) {
-            return json;
+            return settings;
         }
         try {
             LabPki.Identity device = LabPki.leaf(null, net.address() == null ? "localhost" : net.address());
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode tree = (ObjectNode) mapper.readTree(json);
-            ((ObjectNode) tree.get("network")).put("broker-cert", device.chainPem()).put("broker-key", device.keyPem());
-            return mapper.writeValueAsString(tree);
+            return settings.withNetwork(settings.network().withBrokerIdentity(device.chainPem(), device.keyPem()));
         } catch (IOException e) {
             throw new BenchIoException("cannot give the virtual DUT's broker a certificate: " + e.getMessage(), e);
         }

@@ -8,9 +8,10 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.starbench.vdut.contract.PowerPlug;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,8 @@ public sealed interface PowerConfig {
                 "url");
         check(plug.username() == null, "the virtual DUT's broker is anonymous; remove the credentials", "power",
                 "mqtt-plug", "username");
+        check(PowerPlug.isTopic(plug.topic()), "the virtual DUT's plug takes one topic level of 1 to 64 of A-Z a-z"
+                + " 0-9 . _ -, got '" + plug.topic() + "'", "power", "mqtt-plug", "topic");
     }
 
     /** A secret given inline or in a file (relative to the fixture, or ~/...): read once, when the fixture loads. */
@@ -73,7 +76,9 @@ public sealed interface PowerConfig {
         }
         Path path = Paths.file(baseDir, requiredText(file, field + "-file"), field + "-file");
         try {
-            String text = Files.readString(path, StandardCharsets.UTF_8).strip();
+            // Strict: a file that is not UTF-8 is an error here, not a password with replacement characters.
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .decode(ByteBuffer.wrap(InputFile.read(path, InputFile.Kind.SECRET))).toString().strip();
             check(!text.isEmpty(), "the file " + path + " is empty", field + "-file");
             return text;
         } catch (IOException e) {

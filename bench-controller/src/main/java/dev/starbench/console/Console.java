@@ -2,6 +2,7 @@ package dev.starbench.console;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.serial.SerialLink;
+import dev.starbench.config.BoundedRegex;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class Console implements SerialLink.Sink, AutoCloseable {
     static final int CAPACITY = 1 << 20;
-    static final int MAX_MATCH = 1024;
+    static final int MAX_MATCH = BoundedRegex.MAX_REPEAT;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();

@@ -1,11 +1,10 @@
 package dev.starbench.console;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,11 @@ import java.util.Set;
  * {@code 2026-11-25T10:00:00.123Z RX "U-Boot 2024.01\r\n"}. The escaping is lossless (bytes outside
  * printable ASCII become \xNN), so the raw stream can be rebuilt, and a crash loses at most the chunk
  * being written.
+ *
+ * <p>A line that cannot be written whole (a full disk takes what fits) is cut off again, and the
+ * transcript stops there: {@link #failure()} says why, so the run can stop, while the console goes on
+ * delivering what the DUT says to the check that is waiting for it. A RandomAccessFile rather than a
+ * channel, since a check thread interrupted while sending would close a channel for good.
  */
 public final class Transcript implements AutoCloseable {
     public enum Direction { RX, TX, NOTE }
@@ -23,13 +27,22 @@ public final class Transcript implements AutoCloseable {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final Path file;
-    private final OutputStream out;
+    private final RandomAccessFile out;
+    /** Bytes of whole lines, where a failed write is cut back to. */
+    private long written;
+    private volatile IOException failure;
     /** Reused for each line: the reader thread writes here on every chunk, so no per-chunk garbage. */
     private byte[] line = new byte[16 * 1024];
 
     public Transcript(Path file) throws IOException {
         this.file = file;
-        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createFile(file);
+        this.out = new RandomAccessFile(file.toFile(), "rw");
+    }
+
+    /** Why the transcript stopped, or null while every chunk reaches the file. */
+    public IOException failure() {
+        return failure;
     }
 
     public Path file() {
@@ -38,6 +51,9 @@ public final class Transcript implements AutoCloseable {
 
     /** Writes one line with a single system call, so it reaches the file as the chunk arrives. */
     public synchronized void write(Direction direction, byte[] data, int length, Instant at) {
+        if (failure != null) {
+            return;
+        }
         String head = at + " " + direction.name() + " \"";
         int need = head.length() + 4 * length + 2;
         if (line.length < need) {
@@ -68,9 +84,14 @@ public final class Transcript implements AutoCloseable {
         n = put(n, '"', '\n');
         try {
             out.write(line, 0, n);
+            written += n;
         } catch (IOException e) {
-            // The run goes on; the journal still holds the evidence excerpts.
-            throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
+            failure = e;
+            try {
+                out.setLength(written);
+            } catch (IOException cannotCut) {
+                // The reader drops a torn last line; nothing follows it.
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-# The pexpect side of `starbench bench console`: the same pty, the same patterns, the same traffic.
+# The pexpect side of `starbench benchmark console`: the same pty, the same patterns, the same traffic.
 # Usage: python3 pexpect_bench.py READ_PTY WRITE_PTY TRIALS MEGABYTES BUDGET_S; prints one JSON line.
 import json, os, re, resource, sys, threading, time
 import pexpect

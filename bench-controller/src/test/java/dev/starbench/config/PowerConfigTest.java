@@ -139,7 +139,11 @@ public class PowerConfigTest {
                 "power.mqtt-plug.password", "a password needs a username");
         assertError(plug + "    url: tcp://b:1883\n    firmware: tasmota\n    topic: p1\n    username: u\n"
                 + "    password-file: nowhere\n", 10, 20, "power.mqtt-plug.password-file",
-                "cannot read " + dir.resolve("nowhere").toAbsolutePath() + ": " + dir.resolve("nowhere").toAbsolutePath());
+                "cannot read " + dir.resolve("nowhere").toAbsolutePath() + ": file not found");
+        // Checked before it is opened, as every file the controller is given: a FIFO would block the load.
+        assertError(plug + "    url: tcp://b:1883\n    firmware: tasmota\n    topic: p1\n    username: u\n"
+                + "    password-file: .\n", 10, 20, "power.mqtt-plug.password-file",
+                "cannot read " + dir.toAbsolutePath() + ": not a regular file (a directory)");
         assertError(plug + "    url: tcp://b:1883\n    ca-cert: ca.pem\n    firmware: tasmota\n    topic: p1\n", 7, 14,
                 "power.mqtt-plug.ca-cert", "only used with an ssl:// or mqtts:// url");
         assertError(plug + "    url: tcp://b:1883\n    firmware: tasmota\n    topic: p1\n    confirm-timeout-ms: 0\n", 9, 25,
@@ -205,5 +209,9 @@ public class PowerConfigTest {
                         + " tcp://127.0.0.1:PORT");
         assertError(vdut + "power: {driver: command, command: {on: [a], off: [b]}}\n", 5, 17, "power.driver",
                 "the virtual DUT's supply follows a gpio-relay line or an mqtt-plug");
+        // What the virtual DUT's command line takes (the contract's PowerPlug): one topic level.
+        assertError(vdut + "power: {driver: mqtt-plug, mqtt-plug: {url: tcp://127.0.0.1:21879, firmware: tasmota, topic: lab/p}}\n", 5, 94,
+                "power.mqtt-plug.topic", "the virtual DUT's plug takes one topic level of 1 to 64 of A-Z a-z 0-9 . _ -,"
+                        + " got 'lab/p'");
     }
 }

@@ -5,6 +5,7 @@ import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.power.LabBroker;
 import dev.starbench.vdut.SimulatedPlug;
+import dev.starbench.vdut.contract.PowerPlug;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -82,7 +83,7 @@ public class PowerCommandTest {
                     serial: {path: /dev/ttyUSB0}
                     """.formatted(broker.url()));
             try (SimulatedPlug plug = SimulatedPlug.start(broker.url(), new MqttConnectOptions(),
-                    SimulatedPlug.Firmware.TASMOTA, "bench-plug", relay::set)) {
+                    PowerPlug.Firmware.TASMOTA, "bench-plug", relay::set)) {
                 CliTest.Captured on = power("on", fixture);
                 assertEquals(on.exit(), 0, on.out() + on.err());
                 assertEquals(on.out(), "DUT power: on, confirmed (the plug reported stat/bench-plug/RESULT {\"POWER\":\"ON\"})\n");

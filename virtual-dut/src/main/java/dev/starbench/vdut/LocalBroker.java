@@ -1,6 +1,8 @@
 package dev.starbench.vdut;
 
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +18,16 @@ final class LocalBroker {
     private final boolean anonymous;
     private final String certPem;
     private final String keyPem;
-    private final Simulation.Credential credential;
+    private final SimulationSettings.Credential credential;
     private final String problem;
     private Process process;
     private Path dir;
 
     /** The device's own broker, hardened or not as the simulation says. */
-    LocalBroker(Simulation sim, int port) {
+    LocalBroker(SimulationSettings sim, int port) {
         this.port = port;
         this.anonymous = sim.has(Flaw.ANONYMOUS_BROKER) || sim.credentials().isEmpty();
-        NetworkSim net = sim.network();
+        NetworkSettings net = sim.network();
         boolean tls = Boolean.TRUE.equals(net.brokerTls());
         this.certPem = tls ? net.brokerCert() : null;
         this.keyPem = tls ? net.brokerKey() : null;

@@ -1,43 +1,18 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.GpioWire.Wire;
+import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.PowerPlug;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The command line, which is a contract with the bench controller: keep it stable. */
-record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud, Plug plug) {
+record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud, PowerPlug plug) {
 
-    static final String POWER = "power";
-
-    /**
-     * The device's supply is a smart plug instead of a power wire: the device starts mosquitto on
-     * 127.0.0.1:{@code brokerPort} (the lab's broker, anonymous) and answers there as the plug.
-     * Command line: {@code --power-plug tasmota=TOPIC|shelly-gen2=TOPIC --plug-broker-port PORT}.
-     */
-    record Plug(SimulatedPlug.Firmware firmware, String topic, int brokerPort) {
-        static final String OPTION = "--power-plug";
-        static final String BROKER_OPTION = "--plug-broker-port";
-        private static final Pattern SPEC = Pattern.compile("(tasmota|shelly-gen2)=([A-Za-z0-9._-]{1,64})");
-
-        static SimulatedPlug.Firmware firmware(String name) {
-            return name.equals("tasmota") ? SimulatedPlug.Firmware.TASMOTA : SimulatedPlug.Firmware.SHELLY_GEN2;
-        }
-    }
-
-    /** One bench output line wired to one device input. */
-    record Wire(String name, int pin, boolean activeLow) {
-        boolean isActive(int level) {
-            return activeLow ? level == 0 : level == 1;
-        }
-    }
-
-    static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
+    static final String USAGE = "usage: virtual-dut --simulation SIM.json|- --work-dir DIR"
             + " (--wire power=PIN[:active-low] | --power-plug tasmota=TOPIC|shelly-gen2=TOPIC --plug-broker-port PORT)"
             + " [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
-
-    private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9-]{0,31})=(\\d{1,3})(?::(active-low|active-high))?");
 
     static Options parse(String[] args) throws StartupException {
         Path simulation = null;
@@ -59,12 +34,12 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
                 throw usage("option " + arg + " needs a value");
             }
             switch (arg) {
-                case "--simulation" -> simulation = Path.of(value);
-                case "--work-dir" -> workDir = Path.of(value);
-                case "--line-baud" -> lineBaud = positiveInt(arg, value);
-                case Plug.OPTION -> plugSpec = value;
-                case Plug.BROKER_OPTION -> plugBrokerPort = positiveInt(arg, value);
-                case "--wire" -> {
+                case GpioWire.SIMULATION_OPTION -> simulation = Path.of(value);
+                case GpioWire.WORK_DIR_OPTION -> workDir = Path.of(value);
+                case GpioWire.LINE_BAUD_OPTION -> lineBaud = positiveInt(arg, value);
+                case PowerPlug.OPTION -> plugSpec = value;
+                case PowerPlug.BROKER_PORT_OPTION -> plugBrokerPort = positiveInt(arg, value);
+                case GpioWire.WIRE_OPTION -> {
                     Wire wire = wire(value);
                     for (Wire other : wires.values()) {
                         if (other.name().equals(wire.name())) {
@@ -84,9 +59,9 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
         if (workDir == null) {
             throw usage("--work-dir is required");
         }
-        Plug plug = plug(plugSpec, plugBrokerPort);
+        PowerPlug plug = plug(plugSpec, plugBrokerPort);
         // Without a power wire or plug the device could never be switched on, which is surely a wiring mistake.
-        boolean powerWire = wires.values().stream().anyMatch(w -> w.name().equals(POWER));
+        boolean powerWire = wires.values().stream().anyMatch(w -> w.name().equals(GpioWire.POWER));
         if (powerWire == (plug != null)) {
             throw usage(powerWire ? "a power wire and --power-plug both switch the supply: give one"
                     : "--wire power=PIN[:active-low] or --power-plug is required");
@@ -95,29 +70,30 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
                 lineBaud == null ? 0 : lineBaud, plug);
     }
 
-    private static Plug plug(String spec, Integer brokerPort) throws StartupException {
+    private static PowerPlug plug(String spec, Integer brokerPort) throws StartupException {
         if (spec == null) {
             if (brokerPort != null) {
-                throw usage(Plug.BROKER_OPTION + " is only used with " + Plug.OPTION);
+                throw usage(PowerPlug.BROKER_PORT_OPTION + " is only used with " + PowerPlug.OPTION);
             }
             return null;
         }
-        Matcher m = Plug.SPEC.matcher(spec);
-        if (!m.matches()) {
-            throw usage(Plug.OPTION + " " + spec + ": expected tasmota=TOPIC or shelly-gen2=TOPIC");
-        }
         if (brokerPort == null || brokerPort > 65535) {
-            throw usage(Plug.OPTION + " needs " + Plug.BROKER_OPTION + " PORT (1 to 65535)");
+            throw usage(PowerPlug.OPTION + " needs " + PowerPlug.BROKER_PORT_OPTION + " PORT (1 to 65535)");
         }
-        return new Plug(Plug.firmware(m.group(1)), m.group(2), brokerPort);
+        PowerPlug plug = PowerPlug.parse(spec, brokerPort);
+        if (plug == null) {
+            throw usage(PowerPlug.OPTION + " " + spec + ": expected tasmota=TOPIC or shelly-gen2=TOPIC"
+                    + " (TOPIC: 1 to 64 of A-Z a-z 0-9 . _ -)");
+        }
+        return plug;
     }
 
     private static Wire wire(String value) throws StartupException {
-        Matcher m = WIRE.matcher(value);
-        if (!m.matches()) {
+        Wire wire = Wire.parse(value);
+        if (wire == null) {
             throw usage("--wire " + value + ": expected NAME=PIN[:active-low] (e.g. power=17:active-low)");
         }
-        return new Wire(m.group(1), Integer.parseInt(m.group(2)), "active-low".equals(m.group(3)));
+        return wire;
     }
 
     private static int positiveInt(String option, String value) throws StartupException {

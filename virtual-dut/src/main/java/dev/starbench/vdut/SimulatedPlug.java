@@ -3,6 +3,7 @@ package dev.starbench.vdut;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starbench.vdut.contract.PowerPlug.Firmware;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -41,8 +42,6 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * drops off the broker (its connection dies without a goodbye, so the broker publishes its will).
  */
 public final class SimulatedPlug implements AutoCloseable {
-    public enum Firmware { TASMOTA, SHELLY_GEN2 }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MqttClient client;

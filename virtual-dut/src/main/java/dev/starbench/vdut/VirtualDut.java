@@ -1,5 +1,8 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.PowerPlug;
+import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -17,13 +20,15 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * A simulated IoT camera that the bench drives like hardware: a serial console on a pty, power and
- * buttons over a loopback GPIO bridge (or its supply behind a simulated smart plug, {@code --power-plug}). The only stdout line is {@code READY tty=... gpio=...}; the
- * process lives until its stdin closes (the bench holds the other end), SIGTERM, or a fatal error.
+ * buttons over a loopback GPIO bridge (or its supply behind a simulated smart plug, {@code --power-plug}).
+ * The simulation is stdin's first line ({@code --simulation -}); the only stdout line is
+ * {@code READY tty=... gpio=...}; the process lives until its stdin closes (the bench holds the other
+ * end), SIGTERM, or a fatal error.
  */
 public final class VirtualDut {
     private static final long PLUG_BROKER_START_NS = 10_000_000_000L;
     private final Options options;
-    private final Simulation simulation;
+    private final SimulationSettings simulation;
     private FileChannel lockChannel;
     private PtyPair ptys;
     private GpioBridge gpio;
@@ -32,7 +37,7 @@ public final class VirtualDut {
     private SimulatedPlug plug;
     private boolean closed;
 
-    private VirtualDut(Options options, Simulation simulation) {
+    private VirtualDut(Options options, SimulationSettings simulation) {
         this.options = options;
         this.simulation = simulation;
     }
@@ -42,7 +47,7 @@ public final class VirtualDut {
         VirtualDut dut;
         try {
             Options options = Options.parse(args);
-            dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            dut = new VirtualDut(options, SimulationFile.load(options.simulation(), System.in));
             TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());
@@ -99,12 +104,12 @@ public final class VirtualDut {
             device.received(arrived, arrived.length);
         }, () -> fatal("lost the device side of the pty"));
         gpio.start();
-        System.err.println("vdut: flaws " + simulation.flaws().stream().map(Simulation.Flaw::key).sorted().toList() + ", boot count so far " + state.bootCount());
-        return "READY tty=" + ptys.benchLink + " gpio=" + gpio.port();
+        System.err.println("vdut: flaws " + simulation.flawKeys() + ", boot count so far " + state.bootCount());
+        return new ReadyLine(ptys.benchLink.toString(), gpio.port()).line();
     }
 
     /** The lab's broker on loopback, and the plug on it whose relay is the device's supply; both up before READY. */
-    private void startPlug(Options.Plug p) throws StartupException, InterruptedException {
+    private void startPlug(PowerPlug p) throws StartupException, InterruptedException {
         synchronized (this) {
             plugBroker = LocalBroker.anonymous(p.brokerPort());
         }

@@ -12,25 +12,41 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS towards a lab's broker (the cloud relay's, a smart plug's): trust from the fixture, and readable failures. */
+/**
+ * TLS to a lab's own broker (the cloud relay's, the lab-broker's, a smart plug's): trust exactly the CA
+ * file a fixture names, show a client certificate if it names one, and say readably why a handshake failed.
+ */
 public final class BrokerTls {
     private BrokerTls() {
     }
 
     /**
-     * Trusts exactly the certificates in the fixture's CA file; without one, the JVM's trust store.
-     *
-     * @param what the file as the fixture names it, for messages
+     * @param caCert  the CA (PEM) to trust; null: the JVM's trust store
+     * @param client  the bench's key managers, or null
+     * @param what    how the fixture names the CA file, for messages
      */
-    public static SSLSocketFactory trusting(Path caCert, String what) throws BenchIoException {
-        if (caCert == null) {
+    public static SSLSocketFactory socketFactory(Path caCert, KeyManager[] client, String what) throws BenchIoException {
+        if (caCert == null && client == null) {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(caCert == null ? null : trustStore(caCert, what));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(client, tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new BenchIoException("cannot set up TLS with " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore trustStore(Path caCert, String what) throws BenchIoException {
         try {
             Collection<? extends Certificate> certs;
             try (InputStream in = Files.newInputStream(caCert)) {
@@ -45,11 +61,7 @@ public final class BrokerTls {
             for (Certificate c : certs) {
                 trust.setCertificateEntry("ca" + i++, c);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return trust;
         } catch (IOException | GeneralSecurityException e) {
             throw new BenchIoException("cannot read " + what + ": " + e.getMessage(), e);
         }

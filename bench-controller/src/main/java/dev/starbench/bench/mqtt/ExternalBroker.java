@@ -29,7 +29,7 @@ public final class ExternalBroker implements Upstream {
 
     private ExternalBroker(Fixture.CloudBroker broker) throws BenchIoException {
         this.broker = broker;
-        this.tls = broker.tls() ? BrokerTls.trusting(broker.caCert(), "the cloud broker's CA certificate "
+        this.tls = broker.tls() ? BrokerTls.socketFactory(broker.caCert(), null, "the cloud broker's CA certificate "
                 + broker.caCert() + " (fixture cloud-broker.ca-cert)") : null;
         try {
             client = new MqttClient(broker.url(), "starbench-cloud-" + UUID.randomUUID().toString().substring(0, 8),

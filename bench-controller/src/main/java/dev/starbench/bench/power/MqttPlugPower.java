@@ -74,7 +74,7 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
             options.setPassword(config.password() == null ? new char[0] : config.password().toCharArray());
         }
         if (config.broker().tls()) {
-            options.setSocketFactory(BrokerTls.trusting(config.broker().caCert(), "the plug broker's CA certificate "
+            options.setSocketFactory(BrokerTls.socketFactory(config.broker().caCert(), null, "the plug broker's CA certificate "
                     + config.broker().caCert() + " (fixture power.mqtt-plug.ca-cert)"));
             options.setHttpsHostnameVerificationEnabled(true);
         }

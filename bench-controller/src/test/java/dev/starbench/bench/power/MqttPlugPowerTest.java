@@ -11,6 +11,7 @@ import dev.starbench.config.Fixture;
 import dev.starbench.config.PowerConfig;
 import dev.starbench.config.PowerConfig.MqttPlug.Firmware;
 import dev.starbench.vdut.SimulatedPlug;
+import dev.starbench.vdut.contract.PowerPlug;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,9 +64,9 @@ public class MqttPlugPowerTest {
     }
 
     /** A plug of the given firmware on the lab broker, its relay mirrored into {@code relay}. */
-    private SimulatedPlug plug(SimulatedPlug.Firmware firmware, String topic, AtomicBoolean relay) throws Exception {
+    private SimulatedPlug plug(PowerPlug.Firmware firmware, String topic, AtomicBoolean relay) throws Exception {
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(BrokerTls.trusting(broker.caPem(), "test CA"));
+        o.setSocketFactory(BrokerTls.socketFactory(broker.caPem(), null, "test CA"));
         o.setUserName(USER);
         o.setPassword(PASSWORD.toCharArray());
         SimulatedPlug plug = SimulatedPlug.start(broker.url(), o, firmware, topic, relay::set);
@@ -87,7 +88,7 @@ public class MqttPlugPowerTest {
     public void aTasmotaPlugIsSwitchedAndConfirmedOverTlsWithCredentials() throws Exception {
         String topic = topic("tasmota");
         AtomicBoolean relay = new AtomicBoolean();
-        plug(SimulatedPlug.Firmware.TASMOTA, topic, relay);
+        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
         MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
 
         PowerState start = power.status();
@@ -117,7 +118,7 @@ public class MqttPlugPowerTest {
     public void aShellyGen2PlugIsSwitchedThroughRpcAndReadBackWithGetStatus() throws Exception {
         String topic = topic("shellyplusplugs");
         AtomicBoolean relay = new AtomicBoolean();
-        plug(SimulatedPlug.Firmware.SHELLY_GEN2, topic, relay);
+        plug(PowerPlug.Firmware.SHELLY_GEN2, topic, relay);
         MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
 
         assertEquals(power.status(), PowerState.confirmed(false, "Switch.GetStatus says output false"));
@@ -134,7 +135,7 @@ public class MqttPlugPowerTest {
     public void theRetainedStateIsReadAtStartAndTheLiveOneConfirmsIt() throws Exception {
         String topic = topic("tasmota");
         AtomicBoolean relay = new AtomicBoolean();
-        plug(SimulatedPlug.Firmware.TASMOTA, topic, relay);
+        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
         power(config(Firmware.TASMOTA, topic, PASSWORD)).on();
 
         // A later run: the plug's retained POWER (PowerRetain) says ON from before, and it answers ON now.
@@ -146,7 +147,7 @@ public class MqttPlugPowerTest {
     @Test
     public void aPlugThatNeverConfirmsIsABenchFaultAndItsStateUnknown() throws Exception {
         String topic = topic("tasmota");
-        SimulatedPlug plug = plug(SimulatedPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
+        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
         MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
         plug.answering(false);
 
@@ -162,7 +163,7 @@ public class MqttPlugPowerTest {
     @Test
     public void aShellyThatNeverAnswersIsABenchFault() throws Exception {
         String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(SimulatedPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
+        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
         MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
         plug.answering(false);
 
@@ -174,7 +175,7 @@ public class MqttPlugPowerTest {
     @Test
     public void aPlugThatConfirmsTheWrongStateIsABenchFault() throws Exception {
         String topic = topic("tasmota");
-        SimulatedPlug plug = plug(SimulatedPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
+        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
         MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
         plug.misreporting(true);
 
@@ -187,7 +188,7 @@ public class MqttPlugPowerTest {
     @Test
     public void aShellyThatReadsBackTheWrongStateIsABenchFault() throws Exception {
         String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(SimulatedPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
+        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
         MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
         plug.misreporting(true);
 
@@ -198,10 +199,10 @@ public class MqttPlugPowerTest {
 
     @Test
     public void aPlugThatDropsOffTheBrokerMidRunIsABenchFault() throws Exception {
-        for (SimulatedPlug.Firmware firmware : SimulatedPlug.Firmware.values()) {
+        for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
             String topic = topic(firmware.name().toLowerCase());
             SimulatedPlug plug = plug(firmware, topic, new AtomicBoolean());
-            MqttPlugPower power = power(config(firmware == SimulatedPlug.Firmware.TASMOTA ? Firmware.TASMOTA
+            MqttPlugPower power = power(config(firmware == PowerPlug.Firmware.TASMOTA ? Firmware.TASMOTA
                     : Firmware.SHELLY_GEN2, topic, PASSWORD));
             power.on();
             plug.dropOff();
@@ -216,7 +217,7 @@ public class MqttPlugPowerTest {
     @Test
     public void aPlugThatIsOfflineAtStartIsNotBelievedFromItsRetainedState() throws Exception {
         String topic = topic("tasmota");
-        plug(SimulatedPlug.Firmware.TASMOTA, topic, new AtomicBoolean()).dropOff();
+        plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean()).dropOff();
 
         BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
         assertTrue(e.getMessage().contains("did not tell its state"), e.getMessage());
