@@ -257,7 +257,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         SimulationSettings settings() {
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
-                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings());
+                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null);
         }
 
         /** A login the virtual DUT accepts. */
