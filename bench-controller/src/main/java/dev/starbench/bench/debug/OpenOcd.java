@@ -61,13 +61,15 @@ public final class OpenOcd implements AutoCloseable {
     /**
      * Starts OpenOCD (not yet {@code init}: the bench asks for that) and connects to its Tcl port.
      *
-     * @param logFile where OpenOCD's whole output goes; {@code <logFile>.rpc} gets what the bench sent and heard
+     * @param logFile where OpenOCD's whole output goes
+     * @param rpcFile where every command the bench sent and OpenOCD's answer go
      */
-    public static OpenOcd start(DebugProbe probe, DebugPort port, Path logFile, Spawner spawner) throws BenchIoException {
+    public static OpenOcd start(DebugProbe probe, DebugPort port, Path logFile, Path rpcFile, Spawner spawner)
+            throws BenchIoException {
         BenchIoException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(probe, port, logFile, spawner);
+                return startOnce(probe, port, logFile, rpcFile, spawner);
             } catch (PortTaken e) {
                 // Another program took the free port between our look and OpenOCD's bind: pick again.
                 last = e;
@@ -84,7 +86,7 @@ public final class OpenOcd implements AutoCloseable {
         }
     }
 
-    private static OpenOcd startOnce(DebugProbe probe, DebugPort port, Path logFile, Spawner spawner)
+    private static OpenOcd startOnce(DebugProbe probe, DebugPort port, Path logFile, Path rpcFile, Spawner spawner)
             throws BenchIoException {
         int tclPort = freeLoopbackPort();
         Path config;
@@ -114,7 +116,6 @@ public final class OpenOcd implements AutoCloseable {
             deleteQuietly(config);
             throw new BenchIoException("cannot write OpenOCD's log " + logFile + ": " + e.getMessage(), e);
         }
-        Path rpcFile = Path.of(logFile + ".rpc");
         Writer transcript = null;
         try {
             int listeningPort = listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -63,7 +63,7 @@ public class DebugAttachTest {
         long start = System.nanoTime();
         long pid;
         Attachment a;
-        try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), port, dir.resolve(name + ".log"), spawner)) {
+        try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), port, dir.resolve(name + ".log"), dir.resolve(name + "-requests.log"), spawner)) {
             pid = ocd.pid();
             long started = System.nanoTime();
             a = DebugAttach.run(ocd, fixture.debugProbe(), port, s -> { });
@@ -135,7 +135,7 @@ public class DebugAttachTest {
         // Nothing listens there: OpenOCD's adapter fails before any scan.
         DebugProbe nowhere = new DebugProbe(DebugProbe.REMOTE_BITBANG, "jtag", 1000, null, 0, null, null, null, 21879, null,
                 null, null, 5000, null);
-        try (OpenOcd ocd = OpenOcd.start(nowhere, profile.debugPort(), dir.resolve("nowhere.log"), spawner)) {
+        try (OpenOcd ocd = OpenOcd.start(nowhere, profile.debugPort(), dir.resolve("nowhere.log"), dir.resolve("nowhere-requests.log"), spawner)) {
             Attachment a = DebugAttach.run(ocd, nowhere, profile.debugPort(), s -> { });
             assertEquals(a.state(), Attachment.State.UNKNOWN, a.describe());
             assertTrue(a.reason().startsWith("the adapter (remote_bitbang) did not come up"), a.reason());
@@ -170,7 +170,7 @@ public class DebugAttachTest {
         try (Bench bench = Bench.open(fixture, profile)) {
             bench.virtualDut().keepLogAs(vdutLog);
             powerUntilItTalks(bench);
-            try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), profile.debugPort(), log, spawner)) {
+            try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), profile.debugPort(), log, dir.resolve("refusal-requests.log"), spawner)) {
                 assertTrue(ocd.call("init").ok());
                 for (String command : smuggled) {
                     ReadOnlyCommands.Refused refused = expectThrows(ReadOnlyCommands.Refused.class, () -> ocd.call(command));
@@ -179,7 +179,7 @@ public class DebugAttachTest {
                 assertEquals(ocd.call("starbench.dap apreg 1 0xc").result(), "0x00000000", "still protected");
             }
         }
-        String sent = Files.readString(Path.of(log + ".rpc"));
+        String sent = Files.readString(dir.resolve("refusal-requests.log"));
         for (String command : smuggled) {
             assertFalse(sent.contains(command), "sent: " + command);
         }
