@@ -41,6 +41,7 @@ public final class DebugAttach {
     private final List<Attachment.AccessPortId> aps = new ArrayList<>();
     private String tap = OpenOcdConfig.TAP;
     private String dap = OpenOcdConfig.DAP;
+    private final List<String> cores = new ArrayList<>();
     private Long dpidr;
     private Long csw;
 
@@ -105,6 +106,10 @@ public final class DebugAttach {
             reads.add(read(r));
         }
         Boolean locked = readLock();
+        String halted = reads.stream().noneMatch(Attachment.MemoryRead::ok) ? tryHalt() : null;
+        if (halted != null) {
+            return new Attachment(Attachment.State.OPEN, halted, id, dpidr, aps, reads, lock, notes);
+        }
         return decide(id, reads, locked);
     }
 
@@ -123,6 +128,7 @@ public final class DebugAttach {
         if (!daps.isEmpty() && !daps.contains(dap)) {
             dap = daps.iterator().next();
         }
+        targets.stream().filter(t -> !t.equals(OpenOcdConfig.MEM)).forEach(cores::add);
     }
 
     private static Set<String> words(Answer a) {
@@ -241,6 +247,28 @@ public final class DebugAttach {
         lock.add(String.format("option register 0x%08x = 0x%08x: RDP 0x%02x (readout protection level %d)",
                 port.rdpRegister(), v, rdp, level));
         return level > 0;
+    }
+
+    /**
+     * Only where the profile allows it, and only with a core the maker's target script declares (the
+     * bench's own configuration has none): a core that halts on request is as open as readable memory.
+     * It is resumed at once. Returns the finding, or null.
+     */
+    private String tryHalt() throws BenchIoException {
+        if (!port.haltAllowed() || port.fragile() || cores.isEmpty()) {
+            return null;
+        }
+        String core = cores.get(0);
+        steps.accept("halt " + core + " (the profile allows it)");
+        Answer halt = ocd.call(core + " arp_halt");
+        String state = ocd.call(core + " curstate").result();
+        if (!halt.ok() || !state.equals("halted")) {
+            notes.add("the core " + core + " did not halt (" + state + "): " + String.join("; ", halt.lines()));
+            return null;
+        }
+        Answer resume = ocd.call(core + " arp_resume");
+        notes.add("the core " + core + (resume.ok() ? " was resumed" : " could not be resumed: " + String.join("; ", resume.lines())));
+        return "the debug port halts the core " + core + " on request, although every memory read was denied";
     }
 
     private Attachment decide(Long id, List<Attachment.MemoryRead> reads, Boolean locked) {

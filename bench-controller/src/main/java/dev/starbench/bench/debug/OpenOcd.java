@@ -211,16 +211,21 @@ public final class OpenOcd implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Asks OpenOCD to shut down, then ends it; waits until its log is complete. */
+    /**
+     * Asks OpenOCD to shut down (unless a request is still under way: the run is ending and will not
+     * wait for it), then ends it; waits until its log is complete.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         try {
             if (process.isAlive()) {
-                rpc.call(commands.check("shutdown"));
+                rpc.callIfIdle(commands.check("shutdown"));
             }
         } catch (BenchIoException e) {
             // it may close the connection before it answers

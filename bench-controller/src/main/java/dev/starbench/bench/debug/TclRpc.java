@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * OpenOCD's Tcl RPC: a request is a command terminated by 0x1a, the answer is text terminated by 0x1a.
@@ -31,7 +32,8 @@ final class TclRpc implements AutoCloseable {
     private final OutputStream out;
     private final Duration timeout;
     private final Writer transcript;
-    private boolean broken;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean broken;
 
     private TclRpc(Socket socket, Duration timeout, Writer transcript) throws IOException {
         this.socket = socket;
@@ -48,7 +50,32 @@ final class TclRpc implements AutoCloseable {
         return new TclRpc(s, timeout, transcript);
     }
 
-    synchronized Answer call(ReadOnlyCommands.Command command) throws BenchIoException {
+    Answer call(ReadOnlyCommands.Command command) throws BenchIoException {
+        lock.lock();
+        try {
+            return exchange(command);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the command only if no other request is under way (a run ending while the bench waits on
+     * OpenOCD must not wait for that answer too); false when it was not sent.
+     */
+    boolean callIfIdle(ReadOnlyCommands.Command command) throws BenchIoException {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            exchange(command);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Answer exchange(ReadOnlyCommands.Command command) throws BenchIoException {
         if (broken) {
             throw new BenchIoException("the connection to OpenOCD was given up after an earlier request");
         }
@@ -111,8 +138,9 @@ final class TclRpc implements AutoCloseable {
         }
     }
 
+    /** Closes the connection at once, also under a request in flight (which then fails). */
     @Override
-    public synchronized void close() {
+    public void close() {
         try {
             socket.close();
         } catch (IOException e) {

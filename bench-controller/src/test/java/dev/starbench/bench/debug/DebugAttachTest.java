@@ -31,8 +31,6 @@ import org.testng.annotations.Test;
  * the bench's own failure, and the commands it refuses before OpenOCD sees them.
  */
 public class DebugAttachTest {
-    private static final String PROBE = "debug-probe: {driver: remote_bitbang, port: 21871}\n";
-
     private Path dir;
     private Fixture fixture;
     private final Spawner spawner = new Spawner("openocd-test");
@@ -40,7 +38,8 @@ public class DebugAttachTest {
     @BeforeClass
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("starbench-debug");
-        fixture = ConfigLoader.loadFixture(VirtualBench.fixtureWith(dir, "fixture.yaml", PROBE));
+        // The shipped virtual fixture wires its probe as remote_bitbang on port 21871.
+        fixture = ConfigLoader.loadFixture(VirtualBench.fixtureWith(dir, "fixture.yaml", ""));
     }
 
     @AfterClass(alwaysRun = true)
@@ -63,7 +62,8 @@ public class DebugAttachTest {
         long start = System.nanoTime();
         long pid;
         Attachment a;
-        try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), port, dir.resolve(name + ".log"), dir.resolve(name + "-requests.log"), spawner)) {
+        try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), port, dir.resolve(name + ".log"),
+                dir.resolve(name + "-requests.log"), spawner)) {
             pid = ocd.pid();
             long started = System.nanoTime();
             a = DebugAttach.run(ocd, fixture.debugProbe(), port, s -> { });
@@ -135,7 +135,8 @@ public class DebugAttachTest {
         // Nothing listens there: OpenOCD's adapter fails before any scan.
         DebugProbe nowhere = new DebugProbe(DebugProbe.REMOTE_BITBANG, "jtag", 1000, null, 0, null, null, null, 21879, null,
                 null, null, 5000, null);
-        try (OpenOcd ocd = OpenOcd.start(nowhere, profile.debugPort(), dir.resolve("nowhere.log"), dir.resolve("nowhere-requests.log"), spawner)) {
+        try (OpenOcd ocd = OpenOcd.start(nowhere, profile.debugPort(), dir.resolve("nowhere.log"),
+                dir.resolve("nowhere-requests.log"), spawner)) {
             Attachment a = DebugAttach.run(ocd, nowhere, profile.debugPort(), s -> { });
             assertEquals(a.state(), Attachment.State.UNKNOWN, a.describe());
             assertTrue(a.reason().startsWith("the adapter (remote_bitbang) did not come up"), a.reason());
@@ -170,7 +171,8 @@ public class DebugAttachTest {
         try (Bench bench = Bench.open(fixture, profile)) {
             bench.virtualDut().keepLogAs(vdutLog);
             powerUntilItTalks(bench);
-            try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), profile.debugPort(), log, dir.resolve("refusal-requests.log"), spawner)) {
+            try (OpenOcd ocd = OpenOcd.start(fixture.debugProbe(), profile.debugPort(), log,
+                    dir.resolve("refusal-requests.log"), spawner)) {
                 assertTrue(ocd.call("init").ok());
                 for (String command : smuggled) {
                     ReadOnlyCommands.Refused refused = expectThrows(ReadOnlyCommands.Refused.class, () -> ocd.call(command));
