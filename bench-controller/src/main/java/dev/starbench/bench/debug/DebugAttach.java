@@ -285,6 +285,12 @@ public final class DebugAttach {
             return new Attachment(Attachment.State.LOCKED, who + " but every memory read is denied: "
                     + String.join("; ", lock), id, dpidr, aps, reads, lock, notes);
         }
+        if (!probe.reachesAccessPorts()) {
+            return unknown(who + " but every memory read failed, and a high-level adapter (" + probe.driver() + ", an"
+                    + " ST-Link's firmware between OpenOCD and the DAP) reaches no AP register"
+                    + (port.family().equals(DebugPort.NRF52) ? " (nRF52's CTRL-AP with APPROTECTSTATUS among them)" : "")
+                    + ": the bench cannot tell a lock from a fault, and does not guess", id, reads);
+        }
         return unknown(who + " but every memory read failed, and no register shows a lock"
                 + (lock.isEmpty() ? "" : " (" + String.join("; ", lock) + ")")
                 + ": check the ranges in the profile and the wiring", id, reads);
