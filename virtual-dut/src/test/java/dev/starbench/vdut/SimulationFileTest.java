@@ -50,11 +50,11 @@ public class SimulationFileTest {
         };
         for (String[] c : cases) {
             Path file = Files.writeString(dir.resolve("sim.json"), c[0]);
-            StartupException e = expectThrows(StartupException.class, () -> SimulationFile.load(file));
+            StartupException e = expectThrows(StartupException.class, () -> SimulationFile.load(file, InputStream.nullInputStream()));
             assertEquals(e.exitCode(), StartupException.SIMULATION, c[0]);
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
         Path ok = Files.writeString(dir.resolve("ok.json"), "{\"debug-port\":{\"port\":21871}}");
-        assertEquals(SimulationFile.load(ok).debugPort().idcode(), 0x4ba00477L);
+        assertEquals(SimulationFile.load(ok, InputStream.nullInputStream()).debugPort().idcode(), 0x4ba00477L);
     }
 }
