@@ -196,5 +196,8 @@ public class DebugConfigTest {
         assertProfileError(head + ram + "  family: stm32\n", 3, 3, "debug-port.rdp-register", "required field is missing");
         assertProfileError(head + ram + "  rdp-register: 0x40023C14\n", 5, 17, "debug-port.rdp-register",
                 "only for family stm32");
+        Path missing = dir.resolve("no-such-target.cfg");
+        assertProfileError(head + ram + "  target-config: no-such-target.cfg\n", 5, 18, "debug-port.target-config",
+                missing + ": " + InputFile.problem(missing, null));
     }
 }
