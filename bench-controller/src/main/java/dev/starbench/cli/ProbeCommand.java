@@ -9,8 +9,8 @@ import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
-import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Transcript;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
@@ -81,14 +81,10 @@ final class ProbeCommand implements Callable<Integer> {
                 Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, p,
                         (state, cause) -> stdout.printf("  power %s (%s)%n", state, cause));
                 stdout.printf("Probe on bench %s: %s over %s%n", f.benchId(), f.debugProbe().driver(), f.debugProbe().transport());
-                try {
-                    // Production firmware running: some parts re-arm their lock at every reset.
-                    dut.powerCycle("probe: a fresh boot");
-                    dut.awaitOsStart();
-                    stdout.printf("  the firmware booted (%s)%n", dut.state());
-                } catch (ExpectTimeout e) {
-                    stdout.printf("  no OS start on the console within %d ms; attaching anyway%n", p.timeouts().bootMs());
-                }
+                // Production firmware running: some parts re-arm their lock at every reset.
+                Boot boot = dut.freshBoot("probe: a fresh boot");
+                stdout.printf("  the firmware booted to %s%s%n", boot.stage(), boot.reachedOs()
+                        ? String.format(" in %.1f s", boot.bootTime().toMillis() / 1000.0) : " (no OS prompt; attaching anyway)");
                 OpenOcdDriver.Attach a = driver.attach(step -> stdout.printf("  %s%n", step));
                 dut.powerOff("probe: done");
                 print(stdout, a);
