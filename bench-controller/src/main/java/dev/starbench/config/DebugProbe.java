@@ -64,7 +64,7 @@ public record DebugProbe(String driver, String transport, int speedKhz, Map<Stri
             "adapter speed", "adapter srst delay", "adapter srst pulse_width", "adapter gpio", "adapter usb location",
             "reset_config", "jtag_ntrst_delay", "jtag_ntrst_assert_width",
             "bcm2835gpio speed_coeffs", "bcm2835gpio peripheral_base",
-            "cmsis-dap vid_pid", "cmsis-dap backend", "cmsis-dap usb interface", "jlink usb",
+            "cmsis_dap_vid_pid", "cmsis_dap_backend", "cmsis_dap_usb interface", "jlink usb",
             "hla_vid_pid", "hla_layout");
     /** reset_config words that do not reset the target on connect. */
     static final Set<String> RESET_CONFIG_WORDS = Set.of("none", "trst_only", "srst_only", "trst_and_srst", "separate",

@@ -122,11 +122,11 @@ public class DebugConfigTest {
                   extra-config:
                     - adapter srst delay 100
                     - reset_config srst_only srst_nogate
-                    - cmsis-dap backend usb_bulk
+                    - cmsis_dap_backend usb_bulk
                 """)).debugProbe();
 
         assertEquals(p.extraConfig(), List.of("adapter srst delay 100", "reset_config srst_only srst_nogate",
-                "cmsis-dap backend usb_bulk"));
+                "cmsis_dap_backend usb_bulk"));
     }
 
     @Test

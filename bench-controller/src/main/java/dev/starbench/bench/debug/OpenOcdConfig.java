@@ -84,8 +84,10 @@ public final class OpenOcdConfig {
     private static List<String> partLines(DebugProbe probe, DebugPort port) {
         String expected = port.expectedId() == null ? "" : String.format(" -expected-id 0x%08x", port.expectedId());
         if (probe.driver().equals(DebugProbe.HLA)) {
-            return List.of("hla newtap " + CHIP + " cpu" + expected,
-                    "target create " + MEM + " hla_target -chain-position " + TAP);
+            // OpenOCD 0.12 makes a cortex_m on an hla transport its hla_target: memory through the ST-Link's
+            // firmware, no AP registers.
+            return List.of("source [find target/swj-dp.tcl]", "swj_newdap " + CHIP + " cpu" + expected,
+                    "dap create " + DAP + " -chain-position " + TAP, "target create " + MEM + " cortex_m -dap " + DAP);
         }
         if (port.targetConfig() != null) {
             // The maker's script declares the TAP, DAP and core; the bench adds its own mem_ap on that DAP.
