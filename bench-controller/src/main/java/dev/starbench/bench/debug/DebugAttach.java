@@ -165,7 +165,7 @@ public final class DebugAttach {
 
     private Attachment.MemoryRead read(DebugPort.Range r) throws BenchIoException {
         int words = r.length() / 4;
-        Answer a = ocd.call(String.format("%s read_memory 0x%08x 32 %d", OpenOcdConfig.MEM, r.address(), words));
+        Answer a = ocd.readMemory(String.format("%s read_memory 0x%08x 32 %d", OpenOcdConfig.MEM, r.address(), words));
         List<Long> values = new ArrayList<>();
         Matcher m = HEX.matcher(a.result());
         while (m.find()) {

@@ -190,6 +190,24 @@ public final class OpenOcd implements AutoCloseable {
         return rpc.call(checked);
     }
 
+    /**
+     * A memory read whose result stays out of both logs: OpenOCD echoes every Tcl RPC result into its log,
+     * so its log points at /dev/null for the read (errors still reach the answer, through capture), and
+     * the request log keeps only the answer's status and size.
+     */
+    public Answer readMemory(String command) throws BenchIoException {
+        ReadOnlyCommands.Command checked;
+        synchronized (this) {
+            checked = commands.check(command);
+        }
+        call("log_output /dev/null");
+        try {
+            return rpc.call(checked, true);
+        } finally {
+            call("log_output default");
+        }
+    }
+
     /** Adds the TAP, DAP and target names OpenOCD reported (a maker's target script names its own). */
     synchronized void allow(Set<String> taps, Set<String> daps, Set<String> targets) {
         commands = commands.with(taps, daps, targets);

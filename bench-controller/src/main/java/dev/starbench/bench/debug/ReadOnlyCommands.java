@@ -99,7 +99,7 @@ public final class ReadOnlyCommands {
         String all = String.join(" ", w);
         switch (all) {
             case "version", "init", "shutdown", "scan_chain", "adapter name", "adapter speed", "transport select",
-                 "jtag names", "dap names", "target names", "poll off" -> {
+                 "jtag names", "dap names", "target names", "poll off", "log_output /dev/null", "log_output default" -> {
                 return true;
             }
             default -> {

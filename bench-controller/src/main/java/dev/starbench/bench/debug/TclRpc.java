@@ -51,9 +51,17 @@ final class TclRpc implements AutoCloseable {
     }
 
     Answer call(ReadOnlyCommands.Command command) throws BenchIoException {
+        return call(command, false);
+    }
+
+    /**
+     * @param withhold a successful answer is kept out of the transcript (memory contents: the report holds
+     *                 their SHA-256, never the bytes); an error is kept, since it holds no bytes read
+     */
+    Answer call(ReadOnlyCommands.Command command, boolean withhold) throws BenchIoException {
         lock.lock();
         try {
-            return exchange(command);
+            return exchange(command, withhold);
         } finally {
             lock.unlock();
         }
@@ -68,14 +76,14 @@ final class TclRpc implements AutoCloseable {
             return false;
         }
         try {
-            exchange(command);
+            exchange(command, false);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    private Answer exchange(ReadOnlyCommands.Command command) throws BenchIoException {
+    private Answer exchange(ReadOnlyCommands.Command command, boolean withhold) throws BenchIoException {
         if (broken) {
             throw new BenchIoException("the connection to OpenOCD was given up after an earlier request");
         }
@@ -89,7 +97,8 @@ final class TclRpc implements AutoCloseable {
             int nl = reply.indexOf('\n');
             Answer a = new Answer(Integer.parseInt(nl < 0 ? reply.strip() : reply.substring(0, nl).strip()),
                     nl < 0 ? "" : reply.substring(nl + 1));
-            note("< " + a.code() + (a.text().isEmpty() ? "" : "\n" + a.text().stripTrailing()));
+            note("< " + a.code() + (withhold && a.ok() ? " (" + a.text().length() + " characters withheld: memory contents stay out of"
+                    + " every log; the report has their SHA-256)" : a.text().isEmpty() ? "" : "\n" + a.text().stripTrailing()));
             return a;
         } catch (NumberFormatException e) {
             broken = true;

@@ -99,6 +99,12 @@ public class DebugAttachTest {
         assertTrue(a.lockEvidence().stream().anyMatch(l -> l.contains("APPROTECTSTATUS = 0x00000001 (access port protection disabled)")),
                 a.lockEvidence().toString());
         assertFalse(a.reason().contains(hexOf(image)), "never the bytes themselves");
+        // MCUboot's magic, the factory image's first word, as OpenOCD would print it.
+        for (String log : List.of("attach-jtag-open.log", "attach-jtag-open-requests.log")) {
+            String text = Files.readString(dir.resolve(log));
+            assertFalse(text.contains("0x96f3b83d"), "the bytes read stay out of " + log + ":\n" + text);
+            assertTrue(text.contains("0x2ba01477"), "the register reads stay in " + log);
+        }
     }
 
     @Test

@@ -18,7 +18,8 @@ public class ReadOnlyCommandsTest {
         for (String c : List.of("version", "init", "shutdown", "scan_chain", "jtag names", "dap names", "target names",
                 "jtag cget chip.cpu -idcode", "chip.dap dpreg 0x4", "chip.dap apreg 1 0xfc", "chip.dap apid 0",
                 "chip.mem read_memory 0x20000000 32 64", "chip.mem read_memory 0x0 8 16 phys", "chip.mem mdw 0x0 4",
-                "chip.mem curstate", "adapter name", "transport select", "poll off")) {
+                "chip.mem curstate", "adapter name", "transport select", "poll off", "log_output /dev/null",
+                "log_output default")) {
             assertEquals(reads.check(c).text(), c);
         }
     }
@@ -26,6 +27,7 @@ public class ReadOnlyCommandsTest {
     @Test
     public void aReadWithOneMoreArgumentIsAWriteAndIsRefused() {
         for (String c : List.of("chip.dap dpreg 0x4 0x50000000", "chip.dap apreg 1 0x4 1", "adapter speed 100",
+                "log_output /home/user/.bashrc",
                 "transport select swd", "chip.mem read_memory 0x0 32", "chip.mem mdw nosuchaddress")) {
             ReadOnlyCommands.Refused r = expectThrows(ReadOnlyCommands.Refused.class, () -> reads.check(c));
             assertTrue(r.getMessage().contains("is not on the bench's read-only list"), r.getMessage());
