@@ -297,6 +297,10 @@ public final class Doctor {
                 }
             });
         }
+        if (fixture.debugProbe() != null) {
+            needs.add(new Need(fixture.debugProbe().openocd(), "drives the debug probe for debug.jtag-swd and starbench probe",
+                    "sudo apt install openocd (or set debug-probe.openocd)"));
+        }
         return needs;
     }
 

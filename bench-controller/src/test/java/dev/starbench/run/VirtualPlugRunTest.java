@@ -55,7 +55,7 @@ public class VirtualPlugRunTest {
             Verdict expected = c.id().equals("debug.baud-scan") ? Verdict.NOT_APPLICABLE : Verdict.PASS;
             assertEquals(c.verdict(), expected, c.id() + ": " + c.reason() + "\n" + run.progress());
         }
-        assertEquals(verdicts.size(), 13, verdicts.toString());
+        assertEquals(verdicts.size(), 14, verdicts.toString());
         assertEquals(run.result().exitCode(), 0, run.progress());
 
         RunRecord.Finaliser end = record.finaliser();

@@ -2,6 +2,7 @@ package dev.starbench.vdut;
 
 import dev.starbench.vdut.contract.PowerPlug;
 import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.jtag.DebugPort;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -35,6 +36,7 @@ public final class VirtualDut {
     private Device device;
     private LocalBroker plugBroker;
     private SimulatedPlug plug;
+    private DebugPort debugPort;
     private boolean closed;
 
     private VirtualDut(Options options, SimulationSettings simulation) {
@@ -92,7 +94,9 @@ public final class VirtualDut {
         synchronized (this) {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation, ota));
+            debugPort = startDebugPort();
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota),
+                    new NetworkSide(simulation, ota), debugPort);
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         if (options.plug() != null) {
@@ -138,6 +142,20 @@ public final class VirtualDut {
         }
     }
 
+    /** The probe's socket listens before READY, so the bench can connect OpenOCD as soon as it reads that line. */
+    private DebugPort startDebugPort() throws StartupException {
+        if (simulation.debugPort() == null) {
+            return null;
+        }
+        try {
+            String image = simulation.debugPort().flashImage();
+            return DebugPort.start(simulation, image == null ? null : SimulationFile.flashImage(Path.of(image)),
+                    s -> System.err.println("vdut: debug: " + s));
+        } catch (IOException e) {
+            throw new StartupException(StartupException.RUNTIME, e.getMessage(), e);
+        }
+    }
+
     private static void waitForStdinEof(InputStream in) {
         byte[] buf = new byte[256];
         try {
@@ -168,6 +186,9 @@ public final class VirtualDut {
         }
         if (device != null) {
             device.close();
+        }
+        if (debugPort != null) {
+            debugPort.close();
         }
         if (gpio != null) {
             gpio.close();

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param autobootStop the byte sequence that stops autoboot; null: the bootloader is not keyed
  * @param network      null: the device connects nowhere and serves nothing
  * @param ota          null: the device has no update agent
+ * @param debugPort    null: no probe is wired to the device's debug port
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationSettings(
@@ -27,7 +28,8 @@ public record SimulationSettings(
         @JsonProperty("hostname") String hostname,
         @JsonProperty("flaws") Set<Flaw> flaws,
         @JsonProperty("network") NetworkSettings network,
-        @JsonProperty("ota") OtaSettings ota) {
+        @JsonProperty("ota") OtaSettings ota,
+        @JsonProperty("debug-port") DebugPortSettings debugPort) {
 
     public static final int DEFAULT_BAUD = 115200;
     public static final int DEFAULT_BOOTDELAY_S = 2;
@@ -48,7 +50,13 @@ public record SimulationSettings(
     }
 
     public SimulationSettings withNetwork(NetworkSettings n) {
-        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota);
+        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
+                debugPort);
+    }
+
+    public SimulationSettings withDebugPort(DebugPortSettings d) {
+        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
+                ota, d);
     }
 
     /** A login the simulated device accepts. */
