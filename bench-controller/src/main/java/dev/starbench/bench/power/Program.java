@@ -33,8 +33,7 @@ record Program(List<String> argv, int exit, String output, long millis) {
         reader.start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                kill(p);
                 reader.join(1000);
                 throw new BenchIoException(shown(argv) + " did not finish within " + timeout.toMillis() + " ms and was killed"
                         + said(text(kept)));
@@ -42,8 +41,7 @@ record Program(List<String> argv, int exit, String output, long millis) {
             // The output pipe closes when the tool exits, unless a child it left behind still holds it.
             reader.join(1000);
         } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted while " + shown(argv) + " ran", e);
         }
@@ -74,6 +72,16 @@ record Program(List<String> argv, int exit, String output, long millis) {
         String flat = output.strip().replaceAll("\\R+", " | ").replaceAll("\\p{Cntrl}", "?");
         return flat.length() <= SHOWN_CHARS ? flat : flat.substring(0, SHOWN_CHARS) + " [" + (flat.length() - SHOWN_CHARS)
                 + " more chars]";
+    }
+
+    /**
+     * The command first, then what it started: killed the other way round, a shell would see its child
+     * die and print "Killed" into the output in the moment before it goes too.
+     */
+    private static void kill(Process p) {
+        List<ProcessHandle> started = p.descendants().toList();
+        p.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static String said(String output) {
