@@ -194,9 +194,6 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
                              SimulatedIdentity identity) {
-        /** Flaws of the unit's cloud identity, which the bench provisions: they need one to act on. */
-        static final Set<Flaw> IDENTITY_FLAWS = Set.of(Flaw.SHARED_DEVICE_KEY, Flaw.EXPIRED_DEVICE_CERT,
-                Flaw.DEVICE_KEY_IN_IMAGE);
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -229,7 +226,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 } else {
                     check(!LinuxDut.ONLY_LINUX.contains(flaw), "only the Linux DUT implements "
                             + flaw.key() + " (simulation.dut: linux)", "flaws", i);
-                    check(identity != null || !IDENTITY_FLAWS.contains(flaw), flaw.key() + " is a flaw of the unit's"
+                    check(identity != null || !Flaw.PROVISIONED_IDENTITY.contains(flaw), flaw.key() + " is a flaw of the unit's"
                             + " cloud identity: it needs simulation.identity (unit-id, ca-key)", "flaws", i);
                 }
             }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -13,6 +14,8 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
@@ -180,7 +183,7 @@ public final class PrivateKeys {
                 || (data[body + 2] != 0 && data[body + 2] != 1)) {
             return start;
         }
-        byte[] der = java.util.Arrays.copyOfRange(data, start, (int) end);
+        byte[] der = Arrays.copyOfRange(data, start, (int) end);
         try {
             ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             if (seq.size() < 3) {
@@ -200,8 +203,8 @@ public final class PrivateKeys {
             } else if (second instanceof ASN1Integer && seq.size() == 9) {
                 RSAPrivateKey rsa = RSAPrivateKey.getInstance(seq);
                 f = read(start, "DER PKCS#1 (RSA PRIVATE KEY)", new PrivateKeyInfo(
-                        new AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
-                                org.bouncycastle.asn1.DERNull.INSTANCE), rsa));
+                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption,
+                                DERNull.INSTANCE), rsa));
             } else {
                 return start;
             }

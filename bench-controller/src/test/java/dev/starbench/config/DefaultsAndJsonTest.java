@@ -141,7 +141,7 @@ public class DefaultsAndJsonTest {
         // the unit's cloud identity, which the bench acts out in what it provisions and which need simulation.identity.
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
                 Arrays.stream(Flaw.values()).filter(f -> f != Flaw.SSH_DEFAULT_PASSWORD)
-                        .filter(f -> !Simulation.IDENTITY_FLAWS.contains(f)).toList());
+                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList());
 
         Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 

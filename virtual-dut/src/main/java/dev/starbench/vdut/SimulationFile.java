@@ -30,8 +30,6 @@ import java.util.stream.Collectors;
  * a profile must never believe a weakness is switched on when nothing simulates it.
  */
 final class SimulationFile {
-    /** The flaws of the identity the bench provisions the unit with: they come with one, or nothing acts them out. */
-    static final List<Flaw> PROVISIONED = List.of(Flaw.SHARED_DEVICE_KEY, Flaw.EXPIRED_DEVICE_CERT, Flaw.DEVICE_KEY_IN_IMAGE);
     /** Far above any real simulation; a bench that sends no line break must not fill the heap. */
     private static final int MAX_LINE = 4 * 1024 * 1024;
 
@@ -174,7 +172,7 @@ final class SimulationFile {
             throw invalid(file, "the flaws jtag-open and jtag-fused exclude each other: a fused port reads nothing");
         }
         CloudIdentity identity = sim.network() == null ? null : sim.network().cloudIdentity();
-        for (Flaw f : PROVISIONED) {
+        for (Flaw f : Flaw.PROVISIONED_IDENTITY) {
             if (sim.has(f) && identity == null) {
                 throw invalid(file, f.key() + " is a flaw of the unit's provisioned identity: it needs network.cloud-identity");
             }

@@ -20,7 +20,7 @@ public class SimulationFileTest {
                 continue;
             }
             // The bench acts out the identity flaws by what it provisions the unit with, so they come with an identity.
-            String network = SimulationFile.PROVISIONED.contains(flaw) ? ",\"network\":" + IDENTITY : "";
+            String network = Flaw.PROVISIONED_IDENTITY.contains(flaw) ? ",\"network\":" + IDENTITY : "";
             Path file = Files.writeString(dir.resolve(flaw.key() + ".json"), "{\"flaws\":[\"" + flaw.key() + "\"]" + network + "}");
             assertTrue(SimulationFile.load(file, InputStream.nullInputStream()).has(flaw), flaw.key());
         }

@@ -10,8 +10,6 @@ import dev.starbench.vdut.contract.Flaw;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -64,9 +62,7 @@ public final class VirtualIdentity {
         if (!Files.exists(file)) {
             try {
                 Files.createDirectories(file.getParent());
-                KeyPair pair = LabPki.keyPair();
-                PrivateKey key = pair.getPrivate();
-                LabPki.writePrivateKey(key, file);
+                LabPki.writePrivateKey(LabPki.keyPair().getPrivate(), file);
             } catch (IOException e) {
                 throw new BenchIoException("cannot make the unit key " + file + ": " + e.getMessage(), e);
             }

@@ -138,9 +138,10 @@ public class DeviceIdentityCheck {
                     + " a password, so that the token differs between units rests on the declaration (" + connect + ")");
             return;
         }
-        throw new AssertionError("the device presented no client certificate and authenticates only by user name and"
-                + " password (" + connect + "), which the profile does not declare a per-unit token: whoever learns"
-                + " them from one unit is that unit, or every unit, to the cloud");
+        String by = a.connect().passwordSent() ? "user name and password" : "user name alone";
+        throw new AssertionError("the device presented no client certificate and authenticates only by " + by + " ("
+                + connect + "), which the profile does not declare a per-unit token: whoever learns them from one"
+                + " unit is that unit, or every unit, to the cloud");
     }
 
     private static X509Certificate readCa(Path file) {

@@ -2,7 +2,10 @@ package dev.starbench.vdut.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +45,13 @@ public enum Flaw {
     @JsonProperty("expired-device-cert") EXPIRED_DEVICE_CERT,
     /** The unit's private key is in the firmware image the maker supplies. */
     @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE;
+
+    /**
+     * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends
+     * ({@link NetworkSettings#cloudIdentity()}), so they need one.
+     */
+    public static final Set<Flaw> PROVISIONED_IDENTITY = Collections.unmodifiableSet(
+            EnumSet.of(SHARED_DEVICE_KEY, EXPIRED_DEVICE_CERT, DEVICE_KEY_IN_IMAGE));
 
     /** The name in profiles and in the simulation JSON, e.g. {@code root-console}. */
     public String key() {
