@@ -18,12 +18,14 @@ import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DebugProbe;
+import dev.starbench.bench.virtual.VirtualIdentity;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
 import dev.starbench.config.PowerConfig;
 import dev.starbench.vdut.contract.DebugPortSettings;
+import dev.starbench.vdut.contract.CloudIdentity;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.PowerPlug;
 import dev.starbench.vdut.contract.SimulationSettings;
@@ -91,7 +93,6 @@ public final class Bench implements LineRate, AutoCloseable {
             String virtualTty = null;
             LabCa.ensure(profile);
             if (fixture.virtualDut() != null) {
-                VirtualFirmware.ensure(profile);
                 if (profile == null || profile.simulation() == null) {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
@@ -100,7 +101,9 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
                             + " which a qemu fixture boots, not the virtual DUT");
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(fixture, profile), baud, lines,
+                LabPki.Identity unit = VirtualIdentity.provision(profile);
+                VirtualFirmware.ensure(profile, unit);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(fixture, profile, unit), baud, lines,
                         virtualPlug(p.settings()));
                 virtualTty = vdut.ttyPath();
             }
@@ -200,12 +203,15 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
-     * The simulation, plus the certificate of the device's own TLS broker when it runs one (made here
-     * with Bouncy Castle, self-signed for the device's address, as devices often ship), plus its debug
-     * port where the fixture's probe is a remote_bitbang adapter: the device listens where the probe
-     * connects, with the profile's factory image in its flash.
+     * The simulation, plus the unit's cloud identity (VirtualIdentity), the certificate of the device's own
+     * TLS broker when it runs one (made here with Bouncy Castle, self-signed for the device's address, as
+     * devices often ship), and its debug port where the fixture's probe is a remote_bitbang adapter: the
+     * device listens where the probe connects, with the profile's factory image in its flash.
+     *
+     * @param unit the unit's client certificate and key; null when it has none
      */
-    private static SimulationSettings simulation(Fixture fixture, DeviceProfile profile) throws BenchIoException {
+    private static SimulationSettings simulation(Fixture fixture, DeviceProfile profile, LabPki.Identity unit)
+            throws BenchIoException {
         SimulationSettings settings = profile.simulationSettings();
         DebugProbe probe = fixture.debugProbe();
         if (probe != null && probe.driver().equals(DebugProbe.REMOTE_BITBANG)) {
@@ -214,14 +220,18 @@ public final class Bench implements LineRate, AutoCloseable {
                     image != null && Files.isRegularFile(image) ? image.toString() : null));
         }
         Network net = profile.network();
-        if (net == null || net.broker() == null || !net.broker().tls()) {
-            return settings;
-        }
         try {
+            if (unit != null) {
+                settings = settings.withNetwork(settings.network().withCloudIdentity(
+                        new CloudIdentity(unit.chainPem(), unit.keyPem())));
+            }
+            if (net == null || net.broker() == null || !net.broker().tls()) {
+                return settings;
+            }
             LabPki.Identity device = LabPki.leaf(null, net.address() == null ? "localhost" : net.address());
             return settings.withNetwork(settings.network().withBrokerIdentity(device.chainPem(), device.keyPem()));
         } catch (IOException e) {
-            throw new BenchIoException("cannot give the virtual DUT's broker a certificate: " + e.getMessage(), e);
+            throw new BenchIoException("cannot give the virtual DUT its certificates: " + e.getMessage(), e);
         }
     }
 

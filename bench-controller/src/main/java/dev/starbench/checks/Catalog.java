@@ -2,6 +2,7 @@ package dev.starbench.checks;
 
 import dev.starbench.checks.debug.BaudScanCheck;
 import dev.starbench.checks.comms.BrokerExposureCheck;
+import dev.starbench.checks.comms.DeviceIdentityCheck;
 import dev.starbench.checks.comms.ReplayCheck;
 import dev.starbench.checks.comms.RogueCertificateCheck;
 import dev.starbench.checks.comms.TlsEnforcedCheck;
@@ -44,7 +45,8 @@ public final class Catalog {
      * pushed while the device still runs an older version (an installed copy is then visible).
      */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
-            NetworkServicesCheck.class, JtagSwdCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
+            NetworkServicesCheck.class, JtagSwdCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class,
+            TlsVersionsCheck.class, DeviceIdentityCheck.class, ReplayCheck.class,
             BrokerExposureCheck.class,
             TamperedCheck.class, BaselineCheck.class, RollbackCheck.class, PowerLossCheck.class);
 

@@ -4,21 +4,33 @@ import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.dut.Dut;
 import dev.starbench.lab.LabServices;
+import dev.starbench.report.DeviceKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Objects;
 import org.testng.ITestContext;
 
 /**
  * What the runner hands every check: the DUT, the evidence sink, the bench's fixture, the run's random
- * seed (journaled in the manifest, reused by `starbench rerun`), and the run's lab services, which the
+ * seed (journaled in the manifest, reused by `starbench rerun`), the run's lab services, which the
  * run opens on a check's first request and closes when it ends (a check keeps no state of its own
- * between checks).
+ * between checks), and the keys of other units of the model ({@code --other-unit}), which this unit's
+ * must differ from.
  */
-public record CheckContext(Dut dut, Evidence evidence, Fixture fixture, long runSeed, LabServices services) {
+public record CheckContext(Dut dut, Evidence evidence, Fixture fixture, long runSeed, LabServices services,
+                           List<DeviceKey.OtherUnit> otherUnits) {
     public static final String ATTRIBUTE = "starbench.check-context";
+
+    public CheckContext {
+        otherUnits = otherUnits == null ? List.of() : List.copyOf(otherUnits);
+    }
+
+    public CheckContext(Dut dut, Evidence evidence, Fixture fixture, long runSeed, LabServices services) {
+        this(dut, evidence, fixture, runSeed, services, List.of());
+    }
 
     public static CheckContext of(ITestContext testContext) {
         return Objects.requireNonNull((CheckContext) testContext.getAttribute(ATTRIBUTE),

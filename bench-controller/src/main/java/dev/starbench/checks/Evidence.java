@@ -1,5 +1,6 @@
 package dev.starbench.checks;
 
+import dev.starbench.report.DeviceKey;
 import dev.starbench.report.Measurement;
 import java.nio.file.Path;
 
@@ -30,5 +31,13 @@ public interface Evidence {
      */
     default void measurement(Measurement m) {
         note(m.describe());
+    }
+
+    /**
+     * The public key the device identified itself with, as evidence of its own kind, so the history can
+     * compare units across runs. Sinks that keep no such evidence record it as a note.
+     */
+    default void deviceKey(DeviceKey key) {
+        note(key.text());
     }
 }

@@ -4,11 +4,13 @@ import dev.starbench.config.ConfigException;
 import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.report.DeviceKey;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordReader;
 import dev.starbench.report.RunRecord;
 import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
+import dev.starbench.run.OtherUnits;
 import dev.starbench.run.Runner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,16 +37,22 @@ final class RerunCommand implements Callable<Integer> {
     @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
     Path leaseDir;
 
+    @Option(names = "--other-unit", paramLabel = "DIR", description = "As for `run`: another unit's run directory"
+            + " (repeatable); the run's own comparisons are not repeated unless given again.")
+    List<Path> otherUnits;
+
     @Override
     public Integer call() {
         RunRecord.Run was;
         Fixture f;
         DeviceProfile p;
+        List<DeviceKey.OtherUnit> others;
         try {
             was = RecordReader.read(dir).run();
             f = ConfigLoader.loadFixture(Path.of(was.fixturePath()));
             p = ConfigLoader.loadProfile(Path.of(was.profilePath()));
-        } catch (IOException e) {
+            others = OtherUnits.read(otherUnits);
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return Main.BAD_INPUT;
         } catch (ConfigException e) {
@@ -75,7 +83,7 @@ final class RerunCommand implements Callable<Integer> {
         Path outDir = out != null ? out : dir.toAbsolutePath().normalize().getParent();
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         System.out.println("Rerun of " + was.id() + " (seed " + was.seed() + ", checks " + String.join(", ", was.plannedChecks()) + ")");
-        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed()), null);
+        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed(), others), null);
     }
 
     private static void compare(List<String> changed, String what, String recorded, String now) {

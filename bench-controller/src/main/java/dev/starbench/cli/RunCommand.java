@@ -5,7 +5,9 @@ import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.run.BenchLease;
+import dev.starbench.report.DeviceKey;
 import dev.starbench.run.LoggingLevels;
+import dev.starbench.run.OtherUnits;
 import dev.starbench.run.RunHooks;
 import dev.starbench.run.Runner;
 import java.io.IOException;
@@ -38,6 +40,10 @@ final class RunCommand implements Callable<Integer> {
             + "(default: $STARBENCH_HISTORY_URL, the fixture's history:, or ~/.starbench/history.db).")
     String history;
 
+    @Option(names = "--other-unit", paramLabel = "DIR", description = "The run directory of another unit of this model"
+            + " (repeatable): comms.device-identity FAILs when this unit's public key is the one recorded there.")
+    List<Path> otherUnits;
+
     @Override
     public Integer call() {
         Fixture f;
@@ -49,9 +55,16 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return Main.BAD_INPUT;
         }
+        List<DeviceKey.OtherUnit> others;
+        try {
+            others = OtherUnits.read(otherUnits);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.BAD_INPUT;
+        }
         LoggingLevels.apply(f.logging());
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
-        return execute(new Runner.Request(f, p, out, leases, checks), history);
+        return execute(new Runner.Request(f, p, out, leases, checks, null, others), history);
     }
 
     /**

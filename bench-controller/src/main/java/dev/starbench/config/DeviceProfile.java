@@ -49,6 +49,17 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             check(!cloud.tls() || cloud.caCert() != null, "method mqtt-ota over TLS needs the lab CA the DUT trusts"
                     + " (network.cloud.ca-cert and ca-key), which signs the bench's certificate", "network", "cloud", "ca-cert");
         }
+        if (simulation != null && simulation.identity() != null) {
+            check(cloud != null && cloud.deviceIdentity() != null && cloud.deviceIdentity().caCert() != null,
+                    "needs network.cloud.device-identity.ca-cert: the certificate of the device CA whose key this names",
+                    "simulation", "identity", "ca-key");
+        }
+        if (simulation != null && simulation.flaws().contains(Flaw.DEVICE_KEY_IN_IMAGE)) {
+            check(firmware != null && firmware.signingKey() != null && simulation.ota() != null,
+                    "device-key-in-image puts the unit's key into the factory image the bench makes: it needs"
+                            + " firmware.image and firmware.signing-key, and simulation.ota",
+                    "simulation", "flaws", simulation.flaws().indexOf(Flaw.DEVICE_KEY_IN_IMAGE));
+        }
         if (simulation != null && simulation.ota() != null && simulation.ota().overMqtt()) {
             check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
                     + " through its cloud connection", "simulation", "ota", "transport");
@@ -88,7 +99,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 cloud == null || cloud.caCert() == null ? null : readPem(cloud.caCert(), "network.cloud.ca-cert"),
                 cloud == null ? null : cloud.commandTopic(), cloud == null ? null : cloud.statusTopic(),
                 broker == null ? null : broker.port(), broker == null ? null : broker.tls(), null, null,
-                network.scanPorts().to()));
+                network.scanPorts().to(), null));
     }
 
     static String readPem(Path file, String field) {
@@ -181,7 +192,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param dut          "virtual" (the default) or "linux"
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut) {
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
+                             SimulatedIdentity identity) {
+
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
 
@@ -213,6 +226,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 } else {
                     check(!LinuxDut.ONLY_LINUX.contains(flaw), "only the Linux DUT implements "
                             + flaw.key() + " (simulation.dut: linux)", "flaws", i);
+                    check(identity != null || !Flaw.PROVISIONED_IDENTITY.contains(flaw), flaw.key() + " is a flaw of the unit's"
+                            + " cloud identity: it needs simulation.identity (unit-id, ca-key)", "flaws", i);
                 }
             }
             flaws = List.copyOf(flaws);
@@ -221,7 +236,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null);
         }
 
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
@@ -238,12 +253,13 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("hostname") String hostname,
                                    @JsonProperty("flaws") List<Flaw> flaws,
                                    @JsonProperty("ota") SimulatedOta ota,
-                                   @JsonProperty("dut") String dut) {
+                                   @JsonProperty("dut") String dut,
+                                   @JsonProperty("identity") SimulatedIdentity identity) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}};
+                        {"ota", ota}, {"identity", identity}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -252,7 +268,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut);
+                    hostname, flaws, ota, dut, identity);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */

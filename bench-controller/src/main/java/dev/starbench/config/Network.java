@@ -99,9 +99,10 @@ public record Network(String address, PortRange scanPorts, List<Service> service
      * @param commandTopic   where the cloud sends the DUT signed commands; null when it does not
      * @param statusTopic    where the DUT reports what it did with a command
      * @param attemptTimeoutMs how long the DUT may take to (re)connect to the cloud
+     * @param deviceIdentity how the maker says its units prove who they are; null when it does not say
      */
     public record Cloud(String host, int port, boolean tls, int fallbackPort, Path caCert, Path caKey,
-                        String commandTopic, String statusTopic, long attemptTimeoutMs) {
+                        String commandTopic, String statusTopic, long attemptTimeoutMs, DeviceIdentity deviceIdentity) {
         public Cloud {
             requiredText(host, "url");
             check(port >= 1 && port <= 65535, "the URL's port must be between 1 and 65535, got " + port, "url");
@@ -122,7 +123,8 @@ public record Network(String address, PortRange scanPorts, List<Service> service
                               @JsonProperty("ca-cert") String caCert, @JsonProperty("ca-key") String caKey,
                               @JsonProperty("command-topic") String commandTopic,
                               @JsonProperty("status-topic") String statusTopic,
-                              @JsonProperty("attempt-timeout-ms") Long attemptTimeoutMs) {
+                              @JsonProperty("attempt-timeout-ms") Long attemptTimeoutMs,
+                              @JsonProperty("device-identity") DeviceIdentity deviceIdentity) {
             requiredText(url, "url");
             URI uri;
             try {
@@ -139,7 +141,7 @@ public record Network(String address, PortRange scanPorts, List<Service> service
             return new Cloud(uri.getHost(), port, tls, fallbackPort == null ? 1883 : fallbackPort,
                     caCert == null ? null : Paths.file(baseDir, caCert, "ca-cert"),
                     caKey == null ? null : Paths.file(baseDir, caKey, "ca-key"), commandTopic, statusTopic,
-                    attemptTimeoutMs == null ? 30_000 : attemptTimeoutMs);
+                    attemptTimeoutMs == null ? 30_000 : attemptTimeoutMs, deviceIdentity);
         }
 
         public String url() {

@@ -16,7 +16,9 @@ import java.util.List;
  * <li>the profile's lab CA, when neither {@code ca-cert} nor {@code ca-key} exists (bench/net/LabCa);</li>
  * <li>the virtual DUT's factory firmware: {@code firmware.image}, {@code firmware.signing-key} and
  *     {@code simulation.ota.trusted-key}, when a profile names all three and none exists
- *     (bench/virtual/VirtualFirmware).</li>
+ *     (bench/virtual/VirtualFirmware);</li>
+ * <li>the device CA that provisions virtual units, {@code network.cloud.device-identity.ca-cert} and
+ *     {@code simulation.identity.ca-key}, when neither exists (bench/virtual/VirtualIdentity).</li>
  * </ul>
  */
 final class ReferencedFiles {
@@ -55,6 +57,17 @@ final class ReferencedFiles {
             if (!made) {
                 mustExist(cloud.caCert(), InputFile.Kind.CERTIFICATE, "network", "cloud", "ca-cert");
                 mustExist(cloud.caKey(), InputFile.Kind.KEY, "network", "cloud", "ca-key");
+            }
+        }
+        DeviceIdentity identity = cloud == null ? null : cloud.deviceIdentity();
+        if (identity != null && identity.caCert() != null) {
+            SimulatedIdentity unit = p.simulation() == null ? null : p.simulation().identity();
+            boolean made = unit != null && !Files.exists(identity.caCert()) && !Files.exists(unit.caKey());
+            if (!made) {
+                mustExist(identity.caCert(), InputFile.Kind.CERTIFICATE, "network", "cloud", "device-identity", "ca-cert");
+                if (unit != null) {
+                    mustExist(unit.caKey(), InputFile.Kind.KEY, "simulation", "identity", "ca-key");
+                }
             }
         }
         Firmware fw = p.firmware();

@@ -1,5 +1,6 @@
 package dev.starbench.history;
 
+import dev.starbench.report.DeviceKey;
 import dev.starbench.report.Measurement;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.RunRecord.CheckResult;
@@ -194,7 +195,9 @@ public final class HistoryStore implements AutoCloseable {
         try (PreparedStatement c = db.prepareStatement("INSERT INTO check_results (run_id, position, check_id, title, "
                 + "verdict, reason, started_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement m = db.prepareStatement("INSERT INTO measurements (run_id, position, seq, name, value, "
-                     + "unit, low, high, outcome, taken_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + "unit, low, high, outcome, taken_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement k = db.prepareStatement("INSERT INTO device_keys (run_id, position, seq, key_sha256, "
+                     + "serial, subject) VALUES (?, ?, ?, ?, ?, ?)")) {
             List<CheckResult> checks = r.checks();
             for (int p = 0; p < checks.size(); p++) {
                 CheckResult check = checks.get(p);
@@ -221,13 +224,30 @@ public final class HistoryStore implements AutoCloseable {
                     millis(m, 10, mr.timestamp());
                     m.addBatch();
                 }
+                int seq = 0;
+                for (RunRecord.Evidence e : check.evidence()) {
+                    DeviceKey key = DeviceKey.KIND.equals(e.kind()) ? DeviceKey.parse(e.text()).orElse(null) : null;
+                    if (key != null) {
+                        k.setString(1, r.run().id());
+                        k.setInt(2, p);
+                        k.setInt(3, seq++);
+                        k.setString(4, key.keySha256());
+                        k.setString(5, key.serial());
+                        k.setString(6, key.subject());
+                        k.addBatch();
+                    }
+                }
             }
             c.executeBatch();
             m.executeBatch();
+            k.executeBatch();
         }
     }
 
-    /** The runs the filter keeps, with their checks and measurements (no evidence: that stays in the run directory). */
+    /**
+     * The runs the filter keeps, with their checks and measurements; of the evidence only the device keys
+     * (the rest stays in the run directory).
+     */
     public List<RunRecord> runs(Filter f) throws SQLException {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -263,6 +283,7 @@ public final class HistoryStore implements AutoCloseable {
             }
         }
         Map<String, List<MeasurementResult>> measurements = measurements(where.toString(), args);
+        Map<String, List<RunRecord.Evidence>> keys = deviceKeys(where.toString(), args);
         Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
         try (PreparedStatement s = db.prepareStatement("SELECT c.run_id, c.position, c.check_id, c.title, c.verdict, "
                 + "c.reason, c.started_ms, c.duration_ms FROM check_results c WHERE c.run_id IN (SELECT run_id FROM runs"
@@ -273,7 +294,7 @@ public final class HistoryStore implements AutoCloseable {
                     String runId = rs.getString(1);
                     checks.computeIfAbsent(runId, k -> new ArrayList<>()).add(new CheckResult(rs.getString(3),
                             rs.getString(4), List.of(), Verdict.valueOf(rs.getString(5)), rs.getString(6),
-                            instant(rs, "started_ms"), rs.getLong(8), List.of(),
+                            instant(rs, "started_ms"), rs.getLong(8), keys.getOrDefault(runId + "/" + rs.getInt(2), List.of()),
                             measurements.getOrDefault(runId + "/" + rs.getInt(2), List.of())));
                 }
             }
@@ -299,6 +320,23 @@ public final class HistoryStore implements AutoCloseable {
                             .add(new MeasurementResult(rs.getString("name"), rs.getDouble("value"), rs.getString("unit"),
                                     lowOrNull, highOrNull, Measurement.Outcome.valueOf(rs.getString("outcome")),
                                     instant(rs, "taken_ms")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each check's device keys, as the evidence they were recorded from. */
+    private Map<String, List<RunRecord.Evidence>> deviceKeys(String where, List<Object> args) throws SQLException {
+        Map<String, List<RunRecord.Evidence>> out = new LinkedHashMap<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT run_id, position, key_sha256, serial, subject FROM device_keys"
+                + " WHERE run_id IN (SELECT run_id FROM runs" + where + ") ORDER BY run_id, position, seq")) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    DeviceKey key = new DeviceKey(rs.getString("key_sha256"), rs.getString("serial"), rs.getString("subject"));
+                    out.computeIfAbsent(rs.getString("run_id") + "/" + rs.getInt("position"), x -> new ArrayList<>())
+                            .add(new RunRecord.Evidence(DeviceKey.KIND, key.text(), null, null));
                 }
             }
         }

@@ -53,7 +53,17 @@ public final class History {
      * @param checks every check id seen, in the order the newest runs list them
      */
     public record Analysis(List<RunRecord> runs, List<String> checks, List<Change> regressions, List<Change> fixes,
-                           List<Flaky> flaky, List<BenchHealth> health, double threshold) {}
+                           List<Flaky> flaky, List<BenchHealth> health, double threshold, List<SharedKey> sharedKeys) {}
+
+    /**
+     * One public key seen on units with different certificate subjects (a unit is known by its subject: the
+     * same subject in two runs is the same unit tested twice).
+     *
+     * @param units each run that saw the key, oldest first, with the subject it came under
+     */
+    public record SharedKey(String keySha256, List<KeyHolder> units) {}
+
+    public record KeyHolder(Run run, String subject) {}
 
     private static final Comparator<RunRecord> OLDEST_FIRST = Comparator
             .comparing((RunRecord r) -> r.run().start(), Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -74,7 +84,23 @@ public final class History {
         java.util.Collections.reverse(regressions);
         java.util.Collections.reverse(fixes);
         return new Analysis(List.copyOf(newest), List.copyOf(checks), List.copyOf(regressions), List.copyOf(fixes),
-                flaky(oldest), health(oldest, threshold), threshold);
+                flaky(oldest), health(oldest, threshold), threshold, sharedKeys(oldest));
+    }
+
+    private static List<SharedKey> sharedKeys(List<RunRecord> oldest) {
+        Map<String, List<KeyHolder>> byKey = new LinkedHashMap<>();
+        for (RunRecord r : oldest) {
+            for (DeviceKey k : DeviceKey.of(r)) {
+                byKey.computeIfAbsent(k.keySha256(), x -> new ArrayList<>()).add(new KeyHolder(r.run(), k.subject()));
+            }
+        }
+        List<SharedKey> out = new ArrayList<>();
+        byKey.forEach((key, holders) -> {
+            if (holders.stream().map(KeyHolder::subject).distinct().count() > 1) {
+                out.add(new SharedKey(key, List.copyOf(holders)));
+            }
+        });
+        return List.copyOf(out);
     }
 
     /** Walks each model's runs in time order, keeping the last verdict of each check. */
@@ -291,6 +317,15 @@ public final class History {
             f.runsByVerdict().forEach((v, runs) -> parts.add(v + " in " + runs.size()));
             t.append(String.join(", ", parts)).append("; ").append(f.likely()).append(" more likely: ")
                     .append(clean(f.why())).append('\n');
+        }
+        t.append("Units sharing a device key (one public key under different certificate subjects): ")
+                .append(a.sharedKeys().isEmpty() ? "none\n" : a.sharedKeys().size() + "\n");
+        for (SharedKey k : a.sharedKeys()) {
+            t.append("  SHARED KEY ").append(k.keySha256()).append('\n');
+            for (KeyHolder u : k.units()) {
+                t.append("    ").append(clean(u.subject())).append(" on ").append(clean(model(u.run()))).append(" in ")
+                        .append(clean(describe(u.run()))).append('\n');
+            }
         }
         t.append("Bench health (INCONCLUSIVE share of the verdicts, NOT_APPLICABLE aside; threshold ")
                 .append(percent(a.threshold())).append("):\n");

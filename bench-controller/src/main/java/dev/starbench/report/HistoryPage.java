@@ -55,6 +55,7 @@ public final class HistoryPage {
         changes(h, "Regressions", "PASS on the previous run of the same model, FAIL now.", a.regressions());
         changes(h, "Fixed", "FAIL on the previous run of the same model, PASS now.", a.fixes());
         flaky(h, a.flaky());
+        sharedKeys(h, a.sharedKeys());
         health(h, a);
         trends(h, a);
         h.append("<footer>Rendered by StarBench from the run history; each run's own report.html has the evidence.</footer>\n")
@@ -128,6 +129,25 @@ public final class HistoryPage {
                     .append("</td><td>");
             f.runsByVerdict().forEach((v, runs) -> h.append(badge(v)).append(' ').append(runs.size()).append(' '));
             h.append("</td><td>").append(html(f.likely())).append("</td><td>").append(html(f.why())).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void sharedKeys(StringBuilder h, List<History.SharedKey> shared) {
+        h.append("<section>\n<h2>Units sharing a device key</h2>\n<p>One public key under different certificate ")
+                .append("subjects (comms.device-identity): units whose private key was copied.</p>\n");
+        if (shared.isEmpty()) {
+            h.append("<p class=\"note\">None.</p>\n</section>\n");
+            return;
+        }
+        h.append("<table>\n<thead><tr><th>Public key SHA-256</th><th>Unit (certificate subject)</th><th>Model</th>")
+                .append("<th>Run</th></tr></thead>\n<tbody>\n");
+        for (History.SharedKey k : shared) {
+            for (History.KeyHolder u : k.units()) {
+                h.append("<tr><td class=\"mono\">").append(html(k.keySha256())).append("</td><td>").append(html(u.subject()))
+                        .append("</td><td>").append(html(History.model(u.run()))).append("</td><td>")
+                        .append(html(History.describe(u.run()))).append("</td></tr>\n");
+            }
         }
         h.append("</tbody>\n</table>\n</section>\n");
     }

@@ -3,6 +3,7 @@ package dev.starbench.run;
 import dev.starbench.checks.Evidence;
 import dev.starbench.console.Console;
 import dev.starbench.console.SecretScanner;
+import dev.starbench.report.DeviceKey;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.Measurement;
 import java.io.IOException;
@@ -78,5 +79,10 @@ final class JournalEvidence implements Evidence {
     @Override
     public void measurement(Measurement m) {
         journal.measurement(checkId, m);
+    }
+
+    @Override
+    public void deviceKey(DeviceKey key) {
+        journal.evidence(checkId, DeviceKey.KIND, key.text(), null);
     }
 }

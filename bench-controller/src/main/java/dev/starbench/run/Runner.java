@@ -11,6 +11,7 @@ import dev.starbench.console.Console;
 import dev.starbench.console.Transcript;
 import dev.starbench.dut.Dut;
 import dev.starbench.lab.LabServices;
+import dev.starbench.report.DeviceKey;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Text;
@@ -47,9 +48,19 @@ public final class Runner {
      *
      * @param seed the run's random seed, journalled in the manifest; null draws a fresh one
      *             (`starbench rerun` passes the original run's)
+     * @param otherUnits the keys of other units of the model, from their runs ({@link OtherUnits}); none: empty
      */
     public record Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks,
-                          Long seed) {
+                          Long seed, List<DeviceKey.OtherUnit> otherUnits) {
+        public Request {
+            otherUnits = otherUnits == null ? List.of() : List.copyOf(otherUnits);
+        }
+
+        public Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks,
+                       Long seed) {
+            this(fixture, profile, outDir, leaseDir, onlyChecks, seed, List.of());
+        }
+
         public Request(Fixture fixture, DeviceProfile profile, Path outDir, Path leaseDir, List<String> onlyChecks) {
             this(fixture, profile, outDir, leaseDir, onlyChecks, null);
         }
@@ -98,7 +109,7 @@ public final class Runner {
         }, "starbench-abort");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            runChecks(session, fixture, profile, catalog, checks, seed);
+            runChecks(session, fixture, profile, catalog, checks, seed, request.otherUnits());
         } finally {
             try {
                 session.finish(null);
@@ -135,7 +146,7 @@ public final class Runner {
     }
 
     private void runChecks(RunSession session, Fixture fixture, DeviceProfile profile, Catalog catalog,
-                           List<Catalog.Entry> checks, long seed) throws IOException {
+                           List<Catalog.Entry> checks, long seed, List<DeviceKey.OtherUnit> otherUnits) throws IOException {
         Journal journal = session.journal();
         Console console = new Console(new Transcript(session.runDir().resolve(JournalEvidence.TRANSCRIPT_FILE)));
         if (profile.console() != null) {
@@ -158,7 +169,7 @@ public final class Runner {
         LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"),
                 session.runDir(), journal::service);
         session.services(services);
-        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed, services),
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed, services, otherUnits),
                 evidence, out, session::stopReason);
 
         XmlSuite suite = new XmlSuite();

@@ -250,7 +250,8 @@ public class ValidationErrorsTest {
                 + "default-password, bootloader-open, secret-in-bootlog, plaintext-mqtt, falls-back-to-plaintext, "
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
-                + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused)");
+                + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused, no-client-cert, "
+                + "shared-device-key, expired-device-cert, device-key-in-image)");
     }
 
     @Test

@@ -53,14 +53,22 @@ public final class VirtualBench {
         return file;
     }
 
-    /** A profile's text without its {@code network:} section: a console-only device. */
+    /**
+     * A profile's text without its {@code network:} section (and the unit's cloud identity in
+     * {@code simulation.identity}, which needs the network's device CA): a console-only device.
+     */
     public static String withoutNetwork(String profile) {
         int start = profile.indexOf("\nnetwork:\n");
         int end = profile.indexOf("\nsimulation:\n");
         if (start < 0 || end < start) {
             throw new IllegalStateException("the profile no longer has network: before simulation:");
         }
-        return profile.substring(0, start) + profile.substring(end);
+        return withoutIdentity(profile.substring(0, start) + profile.substring(end));
+    }
+
+    /** A profile's text without {@code simulation.identity} (the shipped profiles' block of three lines). */
+    public static String withoutIdentity(String profile) {
+        return profile.replaceAll("\n  identity:[^\n]*(\n    [^\n]*)*", "");
     }
 
     /** A profile's text without its OTA agent and {@code firmware:} section (the last things in the shipped profiles). */
@@ -110,10 +118,16 @@ public final class VirtualBench {
 
     /** Runs the checks (none: all) with the fixture and profile, outputs and leases under {@code dir}. */
     static Run run(Path dir, Path fixture, Path profile, List<String> checks, Long seed) throws Exception {
+        return run(dir, fixture, profile, checks, seed, List.of());
+    }
+
+    /** As above, comparing the unit's key with other units' runs ({@code --other-unit}). */
+    static Run run(Path dir, Path fixture, Path profile, List<String> checks, Long seed, List<Path> otherUnits)
+            throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Runner.Result result = new Runner(new PrintStream(progress, true, StandardCharsets.UTF_8), Clock.systemUTC())
                 .run(new Runner.Request(ConfigLoader.loadFixture(fixture), ConfigLoader.loadProfile(profile),
-                        dir.resolve("out"), dir.resolve("leases"), checks, seed));
+                        dir.resolve("out"), dir.resolve("leases"), checks, seed, OtherUnits.read(otherUnits)));
         return new Run(result, progress.toString(StandardCharsets.UTF_8));
     }
 

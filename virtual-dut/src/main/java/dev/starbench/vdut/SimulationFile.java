@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.starbench.vdut.contract.CloudIdentity;
 import dev.starbench.vdut.contract.DebugPortSettings;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.GpioWire;
@@ -130,6 +131,10 @@ final class SimulationFile {
             // The real-Linux DUT's dropbear has it; this device runs no SSH server (yet).
             case SSH_DEFAULT_PASSWORD -> null;
             case JTAG_OPEN, JTAG_FUSED -> "jtag.DebugPort";
+            case NO_CLIENT_CERT -> "TrustPolicy (no key manager)";
+            // The factory's mistakes: the bench provisions the unit with them (its VirtualIdentity and
+            // VirtualFirmware), and validate() holds that an identity came with them.
+            case SHARED_DEVICE_KEY, EXPIRED_DEVICE_CERT, DEVICE_KEY_IN_IMAGE -> "the bench's provisioning (network.cloud-identity)";
         };
     }
 
@@ -165,6 +170,16 @@ final class SimulationFile {
         }
         if (sim.has(Flaw.JTAG_OPEN) && sim.has(Flaw.JTAG_FUSED)) {
             throw invalid(file, "the flaws jtag-open and jtag-fused exclude each other: a fused port reads nothing");
+        }
+        CloudIdentity identity = sim.network() == null ? null : sim.network().cloudIdentity();
+        for (Flaw f : Flaw.PROVISIONED_IDENTITY) {
+            if (sim.has(f) && identity == null) {
+                throw invalid(file, f.key() + " is a flaw of the unit's provisioned identity: it needs network.cloud-identity");
+            }
+        }
+        if (identity != null && (identity.cert() == null || !identity.cert().contains("CERTIFICATE")
+                || identity.key() == null || !identity.key().contains("PRIVATE KEY"))) {
+            throw invalid(file, "network.cloud-identity needs cert (PEM certificates) and key (a PEM private key)");
         }
         for (SimulationSettings.Credential c : sim.credentials()) {
             if (c.user() == null || c.user().isEmpty() || c.password() == null) {

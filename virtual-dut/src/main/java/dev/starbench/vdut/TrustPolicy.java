@@ -1,5 +1,6 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.CloudIdentity;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.ByteArrayInputStream;
@@ -8,7 +9,10 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.Security;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateException;
@@ -16,22 +20,28 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * How the device's TLS client decides whom to trust: the lab CA from its firmware, and each TLS flaw
  * as a real device gets it wrong (a trust-all manager, validation that ignores expiry, old versions
- * left enabled).
+ * left enabled). It presents the unit's own certificate when the cloud asks for one, unless
+ * {@code no-client-cert} leaves it out.
  */
 final class TrustPolicy {
     private TrustPolicy() {
@@ -73,10 +83,69 @@ final class TrustPolicy {
             tm = tmf.getTrustManagers()[0];
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {tm}, null);
+        CloudIdentity identity = sim.network() == null ? null : sim.network().cloudIdentity();
+        ctx.init(identity == null || sim.has(Flaw.NO_CLIENT_CERT) ? null : new KeyManager[] {new UnitKey(identity)},
+                new TrustManager[] {tm}, null);
         String[] protocols = sim.has(Flaw.ALLOWS_TLS10)
                 ? new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"} : new String[] {"TLSv1.3", "TLSv1.2"};
         return new Protocols(ctx.getSocketFactory(), protocols);
+    }
+
+    /**
+     * The unit's own certificate, presented whenever a server asks for one, whatever issuers it names and
+     * however the certificate stands: an embedded TLS stack sends what the factory wrote into it.
+     */
+    private static final class UnitKey extends X509ExtendedKeyManager {
+        private static final String ALIAS = "unit";
+        private final X509Certificate[] chain;
+        private final PrivateKey key;
+
+        UnitKey(CloudIdentity identity) throws GeneralSecurityException {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            chain = x509.generateCertificates(new ByteArrayInputStream(identity.cert().getBytes(StandardCharsets.US_ASCII)))
+                    .stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+            if (chain.length == 0) {
+                throw new GeneralSecurityException("the unit's cloud identity holds no certificate");
+            }
+            String base64 = identity.key().replaceAll("-----[A-Z ]{1,40}-----", "").replaceAll("\\s", "");
+            key = KeyFactory.getInstance(chain[0].getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
+        }
     }
 
     /** The classic "make the error go away" trust manager. */

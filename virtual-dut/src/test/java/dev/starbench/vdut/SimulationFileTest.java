@@ -19,9 +19,22 @@ public class SimulationFileTest {
             if (SimulationFile.actedOutBy(flaw) == null) {
                 continue;
             }
-            Path file = Files.writeString(dir.resolve(flaw.key() + ".json"), "{\"flaws\":[\"" + flaw.key() + "\"]}");
+            // The bench acts out the identity flaws by what it provisions the unit with, so they come with an identity.
+            String network = Flaw.PROVISIONED_IDENTITY.contains(flaw) ? ",\"network\":" + IDENTITY : "";
+            Path file = Files.writeString(dir.resolve(flaw.key() + ".json"), "{\"flaws\":[\"" + flaw.key() + "\"]" + network + "}");
             assertTrue(SimulationFile.load(file, InputStream.nullInputStream()).has(flaw), flaw.key());
         }
+    }
+
+    private static final String IDENTITY = "{\"cloud-identity\":{\"cert\":\"-----BEGIN CERTIFICATE-----\\n\","
+            + "\"key\":\"-----BEGIN PRIVATE KEY-----\\n\"}}";
+
+    @Test
+    public void anIdentityFlawWithoutAnIdentityIsRefused() throws Exception {
+        Path file = Files.writeString(Files.createTempDirectory("vdut-flaws").resolve("sim.json"),
+                "{\"flaws\":[\"expired-device-cert\"]}");
+        StartupException e = expectThrows(StartupException.class, () -> SimulationFile.load(file, InputStream.nullInputStream()));
+        assertTrue(e.getMessage().contains("expired-device-cert is a flaw of the unit's provisioned identity"), e.getMessage());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +42,12 @@ public final class CloudEndpoint implements Closeable {
         String describe();
     }
 
-    public record Terminated(InputStream in, OutputStream out, String version, String suite) {
+    /** @param clientChain the certificates the client presented, its own first; empty when it presented none */
+    public record Terminated(InputStream in, OutputStream out, String version, String suite,
+                            List<X509Certificate> clientChain) {
+        public Terminated(InputStream in, OutputStream out, String version, String suite) {
+            this(in, out, version, suite, List.of());
+        }
     }
 
     private static final Duration FIRST_PACKET_TIMEOUT = Duration.ofSeconds(5);
@@ -193,6 +199,7 @@ public final class CloudEndpoint implements Closeable {
         String version = null;
         String suite = null;
         String handshake = null;
+        List<X509Certificate> clientChain = List.of();
         try {
             raw.setSoTimeout((int) FIRST_PACKET_TIMEOUT.toMillis());
             if (tls == null) {
@@ -204,6 +211,7 @@ public final class CloudEndpoint implements Closeable {
                 out = t.out();
                 version = t.version();
                 suite = t.suite();
+                clientChain = t.clientChain();
                 handshake = "ok";
             }
         } catch (IOException e) {
@@ -242,7 +250,7 @@ public final class CloudEndpoint implements Closeable {
         } finally {
             decoder.finishAndReleaseAll();
         }
-        finish(new Attempt(at, listener, remote, tls != null, handshake, version, suite, connect, note));
+        finish(new Attempt(at, listener, remote, tls != null, handshake, version, suite, connect, note, clientChain));
         if (connect == null || upstream == null || closed) {
             quietly(raw);
             return;

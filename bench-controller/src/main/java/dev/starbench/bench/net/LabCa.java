@@ -6,7 +6,6 @@ import dev.starbench.config.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The lab CA a profile names for its cloud. On a real bench the maker provisions the DUT with it; for
@@ -23,24 +22,23 @@ public final class LabCa {
             return;
         }
         Network.Cloud cloud = profile.network().cloud();
-        if (cloud.caCert() == null || Files.exists(cloud.caCert()) || Files.exists(cloud.caKey())) {
-            return;
-        }
-        try {
-            Files.createDirectories(cloud.caCert().toAbsolutePath().getParent());
-            Files.createDirectories(cloud.caKey().toAbsolutePath().getParent());
-            LabPki.newCa("StarBench lab CA").writePem(cloud.caCert(), cloud.caKey());
-            ownerOnly(cloud.caKey());
-        } catch (IOException e) {
-            throw new BenchIoException("cannot make the lab CA " + cloud.caCert() + ": " + e.getMessage(), e);
+        if (cloud.caCert() != null) {
+            ensure(cloud.caCert(), cloud.caKey(), "StarBench lab CA");
         }
     }
 
-    private static void ownerOnly(Path key) throws IOException {
+    /** Makes a CA named {@code commonName} if neither of its files exists yet. */
+    public static void ensure(Path cert, Path key, String commonName) throws BenchIoException {
+        if (Files.exists(cert) || Files.exists(key)) {
+            return;
+        }
         try {
-            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // nothing finer to set on this file system
+            Files.createDirectories(cert.toAbsolutePath().getParent());
+            Files.createDirectories(key.toAbsolutePath().getParent());
+            LabPki.newCa(commonName).writePem(cert, key);
+            LabPki.ownerOnly(key);
+        } catch (IOException e) {
+            throw new BenchIoException("cannot make the CA " + cert + ": " + e.getMessage(), e);
         }
     }
 }

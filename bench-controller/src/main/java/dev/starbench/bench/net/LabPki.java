@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -22,7 +23,12 @@ import java.util.Date;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -83,11 +89,7 @@ public final class LabPki {
 
         /** PKCS#8 ("PRIVATE KEY"): what mosquitto, OpenSSL and the JDK all read. */
         public String keyPem() throws IOException {
-            StringWriter keyText = new StringWriter();
-            try (JcaPEMWriter w = new JcaPEMWriter(keyText)) {
-                w.writeObject(new JcaPKCS8Generator(key, null));
-            }
-            return keyText.toString();
+            return pkcs8Pem(key);
         }
     }
 
@@ -149,22 +151,81 @@ public final class LabPki {
                 }
                 cert = new JcaX509CertificateConverter().getCertificate(holder);
             }
-            PrivateKey key;
-            try (Reader r = Files.newBufferedReader(keyFile); PEMParser p = new PEMParser(r)) {
-                Object o = p.readObject();
-                JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-                if (o instanceof PEMKeyPair pair) {
-                    key = conv.getPrivateKey(pair.getPrivateKeyInfo());
-                } else if (o instanceof PrivateKeyInfo info) {
-                    key = conv.getPrivateKey(info);
-                } else {
-                    // the file's content is a secret: name the file, never echo it
-                    throw new BenchIoException(keyFile + ": no PEM private key");
-                }
-            }
-            return new Identity(key, cert);
+            return new Identity(privateKey(readPrivateKey(keyFile)), cert);
         } catch (IOException | GeneralSecurityException e) {
             throw new BenchIoException("cannot read the lab CA " + certFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A private key from a PEM file, PKCS#8 or a traditional form ("EC PRIVATE KEY"...). */
+    public static PrivateKeyInfo readPrivateKey(Path keyFile) throws BenchIoException {
+        try (Reader r = Files.newBufferedReader(keyFile); PEMParser p = new PEMParser(r)) {
+            Object o = p.readObject();
+            if (o instanceof PEMKeyPair pair) {
+                return pair.getPrivateKeyInfo();
+            }
+            if (o instanceof PrivateKeyInfo info) {
+                return info;
+            }
+            // the file's content is a secret: name the file, never echo it
+            throw new BenchIoException(keyFile + ": no PEM private key");
+        } catch (IOException e) {
+            throw new BenchIoException("cannot read the private key " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static PrivateKey privateKey(PrivateKeyInfo info) throws BenchIoException {
+        try {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (IOException e) {
+            throw new BenchIoException("cannot use a private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a private key as PKCS#8 PEM, readable by its owner only. */
+    public static void writePrivateKey(PrivateKey key, Path keyFile) throws IOException {
+        Files.writeString(keyFile, pkcs8Pem(key));
+        ownerOnly(keyFile);
+    }
+
+    /** Only the bench's account may read a key file, where the file system can say so. */
+    public static void ownerOnly(Path keyFile) throws IOException {
+        try {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // nothing finer to set on this file system
+        }
+    }
+
+    private static String pkcs8Pem(PrivateKey key) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(text)) {
+            w.writeObject(new JcaPKCS8Generator(key, null));
+        }
+        return text.toString();
+    }
+
+    /**
+     * A unit's client certificate over its own public key, issued by {@code issuer} (a device CA) for the
+     * period given: what a factory writes into each device it provisions.
+     */
+    public static Identity deviceCertificate(Identity issuer, String commonName, PrivateKey key,
+                                             SubjectPublicKeyInfo publicKey, Instant notBefore, Instant notAfter)
+            throws BenchIoException {
+        // A model name may hold ',' or '=': built by attribute, never parsed from text; most significant first,
+        // so it reads "CN=..., O=..." in RFC 2253.
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "StarBench virtual factory")
+                .addRDN(BCStyle.CN, commonName).build();
+        X500Name issuerName = X500Name.getInstance(issuer.leaf().getSubjectX500Principal().getEncoded());
+        try {
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial(), Date.from(notBefore),
+                    Date.from(notAfter), subject, publicKey);
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            return new Identity(key, sign(b, issuer.key()), issuer.leaf());
+        } catch (IOException e) {
+            throw new BenchIoException("cannot build the certificate of " + commonName + ": " + e.getMessage(), e);
         }
     }
 
@@ -181,7 +242,8 @@ public final class LabPki {
         return new GeneralName(GeneralName.dNSName, host);
     }
 
-    private static KeyPair keyPair() throws BenchIoException {
+    /** A fresh EC P-256 key pair. */
+    public static KeyPair keyPair() throws BenchIoException {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);

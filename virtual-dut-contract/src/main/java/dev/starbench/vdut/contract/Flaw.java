@@ -2,7 +2,10 @@ package dev.starbench.vdut.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +36,22 @@ public enum Flaw {
     /** The debug port's MEM-AP reads memory: no APPROTECT, no readout protection. */
     @JsonProperty("jtag-open") JTAG_OPEN,
     /** The debug port is fused off: the TAP is gone and TDO stays high. */
-    @JsonProperty("jtag-fused") JTAG_FUSED;
+    @JsonProperty("jtag-fused") JTAG_FUSED,
+    /** The cloud client presents no certificate, though the unit has one: user name and password only. */
+    @JsonProperty("no-client-cert") NO_CLIENT_CERT,
+    /** Every unit is provisioned with the same key pair (each with its own certificate over it). */
+    @JsonProperty("shared-device-key") SHARED_DEVICE_KEY,
+    /** The unit's certificate expired before the device shipped. */
+    @JsonProperty("expired-device-cert") EXPIRED_DEVICE_CERT,
+    /** The unit's private key is in the firmware image the maker supplies. */
+    @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE;
+
+    /**
+     * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends
+     * ({@link NetworkSettings#cloudIdentity()}), so they need one.
+     */
+    public static final Set<Flaw> PROVISIONED_IDENTITY = Collections.unmodifiableSet(
+            EnumSet.of(SHARED_DEVICE_KEY, EXPIRED_DEVICE_CERT, DEVICE_KEY_IN_IMAGE));
 
     /** The name in profiles and in the simulation JSON, e.g. {@code root-console}. */
     public String key() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param brokerCert PEM chain of the device's own TLS broker (made per run by the bench)
  * @param brokerKey  its private key, PEM
  * @param telnetPort where telnetd listens when the device has the telnet-open flaw
+ * @param cloudIdentity the unit's client certificate and key for its cloud; null: the unit has none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkSettings(
@@ -25,10 +26,16 @@ public record NetworkSettings(
         @JsonProperty("broker-tls") Boolean brokerTls,
         @JsonProperty("broker-cert") String brokerCert,
         @JsonProperty("broker-key") String brokerKey,
-        @JsonProperty("telnet-port") Integer telnetPort) {
+        @JsonProperty("telnet-port") Integer telnetPort,
+        @JsonProperty("cloud-identity") CloudIdentity cloudIdentity) {
 
     public NetworkSettings withBrokerIdentity(String certPem, String keyPem) {
         return new NetworkSettings(cloudHost, cloudPort, cloudTls, fallbackPort, caCert, commandTopic, statusTopic,
-                brokerPort, brokerTls, certPem, keyPem, telnetPort);
+                brokerPort, brokerTls, certPem, keyPem, telnetPort, cloudIdentity);
+    }
+
+    public NetworkSettings withCloudIdentity(CloudIdentity identity) {
+        return new NetworkSettings(cloudHost, cloudPort, cloudTls, fallbackPort, caCert, commandTopic, statusTopic,
+                brokerPort, brokerTls, brokerCert, brokerKey, telnetPort, identity);
     }
 }
