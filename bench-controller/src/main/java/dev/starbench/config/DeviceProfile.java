@@ -155,23 +155,35 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         }
     }
 
-    public record Timeouts(long bootMs, long autobootWindowMs, long commandMs) {
-        static final Timeouts DEFAULTS = new Timeouts(60_000, 10_000, 5_000);
+    /**
+     * @param loginBudgetMs how long the default-credential sweep of a console login may take; the bench
+     *                      tries the most likely credentials first and says which it could not try
+     */
+    public record Timeouts(long bootMs, long autobootWindowMs, long commandMs, long loginBudgetMs) {
+        static final Timeouts DEFAULTS = new Timeouts(60_000, 10_000, 5_000, 300_000);
 
         // Zero would expire every wait at once; that is never what a profile means.
         public Timeouts {
             positive(bootMs, "boot-ms");
             positive(autobootWindowMs, "autoboot-window-ms");
             positive(commandMs, "command-ms");
+            positive(loginBudgetMs, "login-budget-ms");
+        }
+
+        /** With the default login budget. */
+        public Timeouts(long bootMs, long autobootWindowMs, long commandMs) {
+            this(bootMs, autobootWindowMs, commandMs, DEFAULTS.loginBudgetMs);
         }
 
         @JsonCreator
         static Timeouts fromYaml(@JsonProperty("boot-ms") Long bootMs,
                                  @JsonProperty("autoboot-window-ms") Long autobootWindowMs,
-                                 @JsonProperty("command-ms") Long commandMs) {
+                                 @JsonProperty("command-ms") Long commandMs,
+                                 @JsonProperty("login-budget-ms") Long loginBudgetMs) {
             return new Timeouts(bootMs == null ? DEFAULTS.bootMs : bootMs,
                     autobootWindowMs == null ? DEFAULTS.autobootWindowMs : autobootWindowMs,
-                    commandMs == null ? DEFAULTS.commandMs : commandMs);
+                    commandMs == null ? DEFAULTS.commandMs : commandMs,
+                    loginBudgetMs == null ? DEFAULTS.loginBudgetMs : loginBudgetMs);
         }
     }
 

@@ -23,6 +23,10 @@ public final class SerialLink implements AutoCloseable {
         /** The adapter vanished or came back; the transcript marks the gap. */
         default void gap(String note, Instant at) {
         }
+
+        /** The link failed for good (also {@link #failure()}); waiters can stop at once instead of polling. */
+        default void failed(String why, Instant at) {
+        }
     }
 
     /** How often the reader looks for a vanished adapter: USB re-enumeration has no event jSerialComm exposes. */
@@ -98,6 +102,7 @@ public final class SerialLink implements AutoCloseable {
                 p.closePort();
                 if (!reconnect(why)) {
                     failure = why + (reconnectWindow.isZero() ? "" : "; not back within " + reconnectWindow.toMillis() + " ms");
+                    sink.failed(failure, Instant.now());
                     return;
                 }
             }
