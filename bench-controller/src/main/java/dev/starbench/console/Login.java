@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,12 @@ public final class Login {
     }
 
     static final Pattern LOCKOUT = BoundedPattern.compile("(?i)(?:locked|too many (?:failed |login )?(?:attempts|failures)|try again later)");
+    /**
+     * A login or password prompt in text the bench passed over: prompts are matched at the end of what
+     * arrived, so one followed at once by more output (the next prompt, answering a probe's CR) is only
+     * seen here. Each still answered one line the bench typed.
+     */
+    private static final Pattern SKIPPED_PROMPT = BoundedPattern.compile("(?i)login: |password: ");
     /** How many answer timeouts a login that stayed silent gets after the probe before it counts as silent. */
     static final int PROBE_PATIENCE = 4;
 
@@ -153,6 +160,7 @@ public final class Login {
     private final class Round {
         private final Credential c;
         private final long from = console.position();
+        private long seen = from;    // the stream position up to which prompts are counted
         private long decidedAt;      // when the login answered decisively; 0 until then
         private int pending;
         private boolean passwordSent;
@@ -183,6 +191,8 @@ public final class Login {
                     continue;
                 }
                 Pattern p = m.pattern();
+                pending -= skippedPrompts(console.visibleText(seen, m.start()));
+                seen = m.end();
                 if (p == Prompts.SHELL) {
                     decide();
                     pending--;
@@ -271,12 +281,22 @@ public final class Login {
         }
     }
 
+    private static int skippedPrompts(String text) {
+        int n = 0;
+        for (Matcher m = SKIPPED_PROMPT.matcher(text); m.find(); ) {
+            n++;
+        }
+        return n;
+    }
+
     /** Waits for the prompts owed to an earlier round's probes, so none is taken as an answer to this one. */
     private void settle() throws BenchIoException {
+        long seen = console.position();
         for (int i = 0; owed > 0 && i < 4; i++) {
             try {
                 Console.Match m = console.expect(answerTimeout(), Prompts.SHELL, Prompts.PASSWORD, Prompts.LOGIN);
-                owed--;
+                owed -= 1 + skippedPrompts(console.visibleText(seen, m.start()));
+                seen = m.end();
                 if (m.pattern() == Prompts.PASSWORD && owed == 0) {
                     // A CR the login took as a user name: an empty password ends that round.
                     console.send("\r");
@@ -284,6 +304,8 @@ public final class Login {
                 }
             } catch (ExpectTimeout dropped) {
                 // Some logins flush typed-ahead input after a failure: the CR is gone, and nothing more is owed.
+                console.transcript().note("login: " + owed + " prompt(s) owed to a probe's CR did not come within "
+                        + answerTimeout().toMillis() + " ms (the login dropped the typed-ahead CR); going on", Instant.now());
                 owed = 0;
             }
         }

@@ -171,14 +171,14 @@ final class BusyBoxLikePeer implements AutoCloseable {
                 String password = readLine(false);
                 print("\r\n");
                 if (user.equals(options.user) && password.equals(options.password)) {
-                    Thread.sleep(options.shellDelay.toMillis());
+                    sleep(options.shellDelay);
                     shell();
                     return;
                 }
                 if (options.syslog) {
                     print("[   13.000001] eth0: link becomes ready\r\n");
                 }
-                Thread.sleep(options.failDelay.toMillis());
+                sleep(options.failDelay);
                 if (options.syslog) {
                     print("login[89]: invalid password for '" + user + "'\r\n");
                 }
@@ -246,7 +246,14 @@ final class BusyBoxLikePeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Output goes out when the peer waits (for input, or in a delay), as one write: what a busy device
+     * prints while input is already queued reaches the bench in one burst, prompts and all.
+     */
     private int readByte() throws IOException {
+        if (in.available() == 0) {
+            flush();
+        }
         int c = in.read();
         if (c < 0) {
             throw new IOException("pty closed");
@@ -257,9 +264,21 @@ final class BusyBoxLikePeer implements AutoCloseable {
         return c;
     }
 
-    private synchronized void print(String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    private synchronized void print(String s) {
+        output.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private synchronized void flush() throws IOException {
+        out.write(output.toByteArray());
         out.flush();
+        output.reset();
+    }
+
+    private void sleep(Duration d) throws IOException, InterruptedException {
+        flush();
+        Thread.sleep(d.toMillis());
     }
 
     @Override
