@@ -191,9 +191,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * How the virtual DUT behaves; the controller hands it over as {@link #toJson()}.
      *
      * @param autobootStop the string that stops autoboot; null means any key does
+     * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
+     *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota,
+                             boolean ansiConsole) {
         static final ObjectMapper JSON = new ObjectMapper();
 
         public Simulation {
@@ -223,6 +226,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null);
         }
 
+        /** A simulated device with a plain console. */
+        public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
+                          long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, ota, false);
+        }
+
         @JsonCreator
         static Simulation fromYaml(@JsonProperty("baud") Integer baud,
                                    @JsonProperty("bootdelay-s") Integer bootdelayS,
@@ -231,9 +240,11 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("login-fail-delay-ms") Long loginFailDelayMs,
                                    @JsonProperty("hostname") String hostname,
                                    @JsonProperty("flaws") List<Flaw> flaws,
-                                   @JsonProperty("ota") SimulatedOta ota) {
+                                   @JsonProperty("ota") SimulatedOta ota,
+                                   @JsonProperty("ansi-console") Boolean ansiConsole) {
             return new Simulation(baud == null ? 115200 : baud, bootdelayS == null ? 2 : bootdelayS, autobootStop,
-                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota);
+                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota,
+                    ansiConsole != null && ansiConsole);
         }
 
         /**
@@ -258,6 +269,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             out.put("flaws", flaws.stream().map(YamlNames::of).toList());
             if (ota != null) {
                 out.put("ota", ota.toMap());
+            }
+            if (ansiConsole) {
+                out.put("ansi-console", true);
             }
             try {
                 return JSON.writeValueAsString(out);

@@ -28,7 +28,8 @@ record Simulation(
         @JsonProperty("hostname") String hostname,
         @JsonProperty("flaws") Set<Flaw> flaws,
         @JsonProperty("network") NetworkSim network,
-        @JsonProperty("ota") OtaSettings ota) {
+        @JsonProperty("ota") OtaSettings ota,
+        @JsonProperty("ansi-console") Boolean ansiConsole) {
 
     record Credential(@JsonProperty(value = "user", required = true) String user,
                       @JsonProperty(value = "password", required = true) String password) {
@@ -66,6 +67,7 @@ record Simulation(
         loginFailDelayMs = loginFailDelayMs == null ? 200 : loginFailDelayMs;
         hostname = hostname == null ? "vdut" : hostname;
         flaws = flaws == null || flaws.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flaws));
+        ansiConsole = ansiConsole != null && ansiConsole;
     }
 
     boolean has(Flaw flaw) {
