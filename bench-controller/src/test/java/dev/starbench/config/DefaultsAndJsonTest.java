@@ -94,6 +94,7 @@ public class DefaultsAndJsonTest {
         assertNull(profile.console());
         assertEquals(profile.bootloader(), new DeviceProfile.Bootloader("u-boot", List.of()));
         assertEquals(profile.timeouts(), new DeviceProfile.Timeouts(60000, 10000, 5000));
+        assertEquals(profile.timeouts().loginBudgetMs(), 300_000, "five minutes: 46 credentials at BusyBox's 3 s and more");
         assertNull(profile.simulation());
     }
 
