@@ -93,8 +93,11 @@ final class ConsoleBenchmark implements Callable<Integer> {
             Latencies lat = latency(console, py, dir);
             List<Flood> floods = new ArrayList<>();
             List<Long> raw = new ArrayList<>();
+            List<Long> rawCpu = new ArrayList<>();
             for (int round = 0; round < floodRounds; round++) {
+                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 raw.add(rawFlood(console));
+                rawCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
                 floods.add(flood(console, dir.resolve("flood-" + round + ".transcript")));
             }
 
@@ -102,15 +105,16 @@ final class ConsoleBenchmark implements Callable<Integer> {
                     ms(percentile(lat.console, 50)), ms(percentile(lat.console, 99)), lat.console.length, lat.gcs);
             long rawMedian = median(raw);
             Flood f = floods.stream().sorted((a, b) -> Long.compare(a.nanos, b.nanos)).toList().get(floods.size() / 2);
-            out.printf(Locale.ROOT, "Raw pty pair    flood:   %d MiB in %.2f s (%.0f MiB/s; median of %s s)%n",
-                    megabytes, rawMedian / 1e9, megabytes / (rawMedian / 1e9), seconds(raw));
+            out.printf(Locale.ROOT, "Raw pty pair    flood:   %d MiB in %.2f s (%.0f MiB/s; median of %s s); its reader's CPU %.2f s%n",
+                    megabytes, rawMedian / 1e9, megabytes / (rawMedian / 1e9), seconds(raw), median(rawCpu) / 1e9);
             out.printf(Locale.ROOT, "Console.expect  flood:   %d MiB in %.2f s (%.0f MiB/s; median of %s s), %.2fx the raw pty pair's time;"
                             + " peak heap %.1f MiB, live heap after GC at most %.1f MiB (%d GCs a flood at most)%n",
                     megabytes, f.nanos / 1e9, megabytes / (f.nanos / 1e9), seconds(floods.stream().map(Flood::nanos).toList()),
                     (double) f.nanos / rawMedian, floods.stream().mapToLong(Flood::peakHeap).max().orElse(0) / 1048576.0,
                     floods.stream().mapToLong(Flood::maxLiveAfterGc).max().orElse(0) / 1048576.0,
                     floods.stream().mapToLong(Flood::gcs).max().orElse(0));
-            out.printf("Console.expect  flood CPU by thread (median round): %s%n", f.cpu);
+            out.printf("Console.expect  flood CPU by thread (median round): %s (the machine's load moves the times above;"
+                    + " CPU figures move less)%n", f.cpu);
             if (py == null) {
                 return 0;
             }
@@ -247,25 +251,29 @@ final class ConsoleBenchmark implements Callable<Integer> {
         }, "bench-flood");
     }
 
-    /** The pty pair's own rate: a plain reader that only counts the bytes, no adapter library, no console. */
+    /** The pty pair's own rate: a plain blocking reader that only counts the bytes, no adapter library, no console. */
     private long rawFlood(PtyPair pair) throws Exception {
+        // jSerialComm leaves the tty in timed-read mode (VMIN 0), where a plain reader would spin on empty reads.
+        Process stty = new ProcessBuilder("stty", "-F", pair.read.toString(), "raw", "-echo", "min", "1", "time", "0")
+                .redirectErrorStream(true).start();
+        if (stty.waitFor() != 0) {
+            throw new IOException("stty could not set " + pair.read + " to blocking reads: "
+                    + new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
         long expected = ((long) megabytes << 20) + END.pattern().length();
         Throwable[] failed = new Throwable[1];
         Thread flood = writer(pair.writer, failed);
         byte[] buf = new byte[64 * 1024];
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         try (FileInputStream in = new FileInputStream(pair.read.toFile())) {
             long t0 = System.nanoTime();
             flood.start();
             long got = 0;
             while (got < expected) {
                 int n = in.read(buf);
-                // A tty read that times out returns 0 bytes, which Java reports as -1: not an end.
-                if (n > 0) {
-                    got += n;
-                } else if (System.nanoTime() > deadline || failed[0] != null) {
-                    throw new IOException("the raw pty pair stopped after " + got + " bytes", failed[0]);
+                if (n < 0) {
+                    throw new IOException("the raw pty pair ended after " + got + " bytes", failed[0]);
                 }
+                got += n;
             }
             long nanos = System.nanoTime() - t0;
             flood.join();
