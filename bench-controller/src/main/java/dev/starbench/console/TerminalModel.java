@@ -56,33 +56,45 @@ final class TerminalModel {
     /** Runs a chunk through the terminal; shown runs and queries go to {@code out} in stream order. */
     void feed(byte[] data, int length, Output out) {
         int run = -1;   // start of the current shown run, or -1
-        for (int i = 0; i < length; i++) {
-            int b = data[i] & 0xff;
+        int i = 0;
+        while (i < length) {
             if (state == State.GROUND) {
-                if (b >= 0x20 && b != 0x7f) {
-                    if (b < 0x80 || b >= 0xc0) {   // a UTF-8 continuation byte does not move the cursor
-                        advance();
+                // Plain ASCII is nearly all of a console's output: one tight loop, one cursor update.
+                int plain = i;
+                while (i < length && data[i] >= 0x20 && data[i] != 0x7f) {
+                    i++;
+                }
+                if (i > plain) {
+                    advance(i - plain);
+                    if (run < 0) {
+                        run = plain;
+                    }
+                    if (i == length) {
+                        break;
+                    }
+                }
+                int b = data[i] & 0xff;
+                if (b >= 0x80 || layout(b)) {
+                    if (b >= 0xc0) {
+                        advance(1);   // a UTF-8 lead byte; its continuation bytes do not move the cursor
                     }
                     if (run < 0) {
                         run = i;
                     }
-                    continue;
-                }
-                if (layout(b)) {
-                    if (run < 0) {
-                        run = i;
+                } else {
+                    if (run >= 0) {
+                        out.shown(run, i);
+                        run = -1;
                     }
-                    continue;
+                    if (b == ESC) {
+                        enter(State.ESC);
+                    }
+                    // other C0 controls and DEL: not shown
                 }
-                if (run >= 0) {
-                    out.shown(run, i);
-                    run = -1;
-                }
-                if (b == ESC) {
-                    enter(State.ESC);
-                }
-                continue;   // other C0 controls and DEL: not shown
+                i++;
+                continue;
             }
+            int b = data[i] & 0xff;
             // Inside a sequence a C0 control is still acted on (VT500), and CR/LF/TAB/BS stay shown;
             // a line end inside an OSC or DCS string ends it: a title never spans lines, and a prompt may follow.
             if (b < 0x20 && b != ESC && b != CAN && b != SUB && !(b == BEL && inString())) {
@@ -92,9 +104,10 @@ final class TerminalModel {
                 if (layout(b)) {
                     out.shown(i, i + 1);
                 }
-                continue;
+            } else {
+                sequence(b, out);
             }
-            sequence(b, out);
+            i++;
         }
         if (run >= 0) {
             out.shown(run, length);
@@ -150,15 +163,29 @@ final class TerminalModel {
         return true;
     }
 
-    private void advance() {
+    /** Prints {@code count} characters: the cursor moves right and wraps at the last column (with xterm's pending wrap). */
+    private void advance(int count) {
+        int left = count;
         if (pendingWrap) {
             col = 1;
             lineFeed();
-            pendingWrap = false;
         }
-        if (col < COLS) {
-            col++;
-        } else {
+        if (left <= COLS - col) {
+            col += left;
+            return;
+        }
+        left -= COLS - col + 1;   // up to and including the last column, where the cursor stays
+        col = COLS;
+        pendingWrap = true;
+        while (left > 0) {
+            col = 1;
+            lineFeed();
+            if (left < COLS) {
+                col += left;
+                return;
+            }
+            left -= COLS;
+            col = COLS;
             pendingWrap = true;
         }
     }
