@@ -108,6 +108,11 @@ final class ConsoleCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public void idle(boolean quiet) {
+                    console.idle(quiet);
+                }
+
+                @Override
                 public void gap(String note, Instant at) {
                     console.gap(note, at);
                     announce(say, note);

@@ -106,8 +106,8 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            // After the waiter is woken: it matches while this thread writes the line.
-            transcript.write(Transcript.Direction.RX, data, length, at);
+            // After the waiter is woken: it goes on while this thread logs the chunk (held back in a burst).
+            transcript.append(Transcript.Direction.RX, data, length, at);
         }
         if (!queries.isEmpty() && answering) {
             String unanswered = answerer.offer(queries);
@@ -115,6 +115,11 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
                 transcript.note(unanswered, at);
             }
         }
+    }
+
+    @Override
+    public void idle(boolean quiet) {
+        transcript.flushHeld(quiet);
     }
 
     @Override

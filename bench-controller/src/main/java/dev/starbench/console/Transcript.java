@@ -14,18 +14,37 @@ import java.util.Set;
 /**
  * Every console byte, both directions, one line per chunk as it arrives:
  * {@code 2026-11-25T10:00:00.123Z RX "U-Boot 2024.01\r\n"}. The escaping is lossless (bytes outside
- * printable ASCII become \xNN), so the raw stream can be rebuilt, and a crash loses at most the chunk
- * being written.
+ * printable ASCII become \xNN), so the raw stream can be rebuilt. TX and NOTE lines are written at once
+ * (with anything held before them, so the order stays). Received lines may be held back a little
+ * ({@link #append}): a write per 4 KiB chunk costs a flooding console more than all the rest of its
+ * handling, so a burst is written in batches of up to {@link #BATCH} bytes, each at most
+ * {@link #HOLD_NANOS} after its first line came, or when the console falls quiet. A crash loses at most
+ * the batch being held.
  */
 public final class Transcript implements AutoCloseable {
     public enum Direction { RX, TX, NOTE }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes written as themselves: printable ASCII but the escape character and the quote. */
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x7f; c++) {
+            PLAIN[c] = c != '\\' && c != '"';
+        }
+    }
+
+    /** How much a burst may hold back before it is written anyway. */
+    static final int BATCH = 64 * 1024;
+    /** How long a received line may be held back while the console keeps talking. */
+    static final long HOLD_NANOS = 20_000_000;
 
     private final Path file;
     private final OutputStream out;
-    /** Reused for each line: the reader thread writes here on every chunk, so no per-chunk garbage. */
-    private byte[] line = new byte[16 * 1024];
+    /** Lines not yet written; reused, so the reader thread makes no garbage per chunk. */
+    private byte[] line = new byte[BATCH + 16 * 1024];
+    private int held;
+    private long heldSince;
 
     public Transcript(Path file) throws IOException {
         this.file = file;
@@ -36,19 +55,60 @@ public final class Transcript implements AutoCloseable {
         return file;
     }
 
-    /** Writes one line with a single system call, so it reaches the file as the chunk arrives. */
+    /** Writes one line (after any held back) with a single system call, so it reaches the file now. */
     public synchronized void write(Direction direction, byte[] data, int length, Instant at) {
-        String head = at + " " + direction.name() + " \"";
-        int need = head.length() + 4 * length + 2;
-        if (line.length < need) {
-            line = new byte[Math.max(need, 2 * line.length)];
+        format(direction, data, length, at);
+        flush();
+    }
+
+    /** Holds a received line back: written by the next write, when the batch is full, or by {@link #flushHeld}. */
+    public synchronized void append(Direction direction, byte[] data, int length, Instant at) {
+        if (held == 0) {
+            heldSince = System.nanoTime();
         }
-        int n = 0;
+        format(direction, data, length, at);
+        if (held >= BATCH) {
+            flush();
+        }
+    }
+
+    /** Writes what was held back if it has waited {@link #HOLD_NANOS}, or at once when the console is quiet. */
+    public synchronized void flushHeld(boolean quiet) {
+        if (held > 0 && (quiet || System.nanoTime() - heldSince >= HOLD_NANOS)) {
+            flush();
+        }
+    }
+
+    /** Writes what was held back. */
+    public synchronized void flush() {
+        if (held == 0) {
+            return;
+        }
+        try {
+            out.write(line, 0, held);
+            held = 0;
+        } catch (IOException e) {
+            // The run goes on; the journal still holds the evidence excerpts.
+            throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
+        }
+    }
+
+    private void format(Direction direction, byte[] data, int length, Instant at) {
+        String head = at + " " + direction.name() + " \"";
+        int need = held + head.length() + 4 * length + 2;
+        if (line.length < need) {
+            line = java.util.Arrays.copyOf(line, Math.max(need, 2 * line.length));
+        }
+        int n = held;
         for (int i = 0; i < head.length(); i++) {
             line[n++] = (byte) head.charAt(i);
         }
         for (int i = 0; i < length; i++) {
             int c = data[i] & 0xff;
+            if (PLAIN[c]) {
+                line[n++] = (byte) c;
+                continue;
+            }
             switch (c) {
                 case '\r' -> n = put(n, '\\', 'r');
                 case '\n' -> n = put(n, '\\', 'n');
@@ -56,22 +116,12 @@ public final class Transcript implements AutoCloseable {
                 case '\\' -> n = put(n, '\\', '\\');
                 case '"' -> n = put(n, '\\', '"');
                 default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        line[n++] = (byte) c;
-                    } else {
-                        n = put(n, '\\', 'x');
-                        n = put(n, HEX[c >> 4], HEX[c & 15]);
-                    }
+                    n = put(n, '\\', 'x');
+                    n = put(n, HEX[c >> 4], HEX[c & 15]);
                 }
             }
         }
-        n = put(n, '"', '\n');
-        try {
-            out.write(line, 0, n);
-        } catch (IOException e) {
-            // The run goes on; the journal still holds the evidence excerpts.
-            throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
-        }
+        held = put(n, '"', '\n');
     }
 
     public void note(String text, Instant at) {
@@ -140,6 +190,11 @@ public final class Transcript implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        try {
+            flush();
+        } catch (java.io.UncheckedIOException lost) {
+            // closing anyway: the run reports what it has
+        }
         try {
             out.close();
         } catch (IOException ignored) {

@@ -1,6 +1,7 @@
 package dev.starbench.console;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,5 +36,30 @@ public class TranscriptTest {
                 "uid=0(root)\r\n");
         assertEquals(Transcript.excerpt(file, t0.plusSeconds(1), t0.plusSeconds(3), EnumSet.allOf(Transcript.Direction.class)),
                 "id\ruid=0(root)\r\nadapter gone");
+    }
+
+    @Test
+    public void aBurstIsHeldBackInBatchesAndNeverWrittenAfterWhatFollowsIt() throws Exception {
+        Path file = Files.createTempDirectory("transcript").resolve("t");
+        Instant at = Instant.parse("2026-11-25T10:00:00Z");
+        byte[] chunk = "x".repeat(4000).getBytes(StandardCharsets.US_ASCII);
+        try (Transcript t = new Transcript(file)) {
+            t.append(Transcript.Direction.RX, "login: ".getBytes(StandardCharsets.US_ASCII), 7, at);
+            assertEquals(Files.size(file), 0L, "held back while the console keeps talking");
+            t.flushHeld(false);
+            assertEquals(Files.size(file), 0L, "and not yet old enough to be written");
+            t.write(Transcript.Direction.TX, "root\r".getBytes(StandardCharsets.US_ASCII), 5, at.plusMillis(1));
+            assertEquals(Transcript.read(file).stream().map(c -> c.direction().name()).toList(), List.of("RX", "TX"),
+                    "a TX line brings what it answered out first");
+            long before = Files.size(file);
+            for (int i = 0; i * chunk.length < Transcript.BATCH; i++) {
+                t.append(Transcript.Direction.RX, chunk, chunk.length, at.plusMillis(2));
+            }
+            assertTrue(Files.size(file) > before + Transcript.BATCH, "a full batch is written at once");
+            t.append(Transcript.Direction.RX, "~ # ".getBytes(StandardCharsets.US_ASCII), 4, at.plusMillis(3));
+            long held = Files.size(file);
+            t.flushHeld(true);
+            assertTrue(Files.size(file) > held, "a console that fell quiet gets its last lines written");
+        }
     }
 }

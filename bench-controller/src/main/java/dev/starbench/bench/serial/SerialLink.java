@@ -24,6 +24,13 @@ public final class SerialLink implements AutoCloseable {
         default void gap(String note, Instant at) {
         }
 
+        /**
+         * Nothing more is waiting at the adapter after a chunk ({@code quiet} false), or nothing came for a
+         * read timeout (true): a moment to write out what was held back during a burst.
+         */
+        default void idle(boolean quiet) {
+        }
+
         /** The link failed for good (also {@link #failure()}); waiters can stop at once instead of polling. */
         default void failed(String why, Instant at) {
         }
@@ -80,9 +87,9 @@ public final class SerialLink implements AutoCloseable {
         }
         port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        // Semi-blocking: a read returns as soon as any byte is there; the timeout only bounds how long
-        // the reader takes to notice close().
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 200, 2000);
+        // Semi-blocking: a read returns as soon as any byte is there; the timeout bounds how long the
+        // reader takes to notice close(), and when a console that fell quiet gets its last lines logged.
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 100, 2000);
         if (!port.openPort()) {
             throw new BenchIoException("cannot open serial adapter " + path + " (error " + port.getLastErrorCode()
                     + "): is it plugged in, and is the user in the dialout group?");
@@ -97,6 +104,11 @@ public final class SerialLink implements AutoCloseable {
             int n = p.readBytes(buf, buf.length);
             if (n > 0) {
                 sink.received(buf, n, Instant.now());
+                if (p.bytesAvailable() <= 0) {
+                    sink.idle(false);
+                }
+            } else if (n == 0) {
+                sink.idle(true);
             } else if (n < 0 && open.get()) {
                 String why = "serial adapter " + path + " stopped answering (error " + p.getLastErrorCode() + ")";
                 p.closePort();
