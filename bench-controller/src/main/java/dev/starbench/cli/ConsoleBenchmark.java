@@ -58,7 +58,9 @@ final class ConsoleBenchmark implements Callable<Integer> {
     /** Trials per block; Console and pexpect take turns, so a burst of load hits both alike. */
     static final int BLOCK = 100;
 
-    @Option(names = "--trials", defaultValue = "1000", description = "Latency trials (after 10 %% warm-up; default ${DEFAULT-VALUE}).")
+    @Option(names = "--trials", defaultValue = "1000",
+            description = "Latency trials (default ${DEFAULT-VALUE}), after warm-up: 10 %% for pexpect; for Console until the JIT"
+                    + " has compiled nothing for 0.5 s (at least 10 %%, at most 20 s).")
     int trials;
 
     @Option(names = "--megabytes", defaultValue = "100", description = "Size of the flood in MiB (default ${DEFAULT-VALUE}).")
@@ -101,8 +103,9 @@ final class ConsoleBenchmark implements Callable<Integer> {
                 floods.add(flood(console, dir.resolve("flood-" + round + ".transcript")));
             }
 
-            out.printf(Locale.ROOT, "Console.expect  latency: median %.3f ms, p99 %.3f ms (%d trials; %d GCs during them)%n",
-                    ms(percentile(lat.console, 50)), ms(percentile(lat.console, 99)), lat.console.length, lat.gcs);
+            out.printf(Locale.ROOT, "Console.expect  latency: median %.3f ms, p99 %.3f ms (%d trials after %d warm-up ones; %d GCs during them;"
+                            + " %s)%n", ms(percentile(lat.console, 50)), ms(percentile(lat.console, 99)), lat.console.length, lat.warmup,
+                    lat.gcs, tail(lat.console));
             long rawMedian = median(raw);
             Flood f = floods.stream().sorted((a, b) -> Long.compare(a.nanos, b.nanos)).toList().get(floods.size() / 2);
             out.printf(Locale.ROOT, "Raw pty pair    flood:   %d MiB in %.2f s (%.0f MiB/s; median of %s s); its reader's CPU %.2f s%n",
@@ -122,8 +125,9 @@ final class ConsoleBenchmark implements Callable<Integer> {
             double pyFloodS = pyFlood.get("flood_ns").asLong() / 1e9;
             double pyMib = pyFlood.get("flood_bytes").asLong() / 1048576.0;
             boolean finished = pyFlood.get("flood_finished").asBoolean();
-            out.printf(Locale.ROOT, "pexpect %s   latency: median %.3f ms, p99 %.3f ms (%d trials, in blocks of %d alternating with Console's)%n",
-                    py.version, ms(percentile(lat.pexpect, 50)), ms(percentile(lat.pexpect, 99)), lat.pexpect.length, BLOCK);
+            out.printf(Locale.ROOT, "pexpect %s   latency: median %.3f ms, p99 %.3f ms (%d trials, in blocks of %d alternating with Console's; %s)%n",
+                    py.version, ms(percentile(lat.pexpect, 50)), ms(percentile(lat.pexpect, 99)), lat.pexpect.length, BLOCK,
+                    tail(lat.pexpect));
             out.printf(Locale.ROOT, "pexpect %s   flood:   %s %.1f MiB in %.2f s (%.1f MiB/s), peak RSS %.1f MiB%n",
                     py.version, finished ? "matched after" : "NOT FINISHED: read", pyMib, pyFloodS,
                     pyMib / pyFloodS, pyFlood.get("max_rss_kb").asLong() / 1024.0);
@@ -169,7 +173,7 @@ final class ConsoleBenchmark implements Callable<Integer> {
         }
     }
 
-    record Latencies(long[] console, long[] pexpect, long gcs) {
+    record Latencies(long[] console, long[] pexpect, long gcs, int warmup) {
     }
 
     private Latencies latency(PtyPair pair, Pexpect py, Path dir) throws Exception {
@@ -178,9 +182,25 @@ final class ConsoleBenchmark implements Callable<Integer> {
         List<Long> pyResult = new ArrayList<>();
         long gcs;
         try (Console console = open(pair, dir.resolve("latency.transcript"))) {
-            timed(console, pair.writer, warmup, 0);
+            // CPython has no JIT; the JVM compiles the reader's path during its first thousands of
+            // trials, and those compilations take the CPU that socat needs: measure both in steady state.
+            var jit = ManagementFactory.getCompilationMXBean();
+            long quietSince = System.nanoTime();
+            long compiled = jit.getTotalCompilationTime();
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int consoleWarmup = 0;
+            while (consoleWarmup < warmup || System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(500)
+                    && System.nanoTime() < limit) {
+                timed(console, pair.writer, BLOCK, consoleWarmup);
+                consoleWarmup += BLOCK;
+                if (jit.getTotalCompilationTime() != compiled) {
+                    compiled = jit.getTotalCompilationTime();
+                    quietSince = System.nanoTime();
+                }
+            }
+            warmup = consoleWarmup;
             if (py != null) {
-                py.ask("latency " + warmup);
+                py.ask("latency " + trials / 10);
             }
             long gcsBefore = gcCount();
             for (int done = 0; done < trials; ) {
@@ -196,7 +216,7 @@ final class ConsoleBenchmark implements Callable<Integer> {
             gcs = gcCount() - gcsBefore;
         }
         Arrays.sort(result);
-        return new Latencies(result, pyResult.stream().mapToLong(Long::longValue).sorted().toArray(), gcs);
+        return new Latencies(result, pyResult.stream().mapToLong(Long::longValue).sorted().toArray(), gcs, warmup);
     }
 
     private static long[] timed(Console console, FileOutputStream writer, int n, int first)
@@ -409,6 +429,11 @@ final class ConsoleBenchmark implements Callable<Integer> {
 
     private static String seconds(List<Long> nanos) {
         return nanos.stream().map(n -> String.format(Locale.ROOT, "%.2f", n / 1e9)).collect(Collectors.joining(", "));
+    }
+
+    private static String tail(long[] sorted) {
+        return String.format(Locale.ROOT, "p90 %.3f, p95 %.3f, p99.9 %.3f ms", ms(percentile(sorted, 90)), ms(percentile(sorted, 95)),
+                ms(sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.999 * sorted.length) - 1)]));
     }
 
     private static long percentile(long[] sorted, int p) {
