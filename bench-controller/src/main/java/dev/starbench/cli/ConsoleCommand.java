@@ -108,8 +108,8 @@ final class ConsoleCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void idle(boolean quiet) {
-                    console.idle(quiet);
+                public void quiet() {
+                    console.quiet();
                 }
 
                 @Override

@@ -49,7 +49,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private volatile boolean answering = true;
     private long cursor;        // expect consumes up to here
     private Waiter waiter;      // the expect in progress, searched by the reader thread
-    private String failure;     // why the link failed for good
+    private volatile String failure;   // why the link failed for good
     private boolean lineOpen;   // the bench's last send did not end a line
     private volatile SerialLink link;
 
@@ -106,7 +106,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            // After the waiter is woken: it goes on while this thread logs the chunk (held back in a burst).
+            // After the waiter is woken; the transcript's own thread writes it to the file.
             transcript.append(Transcript.Direction.RX, data, length, at);
         }
         if (!queries.isEmpty() && answering) {
@@ -118,8 +118,8 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     }
 
     @Override
-    public void idle(boolean quiet) {
-        transcript.flushHeld(quiet);
+    public void quiet() {
+        transcript.hurry();
     }
 
     @Override
@@ -262,17 +262,15 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             BoundedPattern.check(p);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
+        Waiter w = new Waiter(patterns);
         try {
-            if (waiter != null) {
-                throw new IllegalStateException("another thread is already waiting on this console");
-            }
-            Waiter w = new Waiter(patterns);
-            waiter = w;
-            try {
-                w.search();
-                while (!w.decided()) {
-                    SerialLink l = link;
+            while (true) {
+                SerialLink l = link;
+                lock.lock();
+                try {
+                    if (w.decided()) {
+                        break;
+                    }
                     String broken = failure != null ? failure : l == null ? null : l.failure();
                     if (broken != null) {
                         throw new BenchIoException(broken);
@@ -281,21 +279,32 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
                     if (left <= 0) {
                         throw new ExpectTimeout(timeout, patterns, w.tail());
                     }
-                    decided.awaitNanos(left);
+                    if (l == null) {
+                        decided.awaitNanos(left);   // fed by hand (tests): the feeder wakes us
+                        continue;
+                    }
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                waiter = null;
+                // This thread reads the port itself while it waits: the chunk that settles the wait
+                // wakes no other thread (the reader thread delivers only when nobody waits).
+                l.readWhile(() -> !w.decided() && failure == null, deadline);
             }
-            if (w.death != null) {
-                throw w.death;
-            }
-            return w.match;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted while waiting for the console", e);
         } finally {
-            lock.unlock();
+            lock.lock();
+            try {
+                waiter = null;
+            } finally {
+                lock.unlock();
+            }
         }
+        if (w.death != null) {
+            throw w.death;
+        }
+        return w.match;
     }
 
     /** One expect: its patterns, how far it has searched, and how it was decided. Used under the lock. */
@@ -304,17 +313,28 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         private final Matcher[] matchers;
         private final long from;        // shown position of the cursor
         private long scanned;           // searched up to here without a match
-        private Match match;
-        private ConsoleDeath death;
+        private volatile Match match;          // read without the lock by the reading thread's loop
+        private volatile ConsoleDeath death;
 
+        /** Registers itself as the console's one waiter and searches what is already there. */
         Waiter(Pattern[] patterns) {
             this.patterns = patterns;
             this.matchers = new Matcher[patterns.length];
-            for (int i = 0; i < patterns.length; i++) {
-                matchers[i] = patterns[i].matcher(buffer.view());
+            lock.lock();
+            try {
+                if (waiter != null) {
+                    throw new IllegalStateException("another thread is already waiting on this console");
+                }
+                for (int i = 0; i < patterns.length; i++) {
+                    matchers[i] = patterns[i].matcher(buffer.view());
+                }
+                this.from = buffer.shownAt(cursor);
+                this.scanned = from;
+                waiter = this;
+                search();
+            } finally {
+                lock.unlock();
             }
-            this.from = buffer.shownAt(cursor);
-            this.scanned = from;
         }
 
         boolean decided() {

@@ -14,12 +14,12 @@ import java.util.Set;
 /**
  * Every console byte, both directions, one line per chunk as it arrives:
  * {@code 2026-11-25T10:00:00.123Z RX "U-Boot 2024.01\r\n"}. The escaping is lossless (bytes outside
- * printable ASCII become \xNN), so the raw stream can be rebuilt. TX and NOTE lines are written at once
- * (with anything held before them, so the order stays). Received lines may be held back a little
- * ({@link #append}): a write per 4 KiB chunk costs a flooding console more than all the rest of its
- * handling, so a burst is written in batches of up to {@link #BATCH} bytes, each at most
- * {@link #HOLD_NANOS} after its first line came, or when the console falls quiet. A crash loses at most
- * the batch being held.
+ * printable ASCII become \xNN), so the raw stream can be rebuilt. TX and NOTE lines are written at once,
+ * after anything held before them, so the order stays. Received lines ({@link #append}) are written by
+ * a writer thread of the transcript's own, at most {@link #HOLD_NANOS} after they came (at once when
+ * the console falls quiet, in batches of up to {@link #BATCH} bytes in a burst): the thread that reads
+ * the console never waits on the disk, where one write can stall for milliseconds, and a flood is not
+ * written 4 KiB at a time. A crash loses at most the lines of the last {@link #HOLD_NANOS}.
  */
 public final class Transcript implements AutoCloseable {
     public enum Direction { RX, TX, NOTE }
@@ -38,13 +38,22 @@ public final class Transcript implements AutoCloseable {
     static final int BATCH = 64 * 1024;
     /** How long a received line may be held back while the console keeps talking. */
     static final long HOLD_NANOS = 20_000_000;
+    /** Past this much held, appends wait for the writer: a stalled disk slows the console, never fills the heap. */
+    static final int MAX_HELD = 16 * BATCH;
 
     private final Path file;
     private final OutputStream out;
-    /** Lines not yet written; reused, so the reader thread makes no garbage per chunk. */
+    /** Taken before the monitor by whoever writes to the file, so batches reach it in order. */
+    private final Object fileLock = new Object();
+    /** Lines not yet written; reused (swapped with {@link #spare}), so reading a console makes no garbage per chunk. */
     private byte[] line = new byte[BATCH + 16 * 1024];
+    private byte[] spare = new byte[BATCH + 16 * 1024];
     private int held;
     private long heldSince;
+    private boolean hurry;
+    private boolean closed;
+    private Thread writer;
+    private IOException failed;
 
     public Transcript(Path file) throws IOException {
         this.file = file;
@@ -56,40 +65,111 @@ public final class Transcript implements AutoCloseable {
     }
 
     /** Writes one line (after any held back) with a single system call, so it reaches the file now. */
-    public synchronized void write(Direction direction, byte[] data, int length, Instant at) {
-        format(direction, data, length, at);
-        flush();
+    public void write(Direction direction, byte[] data, int length, Instant at) {
+        synchronized (fileLock) {
+            synchronized (this) {
+                format(direction, data, length, at);
+            }
+            writeHeld();
+        }
     }
 
-    /** Holds a received line back: written by the next write, when the batch is full, or by {@link #flushHeld}. */
+    /** Holds a received line for the writer thread; never waits on the file. */
     public synchronized void append(Direction direction, byte[] data, int length, Instant at) {
+        if (failed != null) {
+            throw new java.io.UncheckedIOException("cannot write transcript " + file, failed);
+        }
+        while (held >= MAX_HELD && writer != null && !closed) {
+            notifyAll();
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (held == 0) {
             heldSince = System.nanoTime();
         }
         format(direction, data, length, at);
+        if (writer == null && !closed) {
+            writer = new Thread(this::writeLoop, "transcript-writer");
+            writer.setDaemon(true);
+            writer.start();
+        }
         if (held >= BATCH) {
-            flush();
+            notifyAll();
         }
     }
 
-    /** Writes what was held back if it has waited {@link #HOLD_NANOS}, or at once when the console is quiet. */
-    public synchronized void flushHeld(boolean quiet) {
-        if (held > 0 && (quiet || System.nanoTime() - heldSince >= HOLD_NANOS)) {
-            flush();
+    /** The console fell quiet: what is held is written now, by the writer thread. */
+    public synchronized void hurry() {
+        if (held > 0) {
+            hurry = true;
+            notifyAll();
         }
     }
 
-    /** Writes what was held back. */
-    public synchronized void flush() {
-        if (held == 0) {
-            return;
+    /** Writes what was held back, on this thread. */
+    public void flush() {
+        synchronized (fileLock) {
+            writeHeld();
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            while (true) {
+                synchronized (this) {
+                    while (!closed && (held == 0 || !hurry && held < BATCH && System.nanoTime() - heldSince < HOLD_NANOS)) {
+                        long left = HOLD_NANOS - (System.nanoTime() - heldSince);
+                        if (held == 0) {
+                            wait();
+                        } else {
+                            wait(Math.max(1, left / 1_000_000), 0);
+                        }
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    hurry = false;
+                }
+                synchronized (fileLock) {
+                    writeHeld();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        } catch (java.io.UncheckedIOException e) {
+            synchronized (this) {
+                failed = e.getCause();
+            }
+        }
+    }
+
+    /** Under the file lock: takes what is held (the buffers swap, so appends go on meanwhile) and writes it. */
+    private void writeHeld() {
+        byte[] batch;
+        int n;
+        synchronized (this) {
+            if (held == 0) {
+                return;
+            }
+            batch = line;
+            n = held;
+            line = spare;
+            held = 0;
+            notifyAll();   // an append waiting for room
         }
         try {
-            out.write(line, 0, held);
-            held = 0;
+            out.write(batch, 0, n);
         } catch (IOException e) {
             // The run goes on; the journal still holds the evidence excerpts.
             throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
+        } finally {
+            synchronized (this) {
+                spare = batch;
+            }
         }
     }
 
@@ -189,7 +269,20 @@ public final class Transcript implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        Thread w;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+            w = writer;
+        }
+        if (w != null) {
+            try {
+                w.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             flush();
         } catch (java.io.UncheckedIOException lost) {
