@@ -336,7 +336,7 @@ final class ConsoleBenchmark implements Callable<Integer> {
         }
         Files.deleteIfExists(transcript);
         gc.close();
-        String cpu = List.of("serial-reader", "main").stream()
+        String cpu = List.of("main", "serial-reader", "transcript-writer").stream()
                 .map(t -> String.format(Locale.ROOT, "%s %.2f s", t, (cpuAfter.getOrDefault(t, 0L) - cpuBefore.getOrDefault(t, 0L)) / 1e9))
                 .collect(Collectors.joining(", "));
         if (failed[0] != null) {
