@@ -13,16 +13,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The DUT's console: what the serial reader delivers is logged to the transcript and kept in a bounded
+ * The DUT's console: what the adapter delivers is logged to the transcript and kept in a bounded
  * buffer, both as received and as a terminal shows it ({@link TerminalModel}: colours, cursor moves,
  * titles and queries are not shown). Patterns match what a terminal shows; positions are byte offsets
  * in the raw stream, so excerpts by position are what crossed the wire.
  *
  * <p>Expect keeps a cursor, like pexpect: a match consumes the stream up to its end. While an expect
- * waits, the reader thread searches each new chunk for it and wakes it only when it is decided (a
- * match, a death string, the link gone): one thread hop per match, none per chunk. Each search only
- * rescans the last {@link #MAX_MATCH} shown chars before new data, so a flooding console costs linear
- * time, and the buffer keeps the newest {@link #CAPACITY} bytes, so memory stays flat.
+ * waits, its own thread reads the adapter ({@link SerialLink#readWhile}) and searches each chunk as it
+ * comes, so the chunk that settles the wait wakes no other thread; when nobody waits, the link's reader
+ * thread delivers here and a waiter fed by hand is signalled. Each search only rescans the last
+ * {@link #MAX_MATCH} shown chars before new data, so a flooding console costs linear time, and the
+ * buffer keeps the newest {@link #CAPACITY} bytes, so memory stays flat.
  *
  * <p>Terminal queries (a cursor position request after a BusyBox prompt, a size query) are answered as a
  * VT100-like 80×24 terminal would, by {@link QueryAnswerer}'s thread, never in the middle of a line the
@@ -48,7 +49,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private volatile List<String> deathStrings = STANDARD_DEATH_STRINGS;
     private volatile boolean answering = true;
     private long cursor;        // expect consumes up to here
-    private Waiter waiter;      // the expect in progress, searched by the reader thread
+    private Waiter waiter;      // the expect in progress, searched by whichever thread delivers a chunk
     private volatile String failure;   // why the link failed for good
     private boolean lineOpen;   // the bench's last send did not end a line
     private volatile SerialLink link;
@@ -106,7 +107,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            // After the waiter is woken; the transcript's own thread writes it to the file.
+            // Held for the transcript's own thread, which writes it to the file.
             transcript.append(Transcript.Direction.RX, data, length, at);
         }
         if (!queries.isEmpty() && answering) {
@@ -307,7 +308,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         return w.match;
     }
 
-    /** One expect: its patterns, how far it has searched, and how it was decided. Used under the lock. */
+    /** One expect: its patterns, how far it has searched, and how it was decided. Searched under the lock. */
     private final class Waiter {
         private final Pattern[] patterns;
         private final Matcher[] matchers;

@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  * reconnect window does the link fail.
  */
 public final class SerialLink implements AutoCloseable {
-    /** Receives bytes in arrival order on the reader thread; must not block for long. */
+    /**
+     * Receives bytes in arrival order, on the reader thread or on a caller's thread in {@link #readWhile}
+     * (one at a time); must not block for long.
+     */
     public interface Sink {
         void received(byte[] data, int length, Instant at);
 
@@ -113,8 +116,9 @@ public final class SerialLink implements AutoCloseable {
         }
         port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        // Semi-blocking: a read returns as soon as any byte is there; the timeout bounds how long the
-        // reader takes to notice close(), and when a console that fell quiet gets its last lines logged.
+        // Semi-blocking: a read returns as soon as any byte is there. The timeout (termios counts it in
+        // tenths of a second, 100 ms at the least) bounds how long a reader takes to notice close(), how far
+        // past its deadline a waiting caller's read may end, and when a quiet console's last lines are logged.
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 100, 2000);
         if (!port.openPort()) {
             throw new BenchIoException("cannot open serial adapter " + path + " (error " + port.getLastErrorCode()
