@@ -1,7 +1,5 @@
 package dev.starbench.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
@@ -9,6 +7,7 @@ import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.net.LabPki;
 import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.qemu.QemuPower;
+import dev.starbench.bench.qemu.UbootEnvironment;
 import dev.starbench.bench.serial.Adapters;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
@@ -16,7 +15,10 @@ import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +58,8 @@ public final class Bench implements LineRate, AutoCloseable {
                 ? profile.console().baud() : fixture.serial().baud();
         Fixture.Power p = fixture.power();
         if (fixture.qemu() != null) {
-            QemuPower qemu = QemuPower.open(fixture.qemu(), Duration.ofMillis(p.offTimeMs()));
+            QemuPower qemu = QemuPower.open(fixture.qemu(), qemuGuest(fixture.qemu(), profile),
+                    Duration.ofMillis(p.offTimeMs()));
             return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
         }
         GpioLines gpio = GpioLines.open(fixture.gpio());
@@ -78,7 +81,11 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException("the virtual fixture needs a device profile with a `simulation:` section"
                             + (profile == null ? "" : " (" + profile.source() + " has none)"));
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulationJson(profile), baud, lines);
+                if (profile.simulation().isLinuxDut()) {
+                    throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
+                            + " which a qemu fixture boots, not the virtual DUT");
+                }
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(profile), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
@@ -93,21 +100,41 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
+     * What a real-Linux DUT profile sets on the QEMU board: its flaws on the kernel command line, and
+     * U-Boot's environment in flash (bootloader-open: the stock one; otherwise autoboot without
+     * interruption). Any other profile leaves the board as the fixture has it.
+     */
+    private static QemuPower.Guest qemuGuest(Fixture.Qemu board, DeviceProfile profile) throws BenchIoException {
+        DeviceProfile.Simulation sim = profile == null ? null : profile.simulation();
+        if (sim == null) {
+            return QemuPower.Guest.AS_FIXTURED;
+        }
+        if (!sim.isLinuxDut()) {
+            throw new BenchIoException(profile.source() + " is for the virtual DUT (its simulation section has no"
+                    + " dut: linux); a qemu fixture runs the real-Linux DUT or plain firmware");
+        }
+        if (board.kernel() == null) {
+            throw new BenchIoException(profile.source() + " is for the real-Linux DUT, but the fixture's qemu section"
+                    + " names no kernel (see fixtures/qemu-linux-arm64.yaml)");
+        }
+        boolean stockBootloader = sim.flaws().contains(Flaw.BOOTLOADER_OPEN);
+        return new QemuPower.Guest(LinuxDut.kernelArgument(sim.flaws()),
+                stockBootloader ? UbootEnvironment.stock() : UbootEnvironment.autobootWithoutInterrupt());
+    }
+
+    /**
      * The simulation, plus the certificate of the device's own TLS broker when it runs one: made here
      * with Bouncy Castle, self-signed for the device's address, as devices often ship.
      */
-    private static String simulationJson(DeviceProfile profile) throws BenchIoException {
-        String json = profile.simulationJson();
+    private static SimulationSettings simulation(DeviceProfile profile) throws BenchIoException {
+        SimulationSettings settings = profile.simulationSettings();
         Network net = profile.network();
         if (net == null || net.broker() == null || !net.broker().tls()) {
-            return json;
+            return settings;
         }
         try {
             LabPki.Identity device = LabPki.leaf(null, net.address() == null ? "localhost" : net.address());
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode tree = (ObjectNode) mapper.readTree(json);
-            ((ObjectNode) tree.get("network")).put("broker-cert", device.chainPem()).put("broker-key", device.keyPem());
-            return mapper.writeValueAsString(tree);
+            return settings.withNetwork(settings.network().withBrokerIdentity(device.chainPem(), device.keyPem()));
         } catch (IOException e) {
             throw new BenchIoException("cannot give the virtual DUT's broker a certificate: " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package dev.starbench.cli;
 
+import dev.starbench.config.ConfigException;
+import dev.starbench.config.InputFile;
+import dev.starbench.config.StrictYaml;
 import dev.starbench.report.Checklist;
 import dev.starbench.report.ChecklistAnswers;
 import dev.starbench.report.ChecklistExport;
@@ -37,8 +40,9 @@ final class ChecklistCommand implements Callable<Integer> {
         }
         Checklist.Sheet sheet;
         try {
-            sheet = answers == null ? Checklist.of(r) : ChecklistAnswers.merge(r, answers);
-        } catch (ChecklistAnswers.Invalid e) {
+            sheet = answers == null ? Checklist.of(r)
+                    : ChecklistAnswers.merge(r, answers, StrictYaml.open(answers, InputFile.Kind.ANSWERS));
+        } catch (ChecklistAnswers.Invalid | ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return Main.BAD_INPUT;
         }

@@ -1,13 +1,18 @@
 package dev.starbench.cli;
 
+import dev.starbench.config.InputFile;
+import dev.starbench.image.ImageBytes;
 import dev.starbench.image.ImageException;
 import dev.starbench.image.ImageFormat;
 import dev.starbench.image.ImageVersion;
 import dev.starbench.image.SigningKey;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +27,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "image", description = "Inspect firmware images and prepare signed test images.",
         subcommands = {ImageCommand.Inspect.class, ImageCommand.Sign.class, ImageCommand.Keygen.class})
 final class ImageCommand {
+    static final int NOT_VERIFIED = 1;
+    static final int CANNOT_TELL = 2;
 
-    @Command(name = "inspect", description = "Print an image's format, version, security counter, hashes and signature status.")
+    /** An image file as `image` reads it: checked before it is opened, then streamed. */
+    private static ImageBytes open(Path file) throws ImageException, IOException {
+        String problem = InputFile.problem(file, InputFile.Kind.IMAGE);
+        if (problem != null) {
+            throw new ImageException(problem);
+        }
+        return ImageBytes.open(file);
+    }
+
+    @Command(name = "inspect", description = "Print an image's format, version, security counter, hashes and signature status.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the image verifies with a trusted key, or nothing contradicts it and no --trust was given",
+                    "1:the image does not verify: hash mismatch or missing, or no trusted key verifies its signature",
+                    "2:--trust was given, but the image is raw: no signature the bench can read",
+                    "3:bad input: unreadable or malformed image or key file"})
     static final class Inspect implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -37,14 +58,16 @@ final class ImageCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            List<PublicKey> keys = new ArrayList<>();
             try {
-                byte[] image = Files.readAllBytes(file);
-                List<PublicKey> keys = new ArrayList<>();
                 for (Path k : trusted) {
                     keys.add(SigningKey.readPublic(k));
                 }
-                ImageFormat format = ImageFormat.detect(image);
-                ImageFormat.Inspection in = format.inspect(image, keys);
+            } catch (ImageException e) {
+                return fail("--trust " + e.getMessage());
+            }
+            try (ImageBytes image = open(file)) {
+                ImageFormat.Inspection in = ImageFormat.detect(image).inspect(image, keys);
                 out.printf("%-18s %s%n", "file", file);
                 out.printf("%-18s %s%n", "format", in.format());
                 for (String[] f : in.fields()) {
@@ -52,7 +75,11 @@ final class ImageCommand {
                 }
                 out.printf("%-18s %s%n", "signature", in.signature());
                 out.flush();
-                return 0;
+                return switch (in.status()) {
+                    case VERIFIED, NOT_CHECKED -> 0;
+                    case NOT_VERIFIED -> NOT_VERIFIED;
+                    case CANNOT_TELL -> CANNOT_TELL;
+                };
             } catch (IOException e) {
                 return fail("cannot read " + file + ": " + e.getMessage());
             } catch (ImageException e) {
@@ -67,7 +94,9 @@ final class ImageCommand {
     }
 
     @Command(name = "sign", description = {"Build an MCUboot image signed with a (development) key.",
-            "INPUT is a raw payload or an MCUboot image, whose payload, header size and protected TLVs are kept."})
+            "INPUT is a raw payload or an MCUboot image, whose payload, header size and protected TLVs are kept."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:OUT written", "3:bad input: unreadable or malformed input, key or option"})
     static final class Sign implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -99,6 +128,7 @@ final class ImageCommand {
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
+            Path partial = null;
             try {
                 ImageVersion v = null;
                 if (version != null) {
@@ -113,11 +143,22 @@ final class ImageCommand {
                     return Main.BAD_INPUT;
                 }
                 Integer tlv = deviceTypeTlv == null ? null : Integer.decode(deviceTypeTlv);
-                SigningKey k = key == null ? null : SigningKey.read(key);
-                byte[] built = ImageFormat.named("mcuboot").rebuild(Files.readAllBytes(input),
-                        new ImageFormat.Changes(v, securityCounter, tlv, deviceType, embed), k);
-                Files.write(out, built);
-                spec.commandLine().getOut().printf("wrote %s: %d bytes, %s%n", out, built.length,
+                SigningKey k;
+                try {
+                    k = key == null ? null : SigningKey.read(key);
+                } catch (ImageException e) {
+                    err.println("error: --key " + e.getMessage());
+                    return Main.BAD_INPUT;
+                }
+                // Written beside OUT and renamed when complete, so a failure never leaves half an image under its name.
+                Path dir = out.toAbsolutePath().getParent();
+                partial = Files.createTempFile(dir, "." + out.getFileName(), ".partial");
+                try (ImageBytes in = open(input); OutputStream o = new BufferedOutputStream(Files.newOutputStream(partial))) {
+                    ImageFormat.named("mcuboot").rebuild(in, new ImageFormat.Changes(v, securityCounter, tlv, deviceType, embed), k, o);
+                }
+                Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                partial = null;
+                spec.commandLine().getOut().printf("wrote %s: %d bytes, %s%n", out, Files.size(out),
                         k == null ? "unsigned" : "signed (" + k.type().label() + ")");
                 spec.commandLine().getOut().flush();
                 return 0;
@@ -127,14 +168,27 @@ final class ImageCommand {
             } catch (IOException e) {
                 err.println("error: " + e.getMessage());
                 return Main.BAD_INPUT;
-            } catch (ImageException | IllegalArgumentException e) {
-                err.println("error: " + e.getMessage());
+            } catch (ImageException e) {
+                err.println("error: " + input + ": " + e.getMessage());
                 return Main.BAD_INPUT;
+            } finally {
+                deleteQuietly(partial);
+            }
+        }
+
+        private static void deleteQuietly(Path file) {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // A leftover .partial file is harmless; the error that led here is what to report.
+                }
             }
         }
     }
 
-    @Command(name = "keygen", description = "Make a development key pair (never for production).")
+    @Command(name = "keygen", description = "Make a development key pair (never for production).",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:keys written", "3:bad input: unknown type or unwritable file"})
     static final class Keygen implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -1,12 +1,13 @@
 package dev.starbench.cli;
 
 import dev.starbench.report.RecordBuilder;
-import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportVerifier;
 import dev.starbench.report.ReportWriter;
+import dev.starbench.report.TrustedKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ReportCommand.Render.class, ReportCommand.Verify.class})
 final class ReportCommand {
     static final int NOT_VERIFIED = 1;
+    static final int UNTRUSTED_SIGNER = 2;
 
     @Command(name = "render", description = "Rebuild record.json, junit.xml, report.html and the ★1 checklist from a journal, byte for byte.")
     static final class Render implements Callable<Integer> {
@@ -44,27 +46,35 @@ final class ReportCommand {
         }
     }
 
-    @Command(name = "verify", description = {"Check record.json's Ed25519 signature, the SHA-256 of every evidence file it lists, "
-            + "and that the derived outputs are what the journal renders to. Names every file that changed.",
-            "Exit 0: verified; 1: something changed; 3: not a run directory."})
+    @Command(name = "verify", description = {"Check that a trusted bench signed record.json (Ed25519), that every file it lists "
+            + "is there with its SHA-256, that nothing else is, and that the outputs are what the journal renders to. "
+            + "Names every file that changed, is missing or is unexpected.",
+            "Trusted: this bench's key (~/.starbench/bench-key.pub.pem) and the keys in ~/.starbench/trusted-keys/; "
+            + "with --public-key, only the keys named.",
+            "Exit 0: verified; 1: a file changed, is missing or is unexpected; 2: intact, but signed by a key that "
+            + "is not trusted; 3: not a run directory, or a key file that cannot be read."})
     static final class Verify implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "A run directory.")
         Path dir;
 
-        @Option(names = "--public-key", description = "The bench's public key (bench-key.pub.pem): the signer must be this key.")
-        Path publicKey;
+        @Option(names = "--public-key", description = "Trust only this public key (a bench-key.pub.pem; repeatable).")
+        List<Path> publicKeys;
 
         @Override
         public Integer call() {
             try {
-                String trusted = publicKey == null ? null : RecordSignature.fingerprintOf(publicKey);
+                TrustedKeys trusted = publicKeys == null || publicKeys.isEmpty() ? TrustedKeys.ofThisBench()
+                        : TrustedKeys.of(publicKeys);
                 ReportVerifier.Result r = ReportVerifier.verify(dir, trusted);
                 r.verified().forEach(v -> System.out.println("ok: " + v));
-                r.problems().forEach(p -> System.out.println("CHANGED: " + p));
+                r.problems().forEach(p -> System.out.println(p));
                 if (r.ok()) {
-                    System.out.println("verified: " + dir + (trusted == null
-                            ? " (signer " + r.signerFingerprint() + "; pass --public-key to pin the bench's key)" : ""));
+                    System.out.println("verified: " + dir + " (signed by " + r.signerFingerprint() + ")");
                     return 0;
+                }
+                if (r.onlyUntrusted()) {
+                    System.out.println("NOT VERIFIED: " + dir + " is intact but signed by an unknown key " + r.signerFingerprint());
+                    return UNTRUSTED_SIGNER;
                 }
                 System.out.println("NOT VERIFIED: " + r.problems().size() + " problem(s) in " + dir);
                 return NOT_VERIFIED;

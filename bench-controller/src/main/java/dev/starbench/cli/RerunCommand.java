@@ -75,7 +75,7 @@ final class RerunCommand implements Callable<Integer> {
         Path outDir = out != null ? out : dir.toAbsolutePath().normalize().getParent();
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         System.out.println("Rerun of " + was.id() + " (seed " + was.seed() + ", checks " + String.join(", ", was.plannedChecks()) + ")");
-        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed()));
+        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed()), null);
     }
 
     private static void compare(List<String> changed, String what, String recorded, String now) {

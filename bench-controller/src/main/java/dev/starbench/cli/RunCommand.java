@@ -6,6 +6,7 @@ import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
+import dev.starbench.run.RunHooks;
 import dev.starbench.run.Runner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
     Path leaseDir;
 
+    @Option(names = "--history", paramLabel = "JDBC-URL", description = "Record the run in this database "
+            + "(default: $STARBENCH_HISTORY_URL, the fixture's history:, or ~/.starbench/history.db).")
+    String history;
+
     @Override
     public Integer call() {
         Fixture f;
@@ -46,13 +51,16 @@ final class RunCommand implements Callable<Integer> {
         }
         LoggingLevels.apply(f.logging());
         Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
-        return execute(new Runner.Request(f, p, out, leases, checks));
+        return execute(new Runner.Request(f, p, out, leases, checks), history);
     }
 
-    /** Runs and maps what can go wrong to the documented exit codes; `rerun` shares it. */
-    static int execute(Runner.Request request) {
-        try {
-            return new Runner(System.out, Clock.systemUTC()).run(request).exitCode();
+    /**
+     * Runs and maps what can go wrong to the documented exit codes; `rerun` shares it. The run is
+     * recorded in the history and announced on the fixture's lab broker.
+     */
+    static int execute(Runner.Request request, String history) {
+        try (RunHooks hooks = new RunHooks(System.out, history, true)) {
+            return new Runner(System.out, Clock.systemUTC(), hooks).run(request).exitCode();
         } catch (BenchLease.Busy e) {
             System.err.println("error: " + e.getMessage());
             return Main.BENCH_BUSY;

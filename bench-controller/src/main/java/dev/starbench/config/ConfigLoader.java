@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +32,7 @@ import java.util.TreeSet;
 /** Reads fixtures and device profiles, and turns every problem into a {@link ConfigException} with its place. */
 public final class ConfigLoader {
     // Strictness is the point: a typo in a fixture must stop the run, not silently drive the wrong pin.
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(StrictYaml.factory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
@@ -58,25 +56,39 @@ public final class ConfigLoader {
         return bind(file, bytes, YamlIndex.scan(file, bytes), DeviceProfile.class);
     }
 
+    public static Plan loadPlan(Path file) throws ConfigException {
+        byte[] bytes = read(file);
+        return bind(file, bytes, YamlIndex.scan(file, bytes), Plan.class);
+    }
+
     /**
-     * Loads either kind for {@code starbench validate}: a top-level {@code device:} key makes a
-     * {@link DeviceProfile}, anything else a {@link Fixture}.
+     * Loads any kind for {@code starbench validate}: a top-level {@code device:} key makes a
+     * {@link DeviceProfile}, {@code entries:} a {@link Plan}, anything else a {@link Fixture}.
      */
     public static Object load(Path file) throws ConfigException {
         byte[] bytes = read(file);
         YamlIndex index = YamlIndex.scan(file, bytes);
-        Class<?> kind = index.hasTopLevelKey("device") ? DeviceProfile.class : Fixture.class;
+        Class<?> kind = index.hasTopLevelKey("device") ? DeviceProfile.class
+                : index.hasTopLevelKey("entries") ? Plan.class : Fixture.class;
         return bind(file, bytes, index, kind);
     }
 
-    private static byte[] read(Path file) throws ConfigException {
+    /**
+     * A problem found after loading (a check id the catalog does not know), located in the file like
+     * a loading error: {@code path} holds String keys and Integer list indices.
+     */
+    public static ConfigException problemAt(Path file, String problem, Object... path) {
+        List<Object> at = List.of(path);
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, 0, "", "file not found", e);
-        } catch (IOException e) {
-            throw new ConfigException(file, 0, 0, "", "cannot read: " + e, e);
+            byte[] bytes = read(file);
+            return at(file, YamlIndex.scan(file, bytes).nearest(at), at, problem, null);
+        } catch (ConfigException unreadable) {
+            return new ConfigException(file, 0, 0, Paths.render(at), problem, null);
         }
+    }
+
+    private static byte[] read(Path file) throws ConfigException {
+        return StrictYaml.read(file, InputFile.Kind.CONFIG);
     }
 
     private static <T> T bind(Path file, byte[] bytes, YamlIndex index, Class<T> type) throws ConfigException {
@@ -85,13 +97,25 @@ public final class ConfigLoader {
                 .addValue("source", file)
                 .addValue("sha256", sha256(bytes))
                 .addValue("base-dir", dir);
+        Bounds.check(file, index);
+        T loaded;
         try {
-            return MAPPER.readerFor(type).with(inject).readValue(bytes);
+            loaded = MAPPER.readerFor(type).with(inject).readValue(bytes);
         } catch (JacksonException e) {
             throw translate(file, index, e);
         } catch (IOException e) {
-            throw new ConfigException(file, 0, 0, "", "cannot read: " + e, e);
+            throw new ConfigException(file, 0, 0, "", "cannot read: " + e.getMessage(), e);
         }
+        try {
+            if (loaded instanceof Fixture fixture) {
+                ReferencedFiles.check(fixture);
+            } else if (loaded instanceof DeviceProfile profile) {
+                ReferencedFiles.check(profile);
+            }
+        } catch (InvalidField e) {
+            throw at(file, index.nearest(e.path()), e.path(), e.problem(), e);
+        }
+        return loaded;
     }
 
     static String sha256(byte[] bytes) {
@@ -191,14 +215,24 @@ public final class ConfigLoader {
     private static Set<String> knownFields(JavaType type) {
         Set<String> names = new TreeSet<>();
         if (type != null) {
-            for (BeanPropertyDefinition property
-                    : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
-                if (property.hasConstructorParameter() && !property.getName().isEmpty()) {
-                    names.add(property.getName());
-                }
-            }
+            creatorProperties(type).forEach(property -> names.add(property.getName()));
         }
         return names;
+    }
+
+    /**
+     * The fields a YAML mapping of this type may hold, as the loader binds them: the named parameters
+     * of its {@code @JsonCreator} (injected values have no name). {@link ConfigSchema} reads the same list.
+     */
+    static List<BeanPropertyDefinition> creatorProperties(java.lang.reflect.Type type) {
+        List<BeanPropertyDefinition> fields = new ArrayList<>();
+        for (BeanPropertyDefinition property
+                : MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties()) {
+            if (property.hasConstructorParameter() && !property.getName().isEmpty()) {
+                fields.add(property);
+            }
+        }
+        return fields;
     }
 
     private static List<Object> concat(List<Object> a, List<Object> b) {

@@ -1,7 +1,6 @@
 package dev.starbench.config;
 
 import static dev.starbench.config.InvalidField.check;
-import static dev.starbench.config.InvalidField.notNegative;
 import static dev.starbench.config.InvalidField.positive;
 import static dev.starbench.config.InvalidField.required;
 import static dev.starbench.config.InvalidField.requiredText;
@@ -10,13 +9,14 @@ import static dev.starbench.config.InvalidField.texts;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,7 +27,8 @@ import java.util.Set;
  * @param sha256     lowercase hex SHA-256 of the file's bytes, for the run manifest
  * @param console    null when the profile declares no console
  * @param bootloader null when the profile declares no bootloader
- * @param simulation null unless the DUT is the virtual DUT: what the simulated device really does
+ * @param simulation null unless the DUT is the virtual DUT or the real-Linux DUT ({@code dut: linux}):
+ *                   what the device really does
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  */
@@ -71,34 +72,28 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * What the virtual DUT process reads: the simulation, plus the network side it has to act out
      * (where its cloud is, which CA it trusts). Holds passwords: for the child process only.
      */
-    public String simulationJson() {
-        String json = simulation.toJson();
+    public SimulationSettings simulationSettings() {
+        SimulationSettings settings = simulation.settings();
         if (network == null) {
-            return json;
+            return settings;
         }
-        Map<String, Object> net = new LinkedHashMap<>();
         Network.Cloud cloud = network.cloud();
-        if (cloud != null) {
-            net.put("cloud-host", cloud.host());
-            net.put("cloud-port", cloud.port());
-            net.put("cloud-tls", cloud.tls());
-            net.put("fallback-port", cloud.fallbackPort());
-            net.put("ca-cert", cloud.caCert() == null ? null : cloud.caCert().toString());
-            net.put("command-topic", cloud.commandTopic());
-            net.put("status-topic", cloud.statusTopic());
-        }
-        if (network.broker() != null) {
-            net.put("broker-port", network.broker().port());
-            net.put("broker-tls", network.broker().tls());
-        }
+        Network.LocalBroker broker = network.broker();
         // A simulated telnetd needs a port; the last one the bench scans is where it will look.
-        net.put("telnet-port", network.scanPorts().to());
+        return settings.withNetwork(new NetworkSettings(
+                cloud == null ? null : cloud.host(), cloud == null ? null : cloud.port(),
+                cloud == null ? null : cloud.tls(), cloud == null ? null : cloud.fallbackPort(),
+                cloud == null || cloud.caCert() == null ? null : readPem(cloud.caCert(), "network.cloud.ca-cert"),
+                cloud == null ? null : cloud.commandTopic(), cloud == null ? null : cloud.statusTopic(),
+                broker == null ? null : broker.port(), broker == null ? null : broker.tls(), null, null,
+                network.scanPorts().to()));
+    }
+
+    static String readPem(Path file, String field) {
         try {
-            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Simulation.JSON.readTree(json);
-            tree.set("network", Simulation.JSON.valueToTree(net));
-            return Simulation.JSON.writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the simulation's own JSON always parses", e);
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(field + " " + file + " is unreadable", e);
         }
     }
 
@@ -188,34 +183,50 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
     }
 
     /**
-     * How the virtual DUT behaves; the controller hands it over as {@link #toJson()}.
+     * How the virtual DUT behaves (the controller hands it over as {@link DeviceProfile#simulationSettings()}),
+     * or which flaws the real-Linux DUT switches on ({@code dut: linux}, see {@link LinuxDut}; then only
+     * {@code flaws} is read).
      *
      * @param autobootStop the string that stops autoboot; null means any key does
+     * @param dut          "virtual" (the default) or "linux"
      * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
      *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota,
+                             long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
                              boolean ansiConsole) {
-        static final ObjectMapper JSON = new ObjectMapper();
+        static final String VIRTUAL_DUT = "virtual";
+        static final String LINUX_DUT = "linux";
 
         public Simulation {
             positive(baud, "baud");
-            notNegative(bootdelayS, "bootdelay-s");
+            // The virtual DUT's own limits (vdut/SimulationFile), so a profile it would refuse fails here first.
+            check(bootdelayS >= 0 && bootdelayS <= 60, "must be 0..60, got " + bootdelayS, "bootdelay-s");
             check(autobootStop == null || !autobootStop.isEmpty(), "must not be empty", "autoboot-stop");
             credentials = credentials == null ? List.of() : credentials;
             for (int i = 0; i < credentials.size(); i++) {
                 required(credentials.get(i), "credentials", i);
             }
             credentials = List.copyOf(credentials);
-            notNegative(loginFailDelayMs, "login-fail-delay-ms");
-            hostname = hostname == null ? "vdut" : hostname;
+            check(loginFailDelayMs >= 0 && loginFailDelayMs <= 60_000, "must be 0..60000, got " + loginFailDelayMs,
+                    "login-fail-delay-ms");
+            hostname = hostname == null ? SimulationSettings.DEFAULT_HOSTNAME : hostname;
             // It ends up in the shell prompt, which the console classifier matches.
-            check(hostname.matches("[A-Za-z0-9-]{1,63}"),
-                    "must be 1 to 63 letters, digits or '-', got '" + hostname + "'", "hostname");
+            check(hostname.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}"),
+                    "must be 1 to 63 letters, digits or '-', not starting with '-', got '" + hostname + "'", "hostname");
+            dut = dut == null ? VIRTUAL_DUT : dut;
+            check(dut.equals(VIRTUAL_DUT) || dut.equals(LINUX_DUT), "unknown value '" + dut
+                    + "' (allowed: virtual, linux)", "dut");
             flaws = flaws == null ? List.of() : flaws;
             for (int i = 0; i < flaws.size(); i++) {
-                required(flaws.get(i), "flaws", i);
+                Flaw flaw = required(flaws.get(i), "flaws", i);
+                if (dut.equals(LINUX_DUT)) {
+                    check(LinuxDut.FLAWS.contains(flaw), "the Linux DUT does not implement " + flaw.key()
+                            + " (it implements: " + LinuxDut.names(LinuxDut.FLAWS) + ")", "flaws", i);
+                } else {
+                    check(!LinuxDut.ONLY_LINUX.contains(flaw), "only the Linux DUT implements "
+                            + flaw.key() + " (simulation.dut: linux)", "flaws", i);
+                }
             }
             flaws = List.copyOf(flaws);
         }
@@ -223,13 +234,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, false);
         }
 
-        /** A simulated device with a plain console. */
-        public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
-                          long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, ota, false);
+        /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
+        public boolean isLinuxDut() {
+            return dut.equals(LINUX_DUT);
         }
 
         @JsonCreator
@@ -241,64 +251,29 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("hostname") String hostname,
                                    @JsonProperty("flaws") List<Flaw> flaws,
                                    @JsonProperty("ota") SimulatedOta ota,
+                                   @JsonProperty("dut") String dut,
                                    @JsonProperty("ansi-console") Boolean ansiConsole) {
-            return new Simulation(baud == null ? 115200 : baud, bootdelayS == null ? 2 : bootdelayS, autobootStop,
-                    credentials, loginFailDelayMs == null ? 200 : loginFailDelayMs, hostname, flaws, ota,
-                    ansiConsole != null && ansiConsole);
+            if (LINUX_DUT.equals(dut)) {
+                // Settings only the virtual DUT acts out would be silently ignored: refuse them.
+                Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
+                        {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
+                        {"ota", ota}, {"ansi-console", ansiConsole}};
+                for (Object[] field : given) {
+                    check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
+                            field[0]);
+                }
+            }
+            return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
+                    bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
+                    loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
+                    hostname, flaws, ota, dut, ansiConsole != null && ansiConsole);
         }
 
-        /**
-         * The settings the virtual DUT process reads, with the YAML's kebab-case keys. It holds the
-         * passwords, so it goes to the child process only, never to a log.
-         */
-        public String toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("baud", baud);
-            out.put("bootdelay-s", bootdelayS);
-            out.put("autoboot-stop", autobootStop);
-            List<Map<String, String>> users = new ArrayList<>();
-            for (Credential credential : credentials) {
-                Map<String, String> user = new LinkedHashMap<>();
-                user.put("user", credential.user());
-                user.put("password", credential.password());
-                users.add(user);
-            }
-            out.put("credentials", users);
-            out.put("login-fail-delay-ms", loginFailDelayMs);
-            out.put("hostname", hostname);
-            out.put("flaws", flaws.stream().map(YamlNames::of).toList());
-            if (ota != null) {
-                out.put("ota", ota.toMap());
-            }
-            if (ansiConsole) {
-                out.put("ansi-console", true);
-            }
-            try {
-                return JSON.writeValueAsString(out);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("maps of strings and numbers always serialise", e);
-            }
-        }
-
-        public enum Flaw {
-            @JsonProperty("root-console") ROOT_CONSOLE,
-            @JsonProperty("default-password") DEFAULT_PASSWORD,
-            @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
-            @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
-            @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
-            @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
-            @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
-            @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
-            @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
-            @JsonProperty("allows-tls10") ALLOWS_TLS10,
-            @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
-            @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
-            @JsonProperty("telnet-open") TELNET_OPEN,
-            @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
-            @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
-            @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
-            @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
-            @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS
+        /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
+        SimulationSettings settings() {
+            return new SimulationSettings(baud, bootdelayS, autobootStop,
+                    credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
+                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), ansiConsole);
         }
 
         /** A login the virtual DUT accepts. */

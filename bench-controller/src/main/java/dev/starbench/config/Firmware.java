@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The profile's {@code firmware:} section: the device's image format, a validly signed image, and
@@ -54,12 +53,7 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
                     + ", got " + olderVersion, "older-version");
         }
         versionPattern = versionPattern == null ? DEFAULT_VERSION_PATTERN : versionPattern;
-        try {
-            check(Pattern.compile(versionPattern).matcher("").groupCount() >= 1,
-                    "needs a group that captures the version", "version-pattern");
-        } catch (PatternSyntaxException e) {
-            throw InvalidField.of("not a regular expression: " + e.getDescription(), "version-pattern");
-        }
+        InvalidField.consolePattern(versionPattern, 1, "version-pattern");
         positive(installTimeoutMs, "install-timeout-ms");
         check(powerLossCuts >= 1 && powerLossCuts <= 1000, "must be 1..1000, got " + powerLossCuts, "power-loss-cuts");
         required(update, "update");
@@ -72,11 +66,16 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
             return;
         }
         check(file != null, "only with " + which + "-image (the version it declares)", which + "-version");
+        mcubootVersion(version, which + "-version");
+    }
+
+    /** A version as MCUboot's header holds it (u8.u8.u16+u32), in its textual form. */
+    static void mcubootVersion(String version, Object... field) {
         check(VERSION.matcher(version).matches(), "not a version (major.minor.revision+build, e.g. 1.4.3 or 1.4.3+7):"
-                + " '" + version + "'", which + "-version");
+                + " '" + version + "'", field);
         check(Integer.parseInt(part(version, 1)) <= 255 && Integer.parseInt(part(version, 2)) <= 255
                 && Integer.parseInt(part(version, 3)) <= 65535 && Long.parseLong(part(version, 4)) <= 0xffffffffL,
-                "out of MCUboot's range (u8.u8.u16+u32): '" + version + "'", which + "-version");
+                "out of MCUboot's range (u8.u8.u16+u32): '" + version + "'", field);
     }
 
     private static String part(String version, int group) {
@@ -124,8 +123,7 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
     /** A vendor TLV (MCUboot reserves 0xa0..0xfe in each 256-block) that names the device type. */
     public record DeviceType(int tlv, String value) {
         public DeviceType {
-            check((tlv & 0xff) >= 0xa0 && (tlv & 0xff) <= 0xfe && tlv <= 0xffff,
-                    String.format("must be an MCUboot vendor TLV (0xXXa0..0xXXfe), got 0x%x", tlv), "tlv");
+            InvalidField.vendorTlv(tlv, "tlv");
             requiredText(value, "value");
         }
 
@@ -156,31 +154,21 @@ public record Firmware(String format, Path image, Path signingKey, Path olderIma
             check(METHODS.contains(method), "unknown value '" + method + "' (allowed: http-upload, command, mqtt-ota)",
                     "method");
             field = field == null ? "image" : field;
-            command = command == null ? List.of() : List.copyOf(command);
+            command = InvalidField.list(command, "command");
             boolean mqtt = method.equals("mqtt-ota");
             check(mqtt || offerTopic == null, "only for method mqtt-ota", "offer-topic");
             check(mqtt || statusTopic == null, "only for method mqtt-ota", "status-topic");
             if (method.equals("http-upload")) {
-                requiredText(url, "url");
-                check(url.startsWith("http://") || url.startsWith("https://"), "must be an http:// or https:// URL, got '" + url + "'", "url");
+                InvalidField.httpUrl(url, "url");
             } else if (method.equals("command")) {
                 check(!command.isEmpty(), "required for method command: the program and its arguments", "command");
                 check(command.stream().anyMatch(a -> a.contains("{image}")), "must contain {image}, where the image file goes", "command");
             } else {
                 check(url == null, "not for method mqtt-ota: the offer goes to the cloud in network.cloud.url", "url");
-                offerTopic = topic(offerTopic == null ? DEFAULT_OFFER_TOPIC : offerTopic, "offer-topic");
-                statusTopic = topic(statusTopic == null ? DEFAULT_STATUS_TOPIC : statusTopic, "status-topic");
+                offerTopic = InvalidField.mqttTopicName(offerTopic == null ? DEFAULT_OFFER_TOPIC : offerTopic, "offer-topic");
+                statusTopic = InvalidField.mqttTopicName(statusTopic == null ? DEFAULT_STATUS_TOPIC : statusTopic, "status-topic");
                 check(!offerTopic.equals(statusTopic), "must differ from offer-topic", "status-topic");
             }
-        }
-
-        /** One topic name, as MQTT allows it to be published to: no wildcards, no NUL, at most 65535 bytes. */
-        private static String topic(String topic, String field) {
-            requiredText(topic, field);
-            check(!topic.contains("+") && !topic.contains("#"), "a topic name, not a filter: no + or #, got '" + topic + "'", field);
-            check(topic.indexOf('\0') < 0 && topic.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 65535,
-                    "not a valid MQTT topic name", field);
-            return topic;
         }
 
         @JsonCreator

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,10 +36,13 @@ import java.util.Set;
  * @param signingKey the bench's Ed25519 key that signs record.json (absolute), or null for the
  *                   default ~/.starbench/bench-key.pem; made on first use
  * @param cloudBroker null: the bench-as-cloud uses its embedded broker; else the broker it relays to
+ * @param labBroker   null, or the lab's broker that the bench publishes its status and run events to
+ * @param history     null (the default SQLite file), or the JDBC URL of the lab's run history
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
                       Serial serial, VirtualDut virtualDut, Qemu qemu, Map<String, String> logging,
-                      String finalState, Path signingKey, CloudBroker cloudBroker) {
+                      String finalState, Path signingKey, CloudBroker cloudBroker, LabBroker labBroker,
+                      String history) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -66,9 +70,11 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 "unknown value '" + finalState + "' (allowed: off, on)", "final-state");
         check(qemu == null || finalState.equals("off"), "a QEMU board cannot outlive the run; it ends off",
                 "final-state");
-        checkPinsDistinct(power, buttons);
+        gpioLines(power, buttons); // refuses a line named twice
         check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
                 "signing-key");
+        check(history == null || history.startsWith("jdbc:sqlite:") || history.startsWith("jdbc:postgresql:"),
+                "expected a JDBC URL starting jdbc:sqlite: or jdbc:postgresql:", "history");
     }
 
     @JsonCreator
@@ -85,7 +91,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("final-state") String finalState,
                             @JacksonInject("base-dir") Path baseDir,
                             @JsonProperty("signing-key") String signingKey,
-                            @JsonProperty("cloud-broker") CloudBroker cloudBroker) {
+                            @JsonProperty("cloud-broker") CloudBroker cloudBroker,
+                            @JsonProperty("lab-broker") LabBroker labBroker,
+                            @JsonProperty("history") String history) {
         boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
         if (serial == null && (virtualDut != null || qemuDriver)) {
             // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
@@ -93,7 +101,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         }
         return new Fixture(source, sha256, benchId, gpio, required(power, "power"), buttons,
                 required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey),
-                cloudBroker);
+                cloudBroker, labBroker, history);
     }
 
     // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.
@@ -185,8 +193,17 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Every GPIO line the fixture drives, with the field that names it ("power.pin",
+     * "buttons.reset.pin"), in file order; a new kind of line belongs here, so that it is checked
+     * for clashes and `starbench doctor` checks it on the chip too.
+     */
+    public Map<Integer, String> gpioLines() {
+        return gpioLines(power, buttons);
+    }
+
     // Two drivers on one line would fight each other: a button press could cut the DUT's power.
-    private static void checkPinsDistinct(Power power, Map<String, Button> buttons) {
+    private static Map<Integer, String> gpioLines(Power power, Map<String, Button> buttons) {
         Map<Integer, String> owners = new LinkedHashMap<>();
         if (power.pin() != null) {
             owners.put(power.pin(), "power.pin");
@@ -196,6 +213,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             check(previous == null, "GPIO line " + button.pin() + " is already used by " + previous,
                     "buttons", name, "pin");
         });
+        return Collections.unmodifiableMap(owners);
     }
 
     public enum Provider {
@@ -330,8 +348,15 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
      * @param binary    the QEMU system emulator, looked up on PATH unless it names a directory
      * @param firmware  absolute; passed as {@code -bios}
      * @param drives    in file order; pflash drives keep the bootloader's environment across power cycles
+     * @param kernel    null, or an existing file QEMU hands the firmware through fw_cfg ({@code -kernel});
+     *                  U-Boot's {@code qfw} boots it
+     * @param initrd    null, or an existing file ({@code -initrd}); only with a kernel
+     * @param append    the kernel command line ({@code -append}), null for none; one line of printable text
+     * @param forwards  the guest's ports reachable on the bench's loopback (QEMU user networking and a
+     *                  virtio-net-pci card); empty: the board has no network card
      */
-    public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
+    public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives,
+                       Path kernel, Path initrd, String append, List<Forward> forwards) {
         static final String DEFAULT_BINARY = "qemu-system-aarch64";
         static final String DEFAULT_MACHINE = "virt";
         static final String DEFAULT_CPU = "cortex-a57";
@@ -339,6 +364,10 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         static final Path DEFAULT_FIRMWARE = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
         // One argv element each, so no shell is involved; commas would still add options QEMU parses.
         private static final String NAME = "[A-Za-z0-9._=,+-]{1,100}";
+        // arm64 kernels take 2048 bytes of command line; the profile's flaws need some of it.
+        static final int MAX_APPEND = 1024;
+        /** Set from the profile's simulation section (see LinuxDut), never by the fixture. */
+        static final String FLAWS_PARAMETER = LinuxDut.KERNEL_PARAMETER + "=";
 
         public Qemu {
             requiredText(binary, "binary");
@@ -352,10 +381,21 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             required(firmware, "firmware");
             check(firmware.isAbsolute(), "must be an absolute path, got '" + firmware + "'", "firmware");
             firmware = firmware.normalize();
-            drives = drives == null ? List.of() : List.copyOf(drives);
-            for (int i = 0; i < drives.size(); i++) {
-                required(drives.get(i), "drives", i);
+            drives = InvalidField.list(drives, "drives");
+            kernel = existingFile(kernel, "kernel");
+            initrd = existingFile(initrd, "initrd");
+            check(initrd == null || kernel != null, "only used with a kernel (qemu.kernel)", "initrd");
+            if (append != null) {
+                check(kernel != null, "only used with a kernel (qemu.kernel)", "append");
+                checkAppend(append);
             }
+            forwards = InvalidField.list(forwards, "forward");
+            checkForwards(forwards);
+        }
+
+        /** A board that runs its firmware only: no kernel handed over, no network. */
+        public Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
+            this(binary, machine, cpu, memoryMb, firmware, drives, null, null, null, List.of());
         }
 
         @JsonCreator
@@ -365,10 +405,82 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                              @JsonProperty("cpu") String cpu,
                              @JsonProperty("memory-mb") Integer memoryMb,
                              @JsonProperty("firmware") String firmware,
-                             @JsonProperty("drives") ArrayList<Drive> drives) {
+                             @JsonProperty("drives") ArrayList<Drive> drives,
+                             @JsonProperty("kernel") String kernel,
+                             @JsonProperty("initrd") String initrd,
+                             @JsonProperty("append") String append,
+                             @JsonProperty("forward") ArrayList<Forward> forwards) {
             return new Qemu(binary == null ? DEFAULT_BINARY : binary, machine == null ? DEFAULT_MACHINE : machine,
                     cpu == null ? DEFAULT_CPU : cpu, memoryMb == null ? DEFAULT_MEMORY_MB : memoryMb,
-                    firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives);
+                    firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives,
+                    kernel == null ? null : resolve(baseDir, kernel, "kernel"),
+                    initrd == null ? null : resolve(baseDir, initrd, "initrd"), append, forwards);
+        }
+
+        // Checked when the fixture loads: a kernel that is not there is a bench not set up, and says how to fix it.
+        private static Path existingFile(Path file, String field) {
+            if (file == null) {
+                return null;
+            }
+            check(file.isAbsolute(), "must be an absolute path, got '" + file + "'", field);
+            file = file.normalize();
+            check(Files.isRegularFile(file), "file not found: " + file
+                    + " (for the real-Linux DUT: scripts/build-linux-dut makes it)", field);
+            return file;
+        }
+
+        private static void checkAppend(String append) {
+            check(append.length() <= MAX_APPEND, "must be at most " + MAX_APPEND + " characters, got "
+                    + append.length(), "append");
+            for (int i = 0; i < append.length(); i++) {
+                char c = append.charAt(i);
+                check(c >= 0x20 && c < 0x7f, "must be one line of printable ASCII (no newline, NUL or other control "
+                        + "character), got " + String.format("U+%04X", (int) c) + " at character " + (i + 1), "append");
+            }
+            check(!(" " + append).contains(" " + FLAWS_PARAMETER), "must not set " + FLAWS_PARAMETER
+                    + ": the device profile's simulation.flaws does", "append");
+        }
+
+        // Two rules on one host port would make QEMU refuse to start, at power-on, mid-run.
+        private static void checkForwards(List<Forward> forwards) {
+            Map<String, Integer> hostPorts = new LinkedHashMap<>();
+            for (int i = 0; i < forwards.size(); i++) {
+                Forward f = required(forwards.get(i), "forward", i);
+                Integer previous = hostPorts.putIfAbsent(f.protocol() + ":" + f.host(), i);
+                check(previous == null, "host port " + f.host() + "/" + f.protocol() + " is already forwarded by forward["
+                        + previous + "]", "forward", i, "host");
+            }
+        }
+
+        /** Whether the board has a network card (the fixture forwards some guest port). */
+        public boolean networked() {
+            return !forwards.isEmpty();
+        }
+    }
+
+    /**
+     * A guest port made reachable on the bench's loopback: QEMU's {@code hostfwd=PROTOCOL:127.0.0.1:HOST-:GUEST}.
+     *
+     * @param protocol tcp or udp
+     */
+    public record Forward(String protocol, int host, int guest) {
+        static final Set<String> PROTOCOLS = Set.of("tcp", "udp");
+
+        public Forward {
+            requiredText(protocol, "protocol");
+            check(PROTOCOLS.contains(protocol), "unknown value '" + protocol + "' (allowed: tcp, udp)", "protocol");
+            port(host, "host");
+            port(guest, "guest");
+        }
+
+        private static void port(int port, String field) {
+            check(port >= 1 && port <= 65535, "must be a port between 1 and 65535, got " + port, field);
+        }
+
+        @JsonCreator
+        static Forward fromYaml(@JsonProperty("host") Integer host, @JsonProperty("guest") Integer guest,
+                                @JsonProperty("protocol") String protocol) {
+            return new Forward(protocol == null ? "tcp" : protocol, required(host, "host"), required(guest, "guest"));
         }
     }
 

@@ -31,10 +31,7 @@ public record Network(String address, PortRange scanPorts, List<Service> service
                       Boolean replayProtection) {
     public Network {
         scanPorts = scanPorts == null ? PortRange.ALL : scanPorts;
-        services = services == null ? List.of() : List.copyOf(services);
-        for (int i = 0; i < services.size(); i++) {
-            required(services.get(i), "services", i);
-        }
+        services = InvalidField.list(services, "services");
     }
 
     @JsonCreator
@@ -112,6 +109,10 @@ public record Network(String address, PortRange scanPorts, List<Service> service
             check((caCert == null) == (caKey == null), "ca-cert and ca-key go together", caCert == null ? "ca-cert" : "ca-key");
             check((commandTopic == null) == (statusTopic == null), "command-topic and status-topic go together",
                     commandTopic == null ? "command-topic" : "status-topic");
+            if (commandTopic != null) {
+                InvalidField.mqttTopicName(commandTopic, "command-topic");
+                InvalidField.mqttTopicName(statusTopic, "status-topic");
+            }
             positive(attemptTimeoutMs, "attempt-timeout-ms");
         }
 

@@ -14,6 +14,8 @@ final class Paths {
 
     /** A file named in a config file: relative to that file, or "~/..." in the bench account's home. */
     static Path file(Path baseDir, String text, Object... field) {
+        // An empty path resolves to the config file's own directory, which no field means.
+        InvalidField.check(!text.isBlank(), "must not be empty (a file's path)", field);
         try {
             Path p = text.startsWith("~/") ? Path.of(System.getProperty("user.home"), text.substring(2)) : baseDir.resolve(text);
             return p.toAbsolutePath().normalize();

@@ -8,12 +8,8 @@ import static dev.starbench.config.InvalidField.requiredText;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.starbench.vdut.contract.OtaSettings;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The virtual DUT's OTA agent ({@code simulation.ota}): how offers reach it (its own HTTP endpoint, or
@@ -28,22 +24,25 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
                            long factorySecurityCounter, DeviceTypeTlv deviceType, String transport,
                            String offerTopic, String statusTopic) {
     public SimulatedOta {
-        transport = transport == null ? "http" : transport;
-        check(transport.equals("http") || transport.equals("mqtt"), "unknown value '" + transport + "' (allowed: http, mqtt)",
-                "transport");
-        if (transport.equals("http")) {
+        transport = transport == null ? OtaSettings.HTTP : transport;
+        check(transport.equals(OtaSettings.HTTP) || transport.equals(OtaSettings.MQTT),
+                "unknown value '" + transport + "' (allowed: http, mqtt)", "transport");
+        if (transport.equals(OtaSettings.HTTP)) {
             required(httpPort, "http-port");
             check(httpPort > 0 && httpPort < 65536, "must be a TCP port 1..65535, got " + httpPort, "http-port");
             check(offerTopic == null, "only for transport mqtt", "offer-topic");
             check(statusTopic == null, "only for transport mqtt", "status-topic");
         } else {
             check(httpPort == null, "only for transport http", "http-port");
-            offerTopic = offerTopic == null ? Firmware.Update.DEFAULT_OFFER_TOPIC : requiredText(offerTopic, "offer-topic");
-            statusTopic = statusTopic == null ? Firmware.Update.DEFAULT_STATUS_TOPIC : requiredText(statusTopic, "status-topic");
+            offerTopic = InvalidField.mqttTopicName(offerTopic == null ? Firmware.Update.DEFAULT_OFFER_TOPIC : offerTopic,
+                    "offer-topic");
+            statusTopic = InvalidField.mqttTopicName(statusTopic == null ? Firmware.Update.DEFAULT_STATUS_TOPIC : statusTopic,
+                    "status-topic");
         }
         required(trustedKey, "trusted-key");
-        notNegative(installMs, "install-ms");
-        requiredText(factoryVersion, "factory-version");
+        // The virtual DUT's own limits (vdut/OtaSettings), so a profile it would refuse fails here first.
+        check(installMs >= 0 && installMs <= 600_000, "must be 0..600000, got " + installMs, "install-ms");
+        Firmware.mcubootVersion(requiredText(factoryVersion, "factory-version"), "factory-version");
         notNegative(factorySecurityCounter, "factory-security-counter");
     }
 
@@ -60,16 +59,18 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
                                  @JsonProperty("status-topic") String statusTopic) {
         return new SimulatedOta(httpPort,
                 Paths.file(baseDir, requiredText(trustedKey, "trusted-key"), "trusted-key"),
-                installMs == null ? 1000 : installMs, factoryVersion == null ? "1.4.2" : factoryVersion,
+                installMs == null ? OtaSettings.DEFAULT_INSTALL_MS : installMs,
+                factoryVersion == null ? OtaSettings.DEFAULT_FACTORY_VERSION : factoryVersion,
                 factorySecurityCounter == null ? 0 : factorySecurityCounter, deviceType, transport, offerTopic, statusTopic);
     }
 
     public boolean overMqtt() {
-        return transport.equals("mqtt");
+        return transport.equals(OtaSettings.MQTT);
     }
 
     public record DeviceTypeTlv(int tlv, String value) {
         public DeviceTypeTlv {
+            InvalidField.vendorTlv(tlv, "tlv");
             requiredText(value, "value");
         }
 
@@ -79,27 +80,10 @@ public record SimulatedOta(Integer httpPort, Path trustedKey, long installMs, St
         }
     }
 
-    Map<String, Object> toMap() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("transport", transport);
-        if (overMqtt()) {
-            out.put("offer-topic", offerTopic);
-            out.put("status-topic", statusTopic);
-        } else {
-            out.put("http-port", httpPort);
-        }
-        try {
-            out.put("trusted-key", Files.readString(trustedKey));
-        } catch (IOException e) {
-            throw new UncheckedIOException("simulation.ota.trusted-key " + trustedKey + " is unreadable", e);
-        }
-        out.put("install-ms", installMs);
-        out.put("factory-version", factoryVersion);
-        out.put("factory-security-counter", factorySecurityCounter);
-        if (deviceType != null) {
-            out.put("device-type-tlv", deviceType.tlv());
-            out.put("device-type", deviceType.value());
-        }
-        return out;
+    OtaSettings settings() {
+        return new OtaSettings(transport, overMqtt() ? null : httpPort, overMqtt() ? offerTopic : null,
+                overMqtt() ? statusTopic : null, DeviceProfile.readPem(trustedKey, "simulation.ota.trusted-key"), installMs,
+                factoryVersion, factorySecurityCounter, deviceType == null ? null : deviceType.tlv(),
+                deviceType == null ? null : deviceType.value());
     }
 }

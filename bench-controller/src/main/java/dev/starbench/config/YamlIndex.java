@@ -3,6 +3,7 @@ package dev.starbench.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +29,19 @@ final class YamlIndex {
     }
 
     private final Map<List<Object>, JsonLocation> keys = new LinkedHashMap<>();
-    private final Map<List<Object>, Value> values = new HashMap<>();
+    private final Map<List<Object>, Value> values = new LinkedHashMap<>();
 
     private YamlIndex() {
     }
 
     // Without strict duplicate detection, so the scan itself can name where the first occurrence was.
-    private static final YAMLFactory LENIENT = new YAMLFactory();
+    private static final YAMLFactory YAML = StrictYaml.factory();
 
     static YamlIndex scan(Path file, byte[] bytes) throws ConfigException {
         YamlIndex index = new YamlIndex();
         Deque<Frame> open = new ArrayDeque<>();
         List<Object> root = List.of();
-        try (JsonParser p = LENIENT.createParser(bytes)) {
+        try (JsonParser p = YAML.createParser(bytes)) {
             JsonToken token = p.nextToken();
             if (token == null || token == JsonToken.VALUE_NULL) {
                 throw new ConfigException(file, 1, 1, "", "file is empty");
@@ -86,6 +86,13 @@ final class YamlIndex {
         } catch (StreamReadException e) {
             List<Object> path = open.isEmpty() ? root : open.peek().path;
             throw syntax(file, e, path);
+        } catch (StreamConstraintsException e) {
+            // Only the nesting limit can be met here: the size limit was checked before reading.
+            Frame deepest = open.peek();
+            JsonLocation at = deepest == null ? JsonLocation.NA : index.values.get(deepest.path).location();
+            throw new ConfigException(file, Math.max(at.getLineNr(), 0), Math.max(at.getColumnNr(), 0),
+                    deepest == null ? "" : Paths.render(deepest.path),
+                    "nested more than " + StrictYaml.MAX_DEPTH + " levels deep", e);
         } catch (IOException e) {
             throw new ConfigException(file, 0, 0, "", "cannot read: " + e.getMessage(), e);
         }
@@ -93,6 +100,11 @@ final class YamlIndex {
     }
 
     private static ConfigException syntax(Path file, StreamReadException e, List<Object> path) {
+        if (e instanceof StrictYaml.Refused refused) {
+            JsonLocation at = e.getLocation();
+            return new ConfigException(file, at.getLineNr(), at.getColumnNr(), Paths.render(refused.path()),
+                    refused.problem(), e);
+        }
         // SnakeYAML's own mark and wording ("mapping values are not allowed here") beat Jackson's wrapper.
         if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
             Mark mark = yaml.getProblemMark();
@@ -117,6 +129,11 @@ final class YamlIndex {
 
     Value value(List<Object> path) {
         return values.get(path);
+    }
+
+    /** Every scalar, mapping and list by its path. */
+    Map<List<Object>, Value> values() {
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     /** The value at {@code path}, or else the innermost mapping or list around where it would be. */

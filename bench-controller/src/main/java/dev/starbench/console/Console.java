@@ -2,6 +2,7 @@ package dev.starbench.console;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.serial.SerialLink;
+import dev.starbench.config.BoundedRegex;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class Console implements SerialLink.Sink, AutoCloseable {
     static final int CAPACITY = 1 << 20;
-    static final int MAX_MATCH = 1024;
+    static final int MAX_MATCH = BoundedRegex.MAX_REPEAT;
     /** How long an answer waits for a line the bench is typing to end before it goes out anyway. */
     static final Duration LINE_WAIT = Duration.ofSeconds(1);
     /** What every console prints when it dies; profiles add their own. */

@@ -2,7 +2,7 @@ package dev.starbench.console;
 
 import dev.starbench.bench.BenchIoException;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Random;
 import java.util.regex.Pattern;
 
 /**
@@ -24,16 +24,19 @@ public final class ShellProbe {
 
     private final Console console;
     private final Duration timeout;
+    private final Random random;
 
-    public ShellProbe(Console console, Duration timeout) {
+    /** @param random draws the markers: the caller's seeded stream, so a rerun sends the same bytes */
+    public ShellProbe(Console console, Duration timeout, Random random) {
         this.console = console;
         this.timeout = timeout;
+        this.random = random;
     }
 
     /** Runs the marker echo and {@code id}; a timeout means the prompt was not a working shell. */
     public Identity confirm() throws BenchIoException, ExpectTimeout {
-        String left = "SB" + Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 36).toUpperCase();
-        String right = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 36).toUpperCase();
+        String left = "SB" + Integer.toString(random.nextInt(0x1000, 0xffff), 36).toUpperCase();
+        String right = Integer.toString(random.nextInt(0x1000, 0xffff), 36).toUpperCase();
         console.send("echo '" + left + "''" + right + "'\r");
         console.expect(timeout, Pattern.compile(Pattern.quote(left + right)));
         console.expect(timeout, Prompts.SHELL);

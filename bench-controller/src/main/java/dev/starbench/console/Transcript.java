@@ -1,11 +1,10 @@
 package dev.starbench.console;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,12 @@ import java.util.Set;
  * the console falls quiet, in batches of up to {@link #BATCH} bytes in a burst): the thread that reads
  * the console never waits on the disk, where one write can stall for milliseconds, and a flood is not
  * written 4 KiB at a time. A crash loses at most the lines of the last {@link #HOLD_NANOS}.
+ *
+ * <p>A batch that cannot be written whole (a full disk takes what fits) is cut off again, and the
+ * transcript stops there, whichever thread was writing: {@link #failure()} says why, so the run can
+ * stop, while the console goes on delivering what the DUT says to the check that is waiting for it. A
+ * RandomAccessFile rather than a channel, since a check thread interrupted while sending would close a
+ * channel for good.
  */
 public final class Transcript implements AutoCloseable {
     public enum Direction { RX, TX, NOTE }
@@ -42,9 +47,14 @@ public final class Transcript implements AutoCloseable {
     static final int MAX_HELD = 16 * BATCH;
 
     private final Path file;
-    private final OutputStream out;
+    private final RandomAccessFile out;
     /** Taken before the monitor by whoever writes to the file, so batches reach it in order. */
     private final Object fileLock = new Object();
+    /** Bytes of whole lines, where a failed write is cut back to; under {@link #fileLock}. */
+    private long written;
+    /** Under {@link #fileLock}: what comes after {@link #close} is dropped, not taken for a disk fault. */
+    private boolean fileClosed;
+    private volatile IOException failure;
     /** Lines not yet written; reused (swapped with {@link #spare}), so reading a console makes no garbage per chunk. */
     private byte[] line = new byte[BATCH + 16 * 1024];
     private byte[] spare = new byte[BATCH + 16 * 1024];
@@ -53,11 +63,23 @@ public final class Transcript implements AutoCloseable {
     private boolean hurry;
     private boolean closed;
     private Thread writer;
-    private IOException failed;
 
     public Transcript(Path file) throws IOException {
         this.file = file;
-        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createFile(file);
+        this.out = new RandomAccessFile(file.toFile(), "rw");
+    }
+
+    /**
+     * Why the transcript stopped, or null while every line reaches the file. What is held back is
+     * written first, on this thread, so a run that asks between two checks learns of a full disk now,
+     * not a batching delay later.
+     */
+    public IOException failure() {
+        if (failure == null) {
+            flush();
+        }
+        return failure;
     }
 
     public Path file() {
@@ -68,6 +90,9 @@ public final class Transcript implements AutoCloseable {
     public void write(Direction direction, byte[] data, int length, Instant at) {
         synchronized (fileLock) {
             synchronized (this) {
+                if (failure != null) {
+                    return;
+                }
                 format(direction, data, length, at);
             }
             writeHeld();
@@ -76,10 +101,7 @@ public final class Transcript implements AutoCloseable {
 
     /** Holds a received line for the writer thread; never waits on the file. */
     public synchronized void append(Direction direction, byte[] data, int length, Instant at) {
-        if (failed != null) {
-            throw new java.io.UncheckedIOException("cannot write transcript " + file, failed);
-        }
-        while (held >= MAX_HELD && writer != null && !closed) {
+        while (held >= MAX_HELD && writer != null && !closed && failure == null) {
             notifyAll();
             try {
                 wait(100);
@@ -87,6 +109,9 @@ public final class Transcript implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (failure != null) {
+            return;
         }
         if (held == 0) {
             heldSince = System.nanoTime();
@@ -140,14 +165,13 @@ public final class Transcript implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // closing
-        } catch (java.io.UncheckedIOException e) {
-            synchronized (this) {
-                failed = e.getCause();
-            }
         }
     }
 
-    /** Under the file lock: takes what is held (the buffers swap, so appends go on meanwhile) and writes it. */
+    /**
+     * Under the file lock: takes what is held (the buffers swap, so appends go on meanwhile) and writes
+     * it; after a failure or the close, drops it.
+     */
     private void writeHeld() {
         byte[] batch;
         int n;
@@ -162,10 +186,17 @@ public final class Transcript implements AutoCloseable {
             notifyAll();   // an append waiting for room
         }
         try {
-            out.write(batch, 0, n);
+            if (failure == null && !fileClosed) {
+                out.write(batch, 0, n);
+                written += n;
+            }
         } catch (IOException e) {
-            // The run goes on; the journal still holds the evidence excerpts.
-            throw new java.io.UncheckedIOException("cannot write transcript " + file, e);
+            failure = e;
+            try {
+                out.setLength(written);
+            } catch (IOException cannotCut) {
+                // The reader drops a torn last line; nothing follows it.
+            }
         } finally {
             synchronized (this) {
                 spare = batch;
@@ -283,15 +314,14 @@ public final class Transcript implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            flush();
-        } catch (java.io.UncheckedIOException lost) {
-            // closing anyway: the run reports what it has
-        }
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // closing a flushed file: nothing left to lose
+        synchronized (fileLock) {
+            writeHeld();
+            fileClosed = true;
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // closing a flushed file: nothing left to lose
+            }
         }
     }
 }

@@ -1,18 +1,27 @@
 package dev.starbench.image;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.PublicKey;
 import java.util.List;
 
 /**
  * One firmware image format the bench can read and, where the format allows, rebuild. MCUboot and
- * raw images are here; U-Boot FIT, SWUpdate and RAUC bundles fit behind the same interface.
+ * raw images are here; U-Boot FIT, SWUpdate and RAUC bundles fit behind the same interface. Images
+ * are read through {@link ImageBytes}, so a file is streamed; the byte-array forms are for the
+ * images the update checks hold in memory.
  */
 public interface ImageFormat {
     /** The name a profile uses: {@code mcuboot}, {@code raw}. */
     String name();
 
     /** What `image inspect` prints: version, counters, hashes, signature status. */
-    Inspection inspect(byte[] image, List<PublicKey> trusted) throws ImageException;
+    Inspection inspect(ImageBytes image, List<PublicKey> trusted) throws ImageException, IOException;
+
+    default Inspection inspect(byte[] image, List<PublicKey> trusted) throws ImageException {
+        return ImageBytes.inMemory(() -> inspect(ImageBytes.of(image), trusted));
+    }
 
     /** The version the image declares, or null when the format has none. */
     ImageVersion version(byte[] image) throws ImageException;
@@ -24,11 +33,20 @@ public interface ImageFormat {
     boolean canRebuild();
 
     /**
-     * A copy of the image with the changes applied and signed with the key (null: unsigned).
+     * Writes to {@code out} a copy of the image with the changes applied and signed with the key (null: unsigned).
      *
      * @throws ImageException when the image cannot be read or the format cannot be rebuilt
      */
-    byte[] rebuild(byte[] image, Changes changes, SigningKey key) throws ImageException;
+    void rebuild(ImageBytes image, Changes changes, SigningKey key, OutputStream out) throws ImageException, IOException;
+
+    default byte[] rebuild(byte[] image, Changes changes, SigningKey key) throws ImageException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageBytes.inMemory(() -> {
+            rebuild(ImageBytes.of(image), changes, key, out);
+            return null;
+        });
+        return out.toByteArray();
+    }
 
     /**
      * What to change when rebuilding; null fields keep the image's own value.
@@ -43,8 +61,21 @@ public interface ImageFormat {
         }
     }
 
+    /** What an inspection concludes about the image's integrity and signature. */
+    enum Status {
+        /** The hash matches and a trusted key verifies the signature. */
+        VERIFIED,
+        /** Nothing contradicts the image, but no trusted key was given to check it against. */
+        NOT_CHECKED,
+        /** The hash does not match, or no trusted key verifies it (unsigned, foreign or broken signature). */
+        NOT_VERIFIED,
+        /** Trusted keys were given, but the format has no signature the bench can read (raw). */
+        CANNOT_TELL
+    }
+
     /** @param fields ordered label/value pairs; {@code signature} is the verdict on the signature */
-    record Inspection(String format, ImageVersion version, Long securityCounter, List<String[]> fields, String signature) {
+    record Inspection(String format, ImageVersion version, Long securityCounter, List<String[]> fields, String signature,
+                      Status status) {
     }
 
     static ImageFormat named(String name) {
@@ -56,6 +87,10 @@ public interface ImageFormat {
     }
 
     /** MCUboot when the magic says so, raw otherwise. */
+    static ImageFormat detect(ImageBytes image) throws IOException {
+        return Mcuboot.hasMagic(image) ? new Mcuboot() : new RawImage();
+    }
+
     static ImageFormat detect(byte[] image) {
         return Mcuboot.hasMagic(image) ? new Mcuboot() : new RawImage();
     }

@@ -1,5 +1,8 @@
 package dev.starbench.image;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,11 +15,14 @@ final class RawImage implements ImageFormat {
     }
 
     @Override
-    public Inspection inspect(byte[] image, List<PublicKey> trusted) {
+    public Inspection inspect(ImageBytes image, List<PublicKey> trusted) throws IOException {
+        MessageDigest sha = Mcuboot.sha256();
+        image.copy(0, image.size(), null, sha);
         List<String[]> fields = List.of(
-                new String[] {"size", image.length + " bytes"},
-                new String[] {"sha256", HexFormat.of().formatHex(Mcuboot.sha256(image))});
-        return new Inspection(name(), null, null, fields, "unknown (raw image: no signature the bench can read)");
+                new String[] {"size", image.size() + " bytes"},
+                new String[] {"sha256", HexFormat.of().formatHex(sha.digest())});
+        return new Inspection(name(), null, null, fields, "unknown (raw image: no signature the bench can read)",
+                trusted.isEmpty() ? Status.NOT_CHECKED : Status.CANNOT_TELL);
     }
 
     @Override
@@ -35,7 +41,7 @@ final class RawImage implements ImageFormat {
     }
 
     @Override
-    public byte[] rebuild(byte[] image, Changes changes, SigningKey key) throws ImageException {
+    public void rebuild(ImageBytes image, Changes changes, SigningKey key, OutputStream out) throws ImageException {
         throw new ImageException("a raw image cannot be re-versioned or re-signed; give the images in the profile");
     }
 }

@@ -2,12 +2,12 @@ package dev.starbench.image;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -25,6 +25,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
  */
 public final class SigningKey {
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /** A PEM key is a few hundred bytes; a file much larger is not one (the limit profiles meet at load, too). */
+    static final long MAX_PEM = 64 * 1024;
 
     public enum Type {
         ECDSA_P256("ecdsa-p256", Mcuboot.TLV_ECDSA_SIG),
@@ -80,12 +82,7 @@ public final class SigningKey {
 
     /** Reads a PEM private key as imgtool and openssl write them (SEC1 "EC PRIVATE KEY" or PKCS#8). */
     public static SigningKey read(Path pem) throws ImageException {
-        Object parsed;
-        try (Reader in = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(in)) {
-            parsed = parser.readObject();
-        } catch (IOException e) {
-            throw new ImageException(pem + ": cannot read the key: " + e.getMessage(), e);
-        }
+        Object parsed = pemObject(pem);
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
         try {
             KeyPair pair;
@@ -98,8 +95,32 @@ public final class SigningKey {
                 throw new ImageException(pem + ": not a private key in PEM (expected EC PRIVATE KEY or PRIVATE KEY)");
             }
             return new SigningKey(typeOf(pair.getPublic(), pem), pair.getPrivate(), pair.getPublic());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ImageException(pem + ": unusable key: " + e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new ImageException(pem + ": unusable key: not an ECDSA P-256 or Ed25519 private key the bench can read", e);
+        }
+    }
+
+    /**
+     * The first PEM object in a file of at most {@link #MAX_PEM} bytes. Bouncy Castle reports bad base64
+     * and bad DER with runtime exceptions; here they are what they are, a file that holds no key.
+     */
+    private static Object pemObject(Path pem) throws ImageException {
+        try {
+            // Checked before opening: a FIFO would block the open, /dev/zero would never end.
+            if (!Files.isRegularFile(pem) || Files.size(pem) > MAX_PEM) {
+                throw new ImageException(pem + ": " + (!Files.exists(pem) ? "file not found"
+                        : Files.isRegularFile(pem) ? "too large for a PEM key (at most " + MAX_PEM + " bytes)" : "not a regular file"));
+            }
+            try (Reader in = Files.newBufferedReader(pem, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(in)) {
+                Object o = parser.readObject();
+                if (o == null) {
+                    throw new ImageException(pem + ": no PEM key in the file (no -----BEGIN line)");
+                }
+                return o;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's messages name its exception classes; what the user needs is where and what.
+            throw new ImageException(pem + ": not a readable PEM key (bad base64 or DER between its BEGIN and END lines)", e);
         }
     }
 
@@ -143,14 +164,14 @@ public final class SigningKey {
     }
 
     /**
-     * Signs the image hash as MCUboot verifies it: ECDSA-SHA256 over the hashed region (the same as
-     * signing its digest), Ed25519 over the 32-byte digest itself.
+     * Signs the image hash as MCUboot verifies it: ECDSA over the SHA-256 of the hashed region (NONEwithECDSA
+     * over the digest is exactly that, without the region in hand), Ed25519 over the 32-byte digest itself.
      */
-    byte[] sign(byte[] hashedRegion, byte[] digest) {
+    byte[] sign(byte[] digest) {
         try {
-            Signature s = Signature.getInstance(type == Type.ECDSA_P256 ? "SHA256withECDSA" : "Ed25519", BC);
+            Signature s = Signature.getInstance(type == Type.ECDSA_P256 ? "NONEwithECDSA" : "Ed25519", BC);
             s.initSign(privateKey);
-            s.update(type == Type.ECDSA_P256 ? hashedRegion : digest);
+            s.update(digest);
             return s.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing with a loaded " + type.label + " key", e);
@@ -182,32 +203,24 @@ public final class SigningKey {
         }
     }
 
-    /** Reads a PEM public key (SubjectPublicKeyInfo), for `image inspect --trust`. */
+    /** Reads a PEM public key (SubjectPublicKeyInfo), or the public half of a private key, for `image inspect --trust`. */
     public static PublicKey readPublic(Path pem) throws ImageException {
-        try (Reader in = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(in)) {
-            Object o = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
+        Object o = pemObject(pem);
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
+        try {
             if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki) {
                 return converter.getPublicKey(spki);
             }
             if (o instanceof PEMKeyPair kp) {
                 return converter.getKeyPair(kp).getPublic();
             }
-            if (o instanceof PrivateKeyInfo) {
-                return read(pem).publicKey;
-            }
-            throw new ImageException(pem + ": not a public key in PEM");
-        } catch (IOException e) {
-            throw new ImageException(pem + ": cannot read the key: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException(pem + ": unusable public key: not an EC or Ed25519 key the bench can read", e);
         }
-    }
-
-    static byte[] digestOf(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        if (o instanceof PrivateKeyInfo) {
+            return read(pem).publicKey;
         }
+        throw new ImageException(pem + ": not a public key in PEM");
     }
 
     @Override

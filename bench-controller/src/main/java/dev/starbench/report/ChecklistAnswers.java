@@ -4,11 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +25,8 @@ import java.util.stream.Collectors;
  *     note: reviewed with the maker
  * </pre>
  *
- * Read with Jackson's streaming YAML parser, because a bound tree forgets where its values were.
+ * Read with Jackson's streaming YAML parser, because a bound tree forgets where its values were. The
+ * caller opens it (config's StrictYaml), so answers meet the same YAML rules and size limit as fixtures.
  */
 public final class ChecklistAnswers {
 
@@ -46,26 +43,20 @@ public final class ChecklistAnswers {
         }
     }
 
-    private static final YAMLFactory YAML = YAMLFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Map<String, Verdict> VERDICTS = Map.of("pass", Verdict.PASS, "fail", Verdict.FAIL,
             "not-applicable", Verdict.NOT_APPLICABLE);
 
     private ChecklistAnswers() {}
 
-    /** The record's checklist with the answers in {@code file} merged in. */
-    public static Checklist.Sheet merge(RunRecord record, Path file) throws Invalid {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new Invalid(file, null, "", "file not found");
-        } catch (IOException e) {
-            throw new Invalid(file, null, "", "cannot read: " + e);
-        }
+    /**
+     * The record's checklist with the answers in {@code file} merged in.
+     *
+     * @param yaml a parser over {@code file}, with duplicate keys refused; closed here
+     */
+    public static Checklist.Sheet merge(RunRecord record, Path file, JsonParser yaml) throws Invalid {
         String technician = null;
         Map<String, Answer> answers = new LinkedHashMap<>();
-        try (JsonParser p = YAML.createParser(bytes)) {
+        try (JsonParser p = yaml) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new Invalid(file, p.currentTokenLocation(), "", "the file is empty; expected `answers:`");

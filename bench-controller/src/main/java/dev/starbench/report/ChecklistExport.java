@@ -129,17 +129,12 @@ public final class ChecklistExport {
     }
 
     private static String md(String s) {
-        return s == null ? "" : Text.clean(s).replace("\n", " ").replace("|", "\\|");
+        return Text.markdown(s);
     }
 
-    // RFC 4180; a leading = + - @ is defused so a spreadsheet does not run DUT text as a formula.
     private static void row(StringBuilder c, List<String> cells) {
         for (int k = 0; k < cells.size(); k++) {
-            String v = Text.clean(cells.get(k));
-            if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
-                v = "'" + v;
-            }
-            c.append(k == 0 ? "" : ",").append('"').append(v.replace("\"", "\"\"")).append('"');
+            c.append(k == 0 ? "" : ",").append(Text.csvField(cells.get(k)));
         }
         c.append("\r\n");
     }

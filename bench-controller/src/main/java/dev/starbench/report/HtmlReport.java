@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * report.html: one self-contained file an engineer can mail on (inline CSS, no script, no network).
@@ -31,7 +33,8 @@ final class HtmlReport {
     static final int TEXT_BUDGET_BYTES = 3 * 1024 * 1024;
     static final int OVER_BUDGET_TEXT_BYTES = 1024;
 
-    private static final String CSS = loadCss();
+    /** Shared with the history page, so both look alike. */
+    static final String CSS = loadCss();
 
     private static String loadCss() {
         try (InputStream in = HtmlReport.class.getResourceAsStream("report.css")) {
@@ -111,6 +114,9 @@ final class HtmlReport {
             meta(h, "Safe state", join(f.outcome(), f.detail()) + " at " + str(f.timestamp()));
         } else {
             meta(h, "Safe state", "no finaliser event in the journal");
+        }
+        if (!r.services().isEmpty()) {
+            meta(h, "Lab services", services(r.services()));
         }
         meta(h, "Fixture", join(run.fixturePath(), sha(run.fixtureSha256())));
         meta(h, "Profile", join(run.profilePath(), sha(run.profileSha256())));
@@ -245,6 +251,18 @@ final class HtmlReport {
             }
         }
         h.append("</li>\n");
+    }
+
+    /** Each service with the check that opened it and how its teardown went, in the order they opened. */
+    private static String services(List<RunRecord.ServiceEvent> events) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (RunRecord.ServiceEvent e : events) {
+            String so = lines.getOrDefault(e.name(), e.name() + " (opened before the journal says");
+            lines.put(e.name(), "opened".equals(e.outcome())
+                    ? e.name() + " (opened" + (e.check() == null ? "" : " for " + e.check())
+                    : so + ", " + e.outcome() + " at " + str(e.timestamp()));
+        }
+        return String.join("; ", lines.values().stream().map(v -> v + ")").toList());
     }
 
     private static void meta(StringBuilder h, String name, String value) {

@@ -177,6 +177,66 @@ final class Plots {
         h.append("</svg>\n");
     }
 
+    /**
+     * One value per run over runs, oldest left: the median as a line with dots, and the range of a
+     * run's values (several boots in one run) as a whisker. A null entry is a run without a value.
+     *
+     * @param runs  x-axis labels, oldest first
+     * @param spans per run {min, median, max}, or null
+     */
+    static void trend(StringBuilder h, String title, String unit, List<String> runs, List<double[]> spans) {
+        double max = 0;
+        for (double[] s : spans) {
+            if (s != null) {
+                max = Math.max(max, s[2]);
+            }
+        }
+        max = nice(max <= 0 ? 1 : max * 1.1);
+        int height = 200;
+        double top = 10;
+        double plotH = 140;
+        double plotW = WIDTH - LEFT - RIGHT;
+        double slot = plotW / Math.max(1, runs.size());
+        h.append("<svg class=\"plot trend\" role=\"img\" aria-label=\"").append(html(title)).append("\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(height).append("\">\n");
+        for (int k = 0; k <= 4; k++) {
+            double v = max * k / 4;
+            double y = top + plotH - plotH * k / 4;
+            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT - 6)
+                    .append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(num(v)).append(' ')
+                    .append(html(unit)).append("</text>\n");
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < runs.size(); i++) {
+            double[] s = spans.get(i);
+            double x = LEFT + slot * i + slot / 2;
+            if (runs.size() <= 30) {
+                h.append("<text class=\"tick\" x=\"").append(f(x)).append("\" y=\"").append(f(top + plotH + 16))
+                        .append("\" text-anchor=\"middle\">#").append(runs.size() - i).append("</text>\n");
+            }
+            if (s == null) {
+                continue;
+            }
+            double y = top + plotH - plotH * s[1] / max;
+            line.append(line.length() == 0 ? "M" : " L").append(f(x)).append(' ').append(f(y));
+            if (s[2] > s[0]) {
+                h.append("<line class=\"whisker\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"")
+                        .append(f(top + plotH - plotH * s[0] / max)).append("\" y2=\"")
+                        .append(f(top + plotH - plotH * s[2] / max)).append("\"/>\n");
+            }
+            h.append("<circle class=\"dot\" cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"3\"><title>")
+                    .append(html(runs.get(i))).append(": ").append(num(s[1])).append(' ').append(html(unit))
+                    .append(s[2] > s[0] ? " (" + num(s[0]) + " to " + num(s[2]) + ")" : "").append("</title></circle>\n");
+        }
+        if (line.length() > 0) {
+            h.append("<path class=\"trend-line\" d=\"").append(line).append("\"/>\n");
+        }
+        h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
+                .append("\">run (#1 newest); dot: median of the run, whisker: its range</text>\n</svg>\n");
+    }
+
     private static void axis(StringBuilder h, double y, double plotW, double spanMs) {
         h.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                 .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/>\n");

@@ -8,6 +8,7 @@ import dev.starbench.report.RunRecord.FileHash;
 import dev.starbench.report.RunRecord.Finaliser;
 import dev.starbench.report.RunRecord.MeasurementResult;
 import dev.starbench.report.RunRecord.PowerEvent;
+import dev.starbench.report.RunRecord.ServiceEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class RecordBuilder {
         String name = journalFile.getFileName().toString();
         files.removeIf(f -> f.path().equals(name));
         files.add(new FileHash(name, Hashes.sha256(bytes), bytes.length));
-        return new RunRecord(r.run(), r.checks(), r.finaliser(), r.power(), files);
+        return new RunRecord(r.run(), r.checks(), r.finaliser(), r.power(), r.services(), files);
     }
 
     private record Line(int number, JsonNode event) {}
@@ -122,6 +123,7 @@ public final class RecordBuilder {
         Finaliser finaliser = null;
         Map<String, OpenCheck> checks = new LinkedHashMap<>();
         List<PowerEvent> power = new ArrayList<>();
+        List<ServiceEvent> services = new ArrayList<>();
         Map<String, FileHash> files = new LinkedHashMap<>();
         long expectedSeq = 1;
 
@@ -200,6 +202,8 @@ public final class RecordBuilder {
                         }
                     }
                 }
+                case "service" -> services.add(new ServiceEvent(required(e, "name", where), text(e, "outcome"),
+                        checks.values().stream().filter(c -> !c.ended).map(c -> c.id).reduce((a, b) -> b).orElse(null), t));
                 case "finaliser" -> finaliser = new Finaliser(text(e, "outcome"), text(e, "detail"), t);
                 case "run-aborted" -> {
                     // The first reason is the cause; later ones are usually its echoes.
@@ -249,7 +253,7 @@ public final class RecordBuilder {
                 manifest.deviceName(), manifest.deviceModel(), manifest.firmwareVersion(),
                 manifest.jvm(), manifest.os(), aborted ? abortReason : null,
                 manifest.checks(), manifest.seed(), manifest.firmwareImages());
-        return new RunRecord(run, results, finaliser, power, new ArrayList<>(files.values()));
+        return new RunRecord(run, results, finaliser, power, services, new ArrayList<>(files.values()));
     }
 
     static String outcome(boolean aborted, List<CheckResult> checks) {

@@ -109,15 +109,26 @@ public final class RecordSignature {
 
     /** The fingerprint of a public key file (the .pub.pem next to a bench key) or of a private key file. */
     public static String fingerprintOf(Path keyFile) throws IOException {
-        PemObject pem = readPem(keyFile);
-        if (pem.getType().equals("PUBLIC KEY")) {
-            AsymmetricKeyParameter k = PublicKeyFactory.createKey(pem.getContent());
-            if (k instanceof Ed25519PublicKeyParameters p) {
-                return fingerprint(p);
+        try {
+            PemObject pem = readPem(keyFile);
+            if (pem.getType().equals("PUBLIC KEY")) {
+                AsymmetricKeyParameter k = PublicKeyFactory.createKey(pem.getContent());
+                if (k instanceof Ed25519PublicKeyParameters p) {
+                    return fingerprint(p);
+                }
+                throw new IOException(keyFile + " holds no Ed25519 public key");
             }
-            throw new IOException(keyFile + " holds no Ed25519 public key");
+            return fingerprint(privateKey(keyFile, pem).generatePublicKey());
+        } catch (RuntimeException malformed) {
+            // Bouncy Castle reports bad base64 or DER as unchecked exceptions.
+            throw new IOException(keyFile + ": not a readable Ed25519 key: " + malformed.getMessage(), malformed);
         }
-        return fingerprint(privateKey(keyFile, pem).generatePublicKey());
+    }
+
+    /** The public half of a private key file, as PEM. */
+    static String publicPem(Path keyFile) throws IOException {
+        Ed25519PublicKeyParameters pub = privateKey(keyFile, readPem(keyFile)).generatePublicKey();
+        return pem("PUBLIC KEY", SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pub).getEncoded());
     }
 
     static Ed25519PrivateKeyParameters loadOrCreate(Path keyFile) throws IOException {

@@ -39,15 +39,22 @@ public final class ReportWriter {
         return written;
     }
 
-    /** Every output's bytes by file name, in the order of {@link #OUTPUTS}. */
+    /**
+     * Every output's bytes by file name, in the order of {@link #OUTPUTS}. record.json is rendered
+     * last and lists the others with their hashes, so its signature covers them all.
+     */
     public static Map<String, byte[]> render(RunRecord r) throws IOException {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        out.put(RECORD_JSON, recordJson(r));
-        out.put(JUNIT_XML, JunitXml.render(r));
-        out.put(REPORT_HTML, HtmlReport.render(r));
+        Map<String, byte[]> derived = new LinkedHashMap<>();
+        derived.put(JUNIT_XML, JunitXml.render(r));
+        derived.put(REPORT_HTML, HtmlReport.render(r));
         Checklist.Sheet sheet = Checklist.of(r);
-        out.put(CHECKLIST_CSV, ChecklistExport.csv(sheet));
-        out.put(CHECKLIST_MD, ChecklistExport.markdown(sheet));
+        derived.put(CHECKLIST_CSV, ChecklistExport.csv(sheet));
+        derived.put(CHECKLIST_MD, ChecklistExport.markdown(sheet));
+        List<RunRecord.FileHash> hashes = new ArrayList<>();
+        derived.forEach((name, bytes) -> hashes.add(new RunRecord.FileHash(name, Hashes.sha256(bytes), bytes.length)));
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put(RECORD_JSON, recordJson(r.withOutputs(hashes)));
+        out.putAll(derived);
         return out;
     }
 

@@ -10,20 +10,36 @@ import java.util.List;
  *
  * @param finaliser the last safe-state finaliser event, or null if none was journalled
  * @param power     every power change of the run, in journal order
+ * @param services  the lab services the checks had the run open, and their teardown, in journal order
  * @param files     the run's evidence files with their SHA-256, as journalled when the run closed
  *                  them, and the journal itself; what {@code starbench report verify} checks
+ * @param outputs   the files rendered from this record beside record.json (junit.xml, report.html,
+ *                  the checklists) with their SHA-256: empty in the record built from the journal,
+ *                  filled in only for record.json itself, which no other output shows. With
+ *                  {@code files}, record.json so lists every file of the run but itself and its signature.
  */
 public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, List<PowerEvent> power,
-                        List<FileHash> files) {
+                        List<ServiceEvent> services, List<FileHash> files, List<FileHash> outputs) {
 
     public RunRecord {
         checks = checks == null ? List.of() : List.copyOf(checks);
         power = power == null ? List.of() : List.copyOf(power);
+        services = services == null ? List.of() : List.copyOf(services);
         files = files == null ? List.of() : List.copyOf(files);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    public RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, List<PowerEvent> power,
+                     List<ServiceEvent> services, List<FileHash> files) {
+        this(run, checks, finaliser, power, services, files, List.of());
     }
 
     public RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser) {
-        this(run, checks, finaliser, List.of(), List.of());
+        this(run, checks, finaliser, List.of(), List.of(), List.of(), List.of());
+    }
+
+    RunRecord withOutputs(List<FileHash> rendered) {
+        return new RunRecord(run, checks, finaliser, power, services, files, rendered);
     }
 
     /**
@@ -105,6 +121,12 @@ public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, 
 
     /** @param state on, off or cycle */
     public record PowerEvent(String state, String cause, Instant timestamp) {}
+
+    /**
+     * @param outcome "opened", "closed", or what went wrong closing it
+     * @param check   the check under way when it happened (the one that opened the service); null between checks
+     */
+    public record ServiceEvent(String name, String outcome, String check, Instant timestamp) {}
 
     /** @param path relative to the run directory */
     public record FileHash(String path, String sha256, long bytes) {}

@@ -2,8 +2,12 @@ package dev.starbench.report;
 
 import java.nio.charset.StandardCharsets;
 
-/** Makes hostile DUT text safe to show: no terminal controls, no markup, bounded size. */
-final class Text {
+/**
+ * Makes hostile text safe to show, one rule per kind of output: DUT output, device names from a
+ * profile and technicians' notes reach HTML, Markdown, CSV, XML, a terminal and the logs, and each
+ * of those reads different characters as commands.
+ */
+public final class Text {
 
     private Text() {}
 
@@ -135,6 +139,60 @@ final class Text {
     /** Cleaned and escaped, ready for HTML text or a quoted attribute. */
     static String html(String s) {
         return escapeHtml(clean(s));
+    }
+
+    /** Longest text a terminal line shows; the record keeps the whole. */
+    static final int TERMINAL_MAX = 4096;
+
+    /**
+     * For one line of a terminal (progress output, error messages): cleaned of every control
+     * sequence, with line breaks and tabs as spaces, so a device name or a DUT's answer can neither
+     * retitle the window, move the cursor, nor fake a line of its own; capped at
+     * {@value #TERMINAL_MAX} chars.
+     */
+    public static String terminal(String s) {
+        String line = clean(s).replace('\n', ' ').replace('\t', ' ');
+        return line.length() <= TERMINAL_MAX ? line : line.substring(0, TERMINAL_MAX) + " [...]";
+    }
+
+    /** For a stack trace in a log: cleaned of control sequences, its line breaks kept. */
+    public static String log(String s) {
+        return clean(s);
+    }
+
+    /**
+     * For inline Markdown text (a table cell, a list item): one line; {@code & < >} as HTML entities,
+     * since Markdown renderers pass raw HTML through; and the characters that make links, emphasis,
+     * code or table cells escaped with a backslash.
+     */
+    static String markdown(String s) {
+        String line = clean(s);
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '\n', '\t' -> out.append(' ');
+                case '\\', '`', '*', '_', '[', ']', '|' -> out.append('\\').append(c);
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * One CSV field, RFC 4180 quoted. A spreadsheet runs a cell that starts with {@code = + - @} as a
+     * formula, and one that starts with a tab or a line break after trimming it; such a cell gets a
+     * leading apostrophe, which spreadsheets show as text.
+     */
+    static String csvField(String s) {
+        String v = clean(s);
+        if (!v.isEmpty() && "=+-@\t\n".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        return '"' + v.replace("\"", "\"\"") + '"';
     }
 
     /** Length of the longest prefix of s that fits in maxBytes of UTF-8 without splitting a character. */

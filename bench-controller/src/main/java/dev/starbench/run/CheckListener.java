@@ -7,19 +7,28 @@ import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.console.ConsoleDeath;
 import dev.starbench.console.ExpectTimeout;
+import dev.starbench.dut.TransitionFailed;
+import dev.starbench.report.Text;
 import dev.starbench.report.Verdict;
 import java.io.PrintStream;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.testng.ITestContext;
 import org.testng.ITestListener;
 import org.testng.ITestResult;
+import org.testng.SkipException;
 
 /**
  * Turns each TestNG result into a verdict, journals it, and prints a progress line. Only an assertion
  * is a FAIL of the device; anything else a check throws is the bench's (or the check's) trouble and
  * INCONCLUSIVE, so a bench fault never reads as a device verdict.
+ *
+ * <p>Once the run must stop (its journal or transcript cannot be written), no further check starts:
+ * each is skipped before it touches the DUT and the record lists it as not run.
  */
 final class CheckListener implements ITestListener {
     private final Journal journal;
@@ -27,9 +36,15 @@ final class CheckListener implements ITestListener {
     private final CheckContext context;
     private final JournalEvidence evidence;
     private final PrintStream progress;
+    private final Supplier<String> stopReason;
     private final Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+    /** Checks whose start reached the journal: only those may have an end there. */
+    private final Set<String> journalled = ConcurrentHashMap.newKeySet();
 
-    CheckListener(Journal journal, Catalog catalog, CheckContext context, JournalEvidence evidence, PrintStream progress) {
+    /** @param stopReason why no further check may start, or null while they may */
+    CheckListener(Journal journal, Catalog catalog, CheckContext context, JournalEvidence evidence, PrintStream progress,
+                  Supplier<String> stopReason) {
+        this.stopReason = stopReason;
         this.journal = journal;
         this.catalog = catalog;
         this.context = context;
@@ -49,8 +64,14 @@ final class CheckListener implements ITestListener {
     @Override
     public void onTestStart(ITestResult result) {
         Catalog.Entry check = entry(result);
+        String stop = stopReason.get();
+        if (stop != null) {
+            // Thrown here, TestNG skips the check without running it and reports it to onTestSkipped.
+            throw new SkipException("the run is stopping: " + stop);
+        }
         evidence.currentCheck(check.id());
         journal.checkStarted(check.id(), check.title(), check.requirements());
+        journalled.add(check.id());
         progress.printf("  ....  %-28s %s%n", check.id(), check.title());
     }
 
@@ -64,7 +85,10 @@ final class CheckListener implements ITestListener {
         Throwable t = result.getThrowable();
         if (t instanceof AssertionError) {
             end(result, Verdict.FAIL, t.getMessage());
-        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout) {
+        } else if (t instanceof Journal.WriteFailed) {
+            end(result, Verdict.INCONCLUSIVE, "bench could not tell: the run's journal could not be written: " + t.getMessage());
+        } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout
+                || t instanceof TransitionFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());
         } else if (t instanceof ConsoleDeath) {
             end(result, Verdict.INCONCLUSIVE, "the check could not finish: " + t.getMessage());
@@ -86,9 +110,16 @@ final class CheckListener implements ITestListener {
     private void end(ITestResult result, Verdict verdict, String reason) {
         Catalog.Entry check = entry(result);
         long ms = Math.max(0, result.getEndMillis() - result.getStartMillis());
-        journal.checkEnded(check.id(), verdict, reason, ms);
+        if (journalled.contains(check.id())) {
+            try {
+                journal.checkEnded(check.id(), verdict, reason, ms);
+            } catch (Journal.WriteFailed lost) {
+                // The record then says the run was aborted before this check ended, which is true.
+            }
+        }
         counts.merge(verdict, 1, Integer::sum);
-        progress.printf("  %-5s %-28s %s%s%n", label(verdict), check.id(), seconds(ms), reason == null ? "" : "  " + reason);
+        progress.printf("  %-5s %-28s %s%s%n", label(verdict), check.id(), seconds(ms),
+                reason == null ? "" : "  " + Text.terminal(reason));
     }
 
     private Catalog.Entry entry(ITestResult result) {

@@ -7,7 +7,7 @@ import dev.starbench.report.Measurement;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.Verdict;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -17,38 +17,68 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The run's append-only journal: one JSON object per line, each with {@code seq}, {@code t} and
  * {@code event}, written and fsync'd before the call returns, so a report can be rebuilt from
  * whatever reached the disk if the controller dies.
  *
- * <p>Writes go through a {@link FileOutputStream} and are synced with {@code FileDescriptor.sync()}
- * rather than {@code FileChannel.force(false)}: a FileChannel is closed for good when the writing
- * thread is interrupted, and a TestNG timeout interrupts a check thread exactly while it is busy
- * writing evidence, which would cost every later event, the finaliser's included.
+ * <p>Whole events or nothing: each line is built in memory and written with one call. A write can
+ * still fail half-way (a full disk takes what fits, then says ENOSPC), so on any failure the file is
+ * cut back to the end of the last whole event; its length is kept for that. The file is a
+ * {@link RandomAccessFile}, not a FileChannel: a channel is closed for good when the writing thread
+ * is interrupted, and a TestNG timeout interrupts a check thread exactly while it is busy writing
+ * evidence, which would cost every later event, the finaliser's included.
  *
- * <p>A failed write throws {@link UncheckedIOException}: a journal that silently loses events would
- * make the report lie. After such a failure every further call throws too, because appending after
- * a possibly half-written line would corrupt the middle of the file rather than its tail.
+ * <p>A failed write throws {@link WriteFailed}: a journal that silently loses events would make the
+ * report lie. From then on the run is ending: {@link #failure()} says why, check events are refused
+ * at once, and only the events that say how the run ended (a check's end, power, the finaliser,
+ * the abort, evidence file hashes, run-ended) are still tried, each whole or not at all, in case a
+ * few bytes still fit. Those that do not fit are kept for {@link #unwritten()}, so the caller can put
+ * the finaliser's outcome somewhere else. If the file cannot even be cut back, nothing more is
+ * appended, since that would put a torn line in the middle of the file rather than at its end.
  *
- * <p>After {@link #close()} calls are ignored, since a shutdown hook may race the normal end.
+ * <p>After {@link #endChecks()} the events of checks still unwinding are dropped, so the finaliser
+ * is the last word about the DUT; after {@link #close()} calls are ignored, since a shutdown hook
+ * may race the normal end.
  */
 public final class Journal implements AutoCloseable {
+
+    /** The journal could not take an event; the run must end. */
+    public static final class WriteFailed extends UncheckedIOException {
+        WriteFailed(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
 
+    /** What is still tried after a write failure: how the run, and the check it was in, ended. */
+    private static final Set<String> ENDING = Set.of("check-ended", "power", "service", "finaliser", "run-aborted",
+            "evidence-file", "run-ended");
+    /** What is still written once the checks are over: the lab services' teardown comes before the finaliser. */
+    private static final Set<String> AFTER_CHECKS = Set.of("power", "service", "finaliser", "run-aborted",
+            "evidence-file", "run-ended");
+
     private final Path file;
     private final Clock clock;
-    private final FileOutputStream out;
+    private final RandomAccessFile out;
     private long seq;
+    private volatile RunListener listener = RunListener.NONE;
+    /** Bytes of whole events: where the file is cut back to when a write fails. */
+    private long length;
     private boolean closed;
+    private boolean checksOver;
     private IOException failure;
+    private boolean cannotCutBack;
+    private final List<String> unwritten = new ArrayList<>();
 
-    private Journal(Path file, Clock clock, FileOutputStream out) {
+    private Journal(Path file, Clock clock, RandomAccessFile out) {
         this.file = file;
         this.clock = clock;
         this.out = out;
@@ -58,7 +88,7 @@ public final class Journal implements AutoCloseable {
     public static Journal create(Path file, Clock clock) throws IOException {
         Objects.requireNonNull(clock, "clock");
         Files.createFile(file);
-        FileOutputStream out = new FileOutputStream(file.toFile(), true);
+        RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw");
         syncDirectory(file.toAbsolutePath().getParent());
         return new Journal(file, clock, out);
     }
@@ -145,6 +175,27 @@ public final class Journal implements AutoCloseable {
             e.put("reason", reason);
             e.put("duration-ms", durationMs);
         });
+        // Here, so every verdict reaches the listener however it was reached (a check, a bench that never opened).
+        listener.checkEnded(checkId, verdict, durationMs);
+    }
+
+    /** Hears each verdict as it is journalled. */
+    void listener(RunListener l) {
+        listener = Objects.requireNonNull(l, "listener");
+    }
+
+    /**
+     * Something beside the checks that the run's reader should know (the history or the lab broker
+     * could not be reached); the report does not show it, the journal keeps it.
+     *
+     * @param source e.g. "history", "lab-broker"
+     */
+    public void note(String source, String text) {
+        Objects.requireNonNull(source, "source");
+        append("note", e -> {
+            e.put("source", source);
+            e.put("text", text);
+        });
     }
 
     /** @param state on, off or cycle */
@@ -153,6 +204,19 @@ public final class Journal implements AutoCloseable {
         append("power", e -> {
             e.put("state", state);
             e.put("cause", cause);
+        });
+    }
+
+    /**
+     * A lab service the run opened for its checks, or its teardown when the run ends.
+     *
+     * @param outcome "opened", "closed", or what went wrong closing it
+     */
+    public void service(String name, String outcome) {
+        Objects.requireNonNull(name, "name");
+        append("service", e -> {
+            e.put("name", name);
+            e.put("outcome", outcome);
         });
     }
 
@@ -182,6 +246,24 @@ public final class Journal implements AutoCloseable {
         return file;
     }
 
+    /** The first write that failed, or null: a run whose journal failed must stop. */
+    public synchronized IOException failure() {
+        return failure;
+    }
+
+    /**
+     * The ending events that could not be written after a failure, as the JSON lines they would have
+     * been ({@code seq} is where they would have stood).
+     */
+    public synchronized List<String> unwritten() {
+        return List.copyOf(unwritten);
+    }
+
+    /** The checks are over: from now on only how the run ended is journalled. */
+    public synchronized void endChecks() {
+        checksOver = true;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -200,29 +282,55 @@ public final class Journal implements AutoCloseable {
     }
 
     private synchronized void append(String event, Fields fields) {
-        if (closed) {
+        if (closed || checksOver && !AFTER_CHECKS.contains(event)) {
             return;
         }
-        if (failure != null) {
-            throw new UncheckedIOException("journal " + file + " is unusable after an earlier write failure", failure);
+        if (failure != null && !ENDING.contains(event)) {
+            throw new WriteFailed("journal " + file + " takes no more '" + event + "' events after a write failure: "
+                    + failure.getMessage(), failure);
         }
         ObjectNode node = JSON.createObjectNode();
         node.put("seq", seq + 1);
         node.put("t", clock.instant().toString());
         node.put("event", event);
         fields.fill(node);
+        byte[] line;
         try {
             // getBytes turns a lone surrogate (DUT text cut mid-pair) into '?' instead of failing.
-            byte[] line = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
-            // One write per line, so a crash can tear only the last line, which the reader drops.
-            out.write(line);
-            out.getFD().sync();
+            line = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise journal event " + event, e);
-        } catch (IOException e) {
-            failure = e;
-            throw new UncheckedIOException("cannot append to journal " + file, e);
         }
+        try {
+            if (cannotCutBack) {
+                throw new IOException("a torn line could not be removed from its end", failure);
+            }
+            out.write(line);
+            out.getFD().sync();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            cutBack();
+            if (ENDING.contains(event)) {
+                unwritten.add(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+            }
+            throw new WriteFailed("cannot append '" + event + "' to journal " + file + ": " + e.getMessage(), e);
+        }
+        length += line.length;
         seq++;
+    }
+
+    /** Removes what a failed write left after the last whole event; shrinking a file needs no space. */
+    private void cutBack() {
+        if (cannotCutBack) {
+            return;
+        }
+        try {
+            out.setLength(length);
+            out.seek(length);
+        } catch (IOException e) {
+            cannotCutBack = true;
+        }
     }
 }

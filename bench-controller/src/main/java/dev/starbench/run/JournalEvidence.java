@@ -24,6 +24,11 @@ final class JournalEvidence implements Evidence {
         checkId = id;
     }
 
+    /** The check under way; null between checks. */
+    String currentCheck() {
+        return checkId;
+    }
+
     @Override
     public void step(String text) {
         journal.evidence(checkId, "step", text, null);

@@ -1,32 +1,49 @@
 package dev.starbench.run;
 
 import dev.starbench.bench.Bench;
+import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
-import dev.starbench.bench.BenchIoException;
+import dev.starbench.lab.LabServices;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
+import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
+import dev.starbench.report.Text;
+import dev.starbench.report.TrustedKeys;
+import dev.starbench.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * What a run holds open, and the one way to end it: on the normal path and from the shutdown hook
  * (SIGTERM, Ctrl-C) alike, whichever comes first. The DUT is put in its safe state by a finaliser
- * with its own timeout, whose outcome is the journal's last word before the run ends.
+ * with its own timeout, whose outcome is the journal's last word about the DUT and is printed
+ * whatever else fails.
+ *
+ * <p>A run whose outputs cannot be written (a full disk) ends as an abort: no further check starts,
+ * the DUT is switched off, the journal keeps every whole event it could take, and the ending events
+ * it could not take (the finaliser's among them) go to stderr and to
+ * {@code ~/.starbench/unjournalled/<run-id>.jsonl}; the run then exits 5.
  */
 final class RunSession {
     private static final long FINALISER_TIMEOUT_S = 15;
-    /** The virtual DUT's own side of the run, kept next to the transcript (not in the signed record). */
+    private static final long SERVICES_TIMEOUT_S = 10;
+    /** The virtual DUT's own side of the run, kept next to the transcript and listed in the record. */
     static final String VIRTUAL_DUT_LOG = "virtual-dut.log";
 
     private final Journal journal;
@@ -36,8 +53,11 @@ final class RunSession {
     private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
+    private RunListener listener = RunListener.NONE;
+    private volatile LabServices services;
     private boolean finished;
     private RunRecord record;
+    private UncheckedIOException failed;
 
     RunSession(Journal journal, Path runDir, Fixture fixture, PrintStream out, BenchLease lease) {
         this.lease = lease;
@@ -45,6 +65,11 @@ final class RunSession {
         this.runDir = runDir;
         this.fixture = fixture;
         this.out = out;
+    }
+
+    /** ~/.starbench/unjournalled: where ending events go that the run's journal could not take. */
+    static Path unjournalledDir() {
+        return Path.of(System.getProperty("user.home"), ".starbench", "unjournalled");
     }
 
     Journal journal() {
@@ -63,64 +88,208 @@ final class RunSession {
         bench = b;
     }
 
-    /** Ends the run once; later calls wait for the first to complete and return. */
+    void services(LabServices s) {
+        services = s;
+    }
+
+    /** From the manifest on, the listener hears the run: its verdicts through the journal, its end from {@link #finish}. */
+    void listen(RunListener l, RunManifest manifest) {
+        listener = RunListener.isolated(l, out);
+        journal.listener(listener);
+        listener.runStarted(manifest, journal);
+    }
+
+    /** Why no further check may start: an output of the run can no longer be written. Null while all can. */
+    String stopReason() {
+        IOException j = journal.failure();
+        if (j != null) {
+            return "the journal cannot be written (" + j.getMessage() + ")";
+        }
+        Console c = console;
+        IOException t = c == null ? null : c.transcript().failure();
+        return t == null ? null : "the console transcript cannot be written (" + t.getMessage() + ")";
+    }
+
+    /**
+     * Ends the run once; later calls wait for the first to complete, and fail as it did.
+     *
+     * @throws UncheckedIOException when an output of the run could not be written (the journal is kept)
+     */
     synchronized void finish(String abortReason) {
         if (finished) {
+            if (failed != null) {
+                throw failed;
+            }
             return;
         }
         finished = true;
-        if (abortReason != null) {
-            journal.runAborted(abortReason);
-            out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", abortReason);
+        // A check thread still unwinding must not journal past the finaliser.
+        journal.endChecks();
+        String reason = abortReason != null ? abortReason : stopReason();
+        if (reason != null) {
+            journalled(() -> journal.runAborted(reason));
+            out.printf("%nRun aborted: %s; putting the DUT in its safe state%n", Text.terminal(reason));
         }
-        finalise();
+        closeServices();
+        String safeState = finalise();
         if (console != null) {
             console.close();
         }
+        closeBench();
         journalEvidenceFiles();
-        journal.runEnded();
-        // Closed before the bench: a check thread still unwinding must not journal past run-ended.
+        journalled(journal::runEnded);
         journal.close();
-        if (bench != null) {
-            if (bench.virtualDut() != null) {
-                bench.virtualDut().keepLogAs(runDir.resolve(VIRTUAL_DUT_LOG));
-            }
-            bench.close();
+        List<String> problems = new ArrayList<>();
+        String stopped = stopReason();
+        if (stopped != null) {
+            problems.add(stopped + keepUnjournalled());
         }
         try {
-            record = RecordBuilder.fromJournal(journal.file());
-            ReportWriter.writeAll(record, runDir);
-            RecordSignature.sign(runDir, fixture.signingKey() != null ? fixture.signingKey() : RecordSignature.defaultKeyFile());
-        } catch (IOException | RuntimeException | Error e) {
-            // Whatever the cause (disk full, a renderer bug), the run must say so and exit 5.
-            throw new UncheckedIOException("cannot write the report into " + runDir + " (the journal "
-                    + journal.file() + " is intact): " + (e instanceof IOException ? e.getMessage() : e.toString()),
-                    e instanceof IOException io ? io : new IOException(e));
+            RunRecord built = readBack(problems);
+            out.println(safeState);
+            if (built != null) {
+                writeReports(built, problems);
+            }
         } finally {
             // Released here, not by the caller: after a signal the JVM halts once this hook returns.
             lease.close();
         }
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems) + " (the journal " + journal.file() + " keeps every whole event)";
+            failed = new UncheckedIOException(message, new IOException(message));
+            throw failed;
+        }
+        // Only a run whose outputs are all written and signed is history (the lab's record of it).
+        listener.runEnded(record, runDir);
     }
 
-    /** The closed transcript's hash goes into the journal, so the record lists it and verify can check it. */
-    private void journalEvidenceFiles() {
-        Path transcript = runDir.resolve(JournalEvidence.TRANSCRIPT_FILE);
-        if (!Files.isRegularFile(transcript)) {
+    /** The record from the journal, with the summary printed; null (and the problem added) if it cannot be read. */
+    private RunRecord readBack(List<String> problems) {
+        try {
+            RunRecord built = RecordBuilder.fromJournal(journal.file());
+            summarise(built);
+            return built;
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot read the journal back: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void writeReports(RunRecord built, List<String> problems) {
+        try {
+            ReportWriter.writeAll(built, runDir);
+            RecordSignature.sign(runDir, fixture.signingKey() != null ? fixture.signingKey() : RecordSignature.defaultKeyFile());
+            if (fixture.signingKey() != null) {
+                // This bench signs with the fixture's key, so its own `report verify` trusts it.
+                TrustedKeys.rememberOwn(fixture.signingKey());
+            }
+            record = built;
+            out.printf("Report: %s%n", runDir.resolve("report.html"));
+        } catch (IOException | RuntimeException | Error e) {
+            // Whatever the cause (disk full, a renderer bug), the run must say so and exit 5.
+            problems.add("cannot write the report into " + runDir + ": "
+                    + (e instanceof IOException ? e.getMessage() : e.toString()));
+        }
+    }
+
+    private void summarise(RunRecord r) {
+        var counts = r.checks().stream().collect(Collectors.groupingBy(RunRecord.CheckResult::verdict, Collectors.counting()));
+        out.printf("%nSummary: %d PASS, %d FAIL, %d INCONCLUSIVE, %d NOT_APPLICABLE; outcome %s%n",
+                counts.getOrDefault(Verdict.PASS, 0L), counts.getOrDefault(Verdict.FAIL, 0L),
+                counts.getOrDefault(Verdict.INCONCLUSIVE, 0L), counts.getOrDefault(Verdict.NOT_APPLICABLE, 0L),
+                r.run().outcome().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Journals an ending event if the journal can take it; if not, the journal keeps it for {@link #keepUnjournalled}. */
+    private static void journalled(Runnable event) {
+        try {
+            event.run();
+        } catch (Journal.WriteFailed kept) {
+            // in journal.unwritten()
+        }
+    }
+
+    /**
+     * The ending events the journal could not take go to stderr (the technician's terminal, or the
+     * system journal of a nightly unit) and to a file in the bench's state directory, which is often
+     * on another disk than {@code --out}.
+     */
+    private String keepUnjournalled() {
+        List<String> lost = journal.unwritten();
+        if (lost.isEmpty()) {
+            return "";
+        }
+        Path file = unjournalledDir().resolve(runDir.getFileName() + ".jsonl");
+        System.err.println("starbench: the journal " + journal.file() + " could not take these events:");
+        lost.forEach(line -> System.err.println("  " + Text.terminal(line)));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, lost, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return "; the events it could not take (" + lost.size() + ") are on stderr and in " + file;
+        } catch (IOException e) {
+            return "; the events it could not take (" + lost.size() + ") are on stderr only (" + file + ": "
+                    + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The lab services the checks opened, last opened first, each teardown journalled; bounded in time,
+     * since the DUT's safe state comes after them.
+     */
+    private void closeServices() {
+        LabServices s = services;
+        if (s == null) {
             return;
         }
         try {
-            journal.evidenceFile(JournalEvidence.TRANSCRIPT_FILE, Hashes.sha256(transcript), Files.size(transcript));
-        } catch (IOException e) {
-            // The record then lists only the journal; verify cannot vouch for the transcript.
-            out.printf("warning: cannot hash %s: %s%n", transcript, e.getMessage());
+            CompletableFuture.runAsync(s::close).get(SERVICES_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            journalled(() -> journal.service("lab services", "closing took over " + SERVICES_TIMEOUT_S
+                    + " s; the run goes on to the safe state"));
+        } catch (ExecutionException e) {
+            journalled(() -> journal.service("lab services", "close failed: " + e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void finalise() {
+    /** The virtual DUT's log is moved into the run directory as the bench closes, so it can be hashed. */
+    private void closeBench() {
         Bench b = bench;
         if (b == null) {
-            journal.finaliser("no-bench", "the bench was never opened, so this run never powered the DUT");
             return;
+        }
+        if (b.virtualDut() != null) {
+            b.virtualDut().keepLogAs(runDir.resolve(VIRTUAL_DUT_LOG));
+        }
+        b.close();
+    }
+
+    /** The closed files' hashes go into the journal, so the record lists them and verify can check them. */
+    private void journalEvidenceFiles() {
+        for (String name : List.of(JournalEvidence.TRANSCRIPT_FILE, VIRTUAL_DUT_LOG)) {
+            Path file = runDir.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            try {
+                String sha256 = Hashes.sha256(file);
+                long bytes = Files.size(file);
+                journalled(() -> journal.evidenceFile(name, sha256, bytes));
+            } catch (IOException e) {
+                // The record then does not list it, and verify names it as unexpected.
+                out.printf("warning: cannot hash %s: %s%n", file, e.getMessage());
+            }
+        }
+    }
+
+    /** @return the "Safe state: ..." line */
+    private String finalise() {
+        Bench b = bench;
+        if (b == null) {
+            String detail = "the bench was never opened, so this run never powered the DUT";
+            journalled(() -> journal.finaliser("no-bench", detail));
+            return safeState("no-bench", detail);
         }
         boolean leaveOn = fixture.leavesDutOn();
         String cause = leaveOn ? "finaliser: the fixture's final-state is on" : "finaliser: end of run";
@@ -135,19 +304,32 @@ final class RunSession {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
+        String outcome;
+        String detail;
         try {
             safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
-            journal.power(leaveOn ? "on" : "off", cause);
-            journal.finaliser(leaveOn ? "left-on" : "powered-off", fixture.power().describe()
-                    + (leaveOn ? " left on, as the fixture's final-state says" : " switched off"));
+            journalled(() -> journal.power(leaveOn ? "on" : "off", cause));
+            outcome = leaveOn ? "left-on" : "powered-off";
+            detail = fixture.power().describe() + (leaveOn ? " left on, as the fixture's final-state says" : " switched off");
         } catch (TimeoutException e) {
-            journal.finaliser("timed-out", "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand");
+            outcome = "timed-out";
+            detail = "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand";
         } catch (ExecutionException e) {
-            journal.finaliser("failed", "switching power failed: " + e.getCause().getMessage() + "; check the DUT by hand");
+            outcome = "failed";
+            detail = "switching power failed: " + e.getCause().getMessage() + "; check the DUT by hand";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            journal.finaliser("failed", "interrupted while switching power; check the DUT by hand");
+            outcome = "failed";
+            detail = "interrupted while switching power; check the DUT by hand";
         }
+        String o = outcome;
+        String d = detail;
+        journalled(() -> journal.finaliser(o, d));
+        return safeState(outcome, detail);
+    }
+
+    private static String safeState(String outcome, String detail) {
+        return "Safe state: " + outcome + " (" + Text.terminal(detail) + ")";
     }
 
     synchronized RunRecord record() {

@@ -10,11 +10,14 @@ import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.console.Transcript;
 import dev.starbench.dut.Dut;
+import dev.starbench.lab.LabServices;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.RunRecord;
+import dev.starbench.report.Text;
 import dev.starbench.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,10 +65,17 @@ public final class Runner {
 
     private final PrintStream out;
     private final Clock clock;
+    private final RunListener.Factory listeners;
 
     public Runner(PrintStream out, Clock clock) {
+        this(out, clock, RunListener.Factory.NONE);
+    }
+
+    /** @param listeners who else hears of each run (the history, the lab broker); see {@link RunHooks} */
+    public Runner(PrintStream out, Clock clock, RunListener.Factory listeners) {
         this.out = out;
         this.clock = clock;
+        this.listeners = listeners;
     }
 
     public Result run(Request request) throws IOException, BenchLease.Busy {
@@ -78,20 +88,29 @@ public final class Runner {
 
         RunSession session = start(runId, seed, fixture, profile, checks,
                 BenchLease.acquire(request.leaseDir(), fixture.benchId(), runId, LEASE_TTL, clock), request.outDir());
-        Thread hook = new Thread(() -> session.finish("interrupted by a signal (SIGTERM or Ctrl-C)"), "starbench-abort");
+        Thread hook = new Thread(() -> {
+            try {
+                session.finish("interrupted by a signal (SIGTERM or Ctrl-C)");
+            } catch (UncheckedIOException e) {
+                // The JVM halts after this hook: nobody else is left to say it.
+                System.err.println("error: " + e.getMessage());
+            }
+        }, "starbench-abort");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             runChecks(session, fixture, profile, catalog, checks, seed);
         } finally {
-            session.finish(null);
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running and will find the session finished
+                session.finish(null);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is already running and will find the session finished
+                }
             }
         }
         RunRecord record = session.record();
-        summarise(record, session.runDir());
         return new Result(exitCode(record), session.runDir(), record);
     }
 
@@ -101,10 +120,14 @@ public final class Runner {
         try {
             Path runDir = Files.createDirectories(outDir.resolve(runId));
             Journal journal = Journal.create(runDir.resolve("journal.jsonl"), clock);
-            journal.runStarted(manifest(runId, seed, fixture, profile, checks));
-            out.printf("StarBench run %s: %s on bench %s%n", runId, profile.device().name(), fixture.benchId());
+            RunManifest manifest = manifest(runId, seed, fixture, profile, checks);
+            journal.runStarted(manifest);
+            out.printf("StarBench run %s: %s on bench %s%n", runId, Text.terminal(profile.device().name()),
+                    Text.terminal(fixture.benchId()));
             out.printf("  outputs in %s%n", runDir);
-            return new RunSession(journal, runDir, fixture, out, lease);
+            RunSession session = new RunSession(journal, runDir, fixture, out, lease);
+            session.listen(listeners.forRun(fixture), manifest);
+            return session;
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw e;
@@ -129,9 +152,13 @@ public final class Runner {
             benchDown(journal, checks, e.getMessage());
             return;
         }
-        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, journal::power);
         JournalEvidence evidence = new JournalEvidence(journal, console);
-        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed), evidence, out);
+        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile,
+                new DutJournal(journal, evidence, profile.timeouts().bootMs()));
+        LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"), journal::service);
+        session.services(services);
+        CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed, services),
+                evidence, out, session::stopReason);
 
         XmlSuite suite = new XmlSuite();
         suite.setName("starbench");
@@ -151,11 +178,11 @@ public final class Runner {
 
     /** Without a bench there is nothing to learn about the device: every check is INCONCLUSIVE, saying why. */
     private void benchDown(Journal journal, List<Catalog.Entry> checks, String why) {
-        out.printf("  bench could not be opened: %s%n", why);
+        out.printf("  bench could not be opened: %s%n", Text.terminal(why));
         for (Catalog.Entry c : checks) {
             journal.checkStarted(c.id(), c.title(), c.requirements());
             journal.checkEnded(c.id(), Verdict.INCONCLUSIVE, "bench could not be opened: " + why, 0);
-            out.printf("  %-5s %-28s %s%n", CheckListener.label(Verdict.INCONCLUSIVE), c.id(), why);
+            out.printf("  %-5s %-28s %s%n", CheckListener.label(Verdict.INCONCLUSIVE), c.id(), Text.terminal(why));
         }
     }
 
@@ -212,18 +239,6 @@ public final class Runner {
             }
         }
         return out;
-    }
-
-    private void summarise(RunRecord record, Path runDir) {
-        var counts = record.checks().stream().collect(Collectors.groupingBy(RunRecord.CheckResult::verdict, Collectors.counting()));
-        out.printf("%nSummary: %d PASS, %d FAIL, %d INCONCLUSIVE, %d NOT_APPLICABLE; outcome %s%n",
-                counts.getOrDefault(Verdict.PASS, 0L), counts.getOrDefault(Verdict.FAIL, 0L),
-                counts.getOrDefault(Verdict.INCONCLUSIVE, 0L), counts.getOrDefault(Verdict.NOT_APPLICABLE, 0L),
-                record.run().outcome().toUpperCase());
-        if (record.finaliser() != null) {
-            out.printf("Safe state: %s (%s)%n", record.finaliser().outcome(), record.finaliser().detail());
-        }
-        out.printf("Report: %s%n", runDir.resolve("report.html"));
     }
 
     static int exitCode(RunRecord record) {

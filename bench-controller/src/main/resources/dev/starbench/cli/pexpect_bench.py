@@ -1,4 +1,4 @@
-# The pexpect side of `starbench bench console`: the same kind of pty pair, the same patterns, the same traffic.
+# The pexpect side of `starbench benchmark console`: the same kind of pty pair, the same patterns, the same traffic.
 # Usage: python3 pexpect_bench.py READ_PTY WRITE_PTY. Prints {"pexpect": VERSION}, then answers one JSON line
 # per command read from stdin: "latency N" (N trials), "flood MEGABYTES BUDGET_S", "quit". The Java side
 # alternates its own blocks of trials with these, so both run under the same machine load.

@@ -159,7 +159,7 @@ public class SerialLinkTest {
         }
     }
 
-    private static Process ptyPair(Path bench, Path dut) throws Exception {
+    public static Process ptyPair(Path bench, Path dut) throws Exception {
         Process p = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + bench, "pty,raw,echo=0,link=" + dut)
                 .redirectErrorStream(true).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -8,12 +8,13 @@ import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.starbench.config.DeviceProfile.Simulation;
 import dev.starbench.config.DeviceProfile.Simulation.Credential;
-import dev.starbench.config.DeviceProfile.Simulation.Flaw;
+import dev.starbench.config.DeviceProfile.Simulation;
+import dev.starbench.vdut.contract.Flaw;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.testng.annotations.BeforeClass;
@@ -118,12 +119,12 @@ public class DefaultsAndJsonTest {
         Simulation simulation = new Simulation(57600, 3, "stop", List.of(new Credential("root", "toor")), 150,
                 "cam1", List.of(Flaw.ROOT_CONSOLE, Flaw.SECRET_IN_BOOTLOG));
 
-        JsonNode json = new ObjectMapper().readTree(simulation.toJson());
+        JsonNode json = new ObjectMapper().valueToTree(simulation.settings());
 
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(keys, List.of("baud", "bootdelay-s", "autoboot-stop", "credentials", "login-fail-delay-ms",
-                "hostname", "flaws"));
+                "hostname", "flaws", "ansi-console"));
         assertEquals(json.get("baud").asInt(), 57600);
         assertEquals(json.get("bootdelay-s").asInt(), 3);
         assertEquals(json.get("autoboot-stop").asText(), "stop");
@@ -133,14 +134,16 @@ public class DefaultsAndJsonTest {
         assertEquals(json.get("hostname").asText(), "cam1");
         assertEquals(json.get("flaws").get(0).asText(), "root-console");
         assertEquals(json.get("flaws").get(1).asText(), "secret-in-bootlog");
+        assertFalse(json.get("ansi-console").asBoolean());
     }
 
     @Test
     public void simulationJsonReadsBackAsTheSameSimulation() throws Exception {
+        // Every flaw the virtual DUT implements (ssh-default-password is the real-Linux DUT's alone).
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
-                List.of(Flaw.values()));
+                Arrays.stream(Flaw.values()).filter(f -> f != Flaw.SSH_DEFAULT_PASSWORD).toList(), null, "virtual", true);
 
-        Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + simulation.toJson() + "\n");
+        Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 
         assertEquals(ConfigLoader.loadProfile(file).simulation(), simulation);
     }

@@ -5,8 +5,8 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
-import dev.starbench.config.DeviceProfile.Simulation.Flaw;
 import dev.starbench.config.Fixture.Provider;
+import dev.starbench.vdut.contract.Flaw;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -5,6 +5,8 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starbench.vdut.contract.Flaw;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +22,15 @@ public class FirmwareSectionTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-firmware-config");
+        // A profile's images and key must exist when it is loaded; their content is read only by a run.
+        for (String name : List.of("a.bin", "b.bin", "c.bin", "dev.pem", "images/app.signed.bin", "keys/dev.pem",
+                "images/app-1.4.2.bin", "images/app-1.5.0.bin")) {
+            Files.createDirectories(dir.resolve(name).getParent());
+            Files.write(dir.resolve(name), new byte[] {1});
+        }
+        Path older = Path.of(System.getProperty("user.home"), "lab/app-1.4.1.bin");
+        Files.createDirectories(older.getParent());
+        Files.write(older, new byte[] {1});
     }
 
     private Path write(String yaml) throws Exception {
@@ -184,7 +195,7 @@ public class FirmwareSectionTest {
                 simulation:
                   ota: {transport: mqtt, offer-topic: cams/7/ota, trusted-key: trusted.pub.pem}
                 """ + CLOUD));
-        String json = p.simulation().toJson();
+        String json = new ObjectMapper().writeValueAsString(p.simulation().settings());
         assertTrue(json.contains("\"transport\":\"mqtt\",\"offer-topic\":\"cams/7/ota\",\"status-topic\":\"ota/status\""), json);
         assertTrue(!json.contains("http-port"), json);
         ConfigException noCloud = fails("""
@@ -241,11 +252,11 @@ public class FirmwareSectionTest {
                   flaws: [accepts-downgrade]
                   ota: {http-port: 18080, trusted-key: trusted.pub.pem, install-ms: 50}
                 """));
-        String json = p.simulation().toJson();
+        String json = new ObjectMapper().writeValueAsString(p.simulation().settings());
         assertTrue(json.contains("\"flaws\":[\"accepts-downgrade\"]"), json);
         assertTrue(json.contains("\"trusted-key\":\"-----BEGIN PUBLIC KEY-----"), json);
         assertTrue(json.contains("\"http-port\":18080"), json);
-        assertEquals(p.simulation().flaws(), List.of(DeviceProfile.Simulation.Flaw.ACCEPTS_DOWNGRADE));
+        assertEquals(p.simulation().flaws(), List.of(Flaw.ACCEPTS_DOWNGRADE));
     }
 
     @Test

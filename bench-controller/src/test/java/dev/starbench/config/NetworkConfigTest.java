@@ -20,6 +20,9 @@ public class NetworkConfigTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-network-config");
+        // The cloud broker's CA must exist when the fixture is loaded; the bench never makes it.
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/lab-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     }
 
     private Path write(String yaml) throws Exception {

@@ -1,7 +1,9 @@
 package dev.starbench.config;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import java.nio.file.Files;
@@ -25,6 +27,14 @@ public class QemuFixtureTest {
     @BeforeClass
     public void tempDir() throws Exception {
         dir = Files.createTempDirectory("starbench-qemu-config");
+        // Stand-ins: the loader checks that the files exist, not what they hold; drives without
+        // create-size-mb and the firmware must exist too.
+        Files.writeString(dir.resolve("Image"), "kernel");
+        Files.writeString(dir.resolve("initramfs.cpio"), "initrd");
+        Files.createDirectories(dir.resolve("fw"));
+        for (String name : List.of("fw/u-boot.bin", "env.img", "a.img", "a.qcow2")) {
+            Files.write(dir.resolve(name), new byte[] {1});
+        }
     }
 
     private Path write(String yaml) throws Exception {
@@ -189,5 +199,135 @@ public class QemuFixtureTest {
                   drives:
                     - {file: a.img, index: -1}
                 """, 5, 28, "qemu.drives[0].index", "must not be negative, got -1");
+    }
+
+    @Test
+    public void kernelInitrdAppendAndForwards() throws Exception {
+        Fixture fixture = ConfigLoader.loadFixture(write(HEAD + """
+                qemu:
+                  kernel: Image
+                  initrd: initramfs.cpio
+                  append: console=ttyAMA0,115200 quiet
+                  forward:
+                    - {host: 21922, guest: 22}
+                    - {host: 21961, guest: 161, protocol: udp}
+                    - {host: 21922, guest: 22, protocol: udp}
+                """));
+
+        Fixture.Qemu qemu = fixture.qemu();
+        assertEquals(qemu.kernel(), dir.resolve("Image").toAbsolutePath());
+        assertEquals(qemu.initrd(), dir.resolve("initramfs.cpio").toAbsolutePath());
+        assertEquals(qemu.append(), "console=ttyAMA0,115200 quiet");
+        assertEquals(qemu.forwards(), List.of(new Fixture.Forward("tcp", 21922, 22),
+                new Fixture.Forward("udp", 21961, 161), new Fixture.Forward("udp", 21922, 22)));
+        assertTrue(qemu.networked());
+    }
+
+    @Test
+    public void aBoardWithoutKernelOrForwards() throws Exception {
+        Fixture.Qemu qemu = ConfigLoader.loadFixture(write(HEAD + "qemu: {}\n")).qemu();
+
+        assertNull(qemu.kernel());
+        assertNull(qemu.append());
+        assertEquals(qemu.forwards(), List.of());
+        assertFalse(qemu.networked());
+    }
+
+    @Test
+    public void missingKernelFile() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  kernel: no-such/Image
+                """, 4, 11, "qemu.kernel", "file not found: " + dir.resolve("no-such/Image").toAbsolutePath()
+                + " (for the real-Linux DUT: scripts/build-linux-dut makes it)");
+    }
+
+    @Test
+    public void initrdNeedsAKernel() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  initrd: initramfs.cpio
+                """, 4, 11, "qemu.initrd", "only used with a kernel (qemu.kernel)");
+    }
+
+    @Test
+    public void appendNeedsAKernel() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  append: console=ttyAMA0
+                """, 4, 11, "qemu.append", "only used with a kernel (qemu.kernel)");
+    }
+
+    @Test
+    public void appendIsOneLine() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  kernel: Image
+                  append: "console=ttyAMA0\\ninit=/bin/sh"
+                """, 5, 11, "qemu.append", "must be one line of printable ASCII (no newline, NUL or other control "
+                + "character), got U+000A at character 16");
+    }
+
+    @Test
+    public void appendHasNoNul() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  kernel: Image
+                  append: "quiet\\0"
+                """, 5, 11, "qemu.append", "contains the control character U+0000 (NUL) at position 6; control "
+                + "characters (escape sequences, NUL, carriage return) are not allowed");
+    }
+
+    @Test
+    public void theFlawsComeFromTheProfileNotTheFixture() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  kernel: Image
+                  append: console=ttyAMA0 starbench.flaws=root-console
+                """, 5, 11, "qemu.append",
+                "must not set starbench.flaws=: the device profile's simulation.flaws does");
+    }
+
+    @Test
+    public void forwardedPortsAreInRange() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 0, guest: 22}
+                """, 5, 14, "qemu.forward[0].host", "must be a port between 1 and 65535, got 0");
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 21922, guest: 65536}
+                """, 5, 28, "qemu.forward[0].guest", "must be a port between 1 and 65535, got 65536");
+    }
+
+    @Test
+    public void forwardNeedsBothPorts() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 21922}
+                """, 5, 7, "qemu.forward[0].guest", "required field is missing");
+    }
+
+    @Test
+    public void duplicateHostPort() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 21922, guest: 22}
+                    - {host: 21923, guest: 23}
+                    - {host: 21922, guest: 2222}
+                """, 7, 14, "qemu.forward[2].host", "host port 21922/tcp is already forwarded by forward[0]");
+    }
+
+    @Test
+    public void unknownForwardProtocol() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 21922, guest: 22, protocol: sctp}
+                """, 5, 42, "qemu.forward[0].protocol", "unknown value 'sctp' (allowed: tcp, udp)");
     }
 }

@@ -5,6 +5,8 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import dev.starbench.config.InputFile;
+import dev.starbench.config.StrictYaml;
 import dev.starbench.run.Journal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +95,7 @@ public class ChecklistAndMeasurementTest {
                     verdict: pass
                     note: labels differ
                 """);
-        Checklist.Sheet after = ChecklistAnswers.merge(r, answers);
+        Checklist.Sheet after = merge(r, answers);
         assertEquals(status(after, "S1.1-05"), Checklist.Status.PASS);
         assertEquals(status(after, "S1.1-02"), Checklist.Status.PASS);
         String csv = new String(ChecklistExport.csv(after), StandardCharsets.UTF_8);
@@ -104,6 +106,37 @@ public class ChecklistAndMeasurementTest {
         }
         assertTrue(csv.contains(",\"PASS\",\"'=HYPERLINK(\"\"https://evil.example\"\")\"\r\n"), "formula defused: " + csv);
         assertTrue(md.contains("Technician answers: A. Tanaka"), md);
+    }
+
+    /** A device name and a technician's note that a Markdown renderer or a spreadsheet would run. */
+    @Test
+    void markupAndFormulasInTheDeviceNameAndNotesStayText() throws Exception {
+        Path file = dir.resolve("hostile.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(new RunManifest("run-1", "0.1.0", "abc1234", "bench-7", "f.yaml", "f".repeat(64), "p.yaml",
+                    "e".repeat(64), "<img src=x onerror=alert(1)>Cam", "<script>alert(2)</script>", "1.0", List.of(),
+                    "17", "Linux"));
+            j.runEnded();
+        }
+        Path answers = dir.resolve("answers.yaml");
+        Files.writeString(answers, """
+                technician: "<b onmouseover=alert(3)>A. Tanaka</b>"
+                answers:
+                  S1.1-05:
+                    document: "<script>alert(4)</script> [click](javascript:alert(5))"
+                    verdict: pass
+                    note: "\\t=HYPERLINK(\\"https://evil.example\\")"
+                """);
+        Checklist.Sheet sheet = ChecklistAnswers.merge(RecordBuilder.fromJournal(file), answers,
+                StrictYaml.open(answers, InputFile.Kind.ANSWERS));
+        String md = new String(ChecklistExport.markdown(sheet), StandardCharsets.UTF_8);
+        for (String raw : List.of("<img", "<script", "<b ", "[click](javascript:")) {
+            assertFalse(md.contains(raw), raw + " in:\n" + md);
+        }
+        assertTrue(md.contains("- Device: &lt;img src=x onerror=alert(1)&gt;Cam (&lt;script&gt;alert(2)&lt;/script&gt;)"), md);
+        assertTrue(md.contains("(`document`): &lt;script&gt;alert(4)&lt;/script&gt; \\[click\\](javascript:alert(5))"), md);
+        String csv = new String(ChecklistExport.csv(sheet), StandardCharsets.UTF_8);
+        assertTrue(csv.contains(",\"'\t=HYPERLINK(\"\"https://evil.example\"\")\"\r\n"), "the tab-led formula is defused: " + csv);
     }
 
     @Test
@@ -117,10 +150,29 @@ public class ChecklistAndMeasurementTest {
         assertError(r, "technican: x\n", ":1:1: technican: unknown field (known: answers, date, technician)");
     }
 
+    @Test
+    void answersMeetTheSameYamlRulesAsProfiles() throws Exception {
+        RunRecord r = RecordBuilder.fromJournal(journal());
+        // Read as YAML 1.1 reads it, `*t` was the document "t" and S1.1-05 passed on it.
+        assertError(r, "technician: &t x\nanswers:\n  S1.1-05:\n    document: *t\n    verdict: pass\n",
+                ":1:13: technician: an anchor (&t): anchors and aliases are not allowed; write each value out in full");
+        assertError(r, "answers:\n  S1.1-05:\n    document: *t\n    verdict: pass\n",
+                ":3:15: answers.S1.1-05.document: an alias (*t): anchors and aliases are not allowed; write the value out in full");
+        assertError(r, "answers:\n  S1.1-05:\n    document: \"x\\e]0;owned\\a\"\n",
+                ":3:15: answers.S1.1-05.document: contains the control character U+001B (ESC) at position 2; control"
+                        + " characters (escape sequences, NUL, carriage return) are not allowed");
+        assertError(r, "answers:\n  S1.1-05:\n    document: x\n    document: y\n",
+                ":4:13: Duplicate field 'document'");
+    }
+
+    private static Checklist.Sheet merge(RunRecord r, Path answers) throws Exception {
+        return ChecklistAnswers.merge(r, answers, StrictYaml.open(answers, InputFile.Kind.ANSWERS));
+    }
+
     private void assertError(RunRecord r, String yaml, String expected) throws IOException {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, yaml);
-        ChecklistAnswers.Invalid e = expectThrows(ChecklistAnswers.Invalid.class, () -> ChecklistAnswers.merge(r, f));
+        ChecklistAnswers.Invalid e = expectThrows(ChecklistAnswers.Invalid.class, () -> merge(r, f));
         assertEquals(e.getMessage(), f + expected);
     }
 

@@ -6,13 +6,11 @@ import static org.testng.Assert.assertTrue;
 
 import dev.starbench.run.Journal;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -78,7 +76,7 @@ public class HtmlInChromiumTest {
 
     @Test
     public void chromiumRendersTheKeyElementsAndShowsHostileOutputAsText() throws Exception {
-        String dom = chromium("--dump-dom", "file://" + html.toAbsolutePath());
+        String dom = Chromium.run(dir, "--dump-dom", "file://" + html.toAbsolutePath());
         assertTrue(dom.contains("<h1>StarBench report</h1>"), head(dom));
         assertTrue(dom.contains("id=\"checklist\""), "★1 checklist section");
         for (int i = 1; i <= 16; i++) {
@@ -95,25 +93,9 @@ public class HtmlInChromiumTest {
         assertFalse(dom.contains("\u001b"), "no escape byte reaches the page");
 
         Path png = dir.resolve("shot.png");
-        chromium("--screenshot=" + png, "--window-size=1200,1600", "file://" + html.toAbsolutePath());
+        Chromium.run(dir, "--screenshot=" + png, "--window-size=1200,1600", "file://" + html.toAbsolutePath());
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertEquals(head, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, "a PNG screenshot");
-    }
-
-    private String chromium(String... args) throws Exception {
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile));
-        cmd.addAll(List.of(args));
-        Path out = dir.resolve("chromium.out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("chromium.err").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 120 s");
-        }
-        assertEquals(p.exitValue(), 0, Files.readString(dir.resolve("chromium.err")));
-        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     private static String head(String s) {

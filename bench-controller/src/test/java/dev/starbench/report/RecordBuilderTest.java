@@ -99,6 +99,25 @@ public class RecordBuilderTest {
     }
 
     @Test
+    void labServicesAreRecordedWithTheCheckThatOpenedThemAndShownInTheReport() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(Journals.manifest("comms.replay"));
+            j.checkStarted("comms.replay", "Replay", List.of("R1"));
+            j.service("cloud", "opened");
+            j.checkEnded("comms.replay", Verdict.PASS, null, 10);
+            j.service("cloud", "closed");
+            j.finaliser("powered-off", "relay off");
+            j.runEnded();
+        }
+        RunRecord r = RecordBuilder.fromJournal(file);
+        assertEquals(r.services().stream().map(e -> e.name() + " " + e.outcome() + " " + e.check()).toList(),
+                List.of("cloud opened comms.replay", "cloud closed null"));
+        String html = new String(ReportWriter.render(r).get("report.html"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(html.contains("Lab services") && html.contains("cloud (opened for comms.replay, closed at "), html);
+    }
+
+    @Test
     void aCheckThatNeverEndedIsInconclusiveAndTheRunAborted() throws IOException {
         Path file = dir.resolve("journal.jsonl");
         try (Journal j = Journal.create(file, StepClock.standard())) {

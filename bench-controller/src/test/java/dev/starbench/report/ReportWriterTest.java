@@ -107,6 +107,37 @@ public class ReportWriterTest {
         assertFalse(html.contains("http://") || html.contains("https://"), "nothing fetched from the network");
     }
 
+    /** The device name reaches junit.xml's properties: cleaned like every DUT text, and escaped by the XML writer. */
+    @Test
+    void junitXmlCarriesNoControlCharacterFromTheDeviceName() throws Exception {
+        Path file = dir.resolve("journal.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(new RunManifest("run-1", "0.1.0", "abc1234", "bench-7", "f.yaml", "f".repeat(64), "p.yaml",
+                    "e".repeat(64), "\u001b]0;owned\u0007<Cam> & \"x\"\u009b2J\u0000", "m", "1.0", List.of("debug.c1"),
+                    "17", "Linux"));
+            j.checkStarted("debug.c1", "c1", List.of());
+            j.checkEnded("debug.c1", Verdict.FAIL, "said \u001b[31m]]>\u0007", 1);
+            j.runEnded();
+        }
+        byte[] xml = render(file, dir.resolve("out")).get("junit.xml");
+        for (char c : new String(xml, StandardCharsets.UTF_8).toCharArray()) {
+            assertTrue(c >= 0x20 && !(c >= 0x7f && c <= 0x9f) || c == '\n', "control character " + (int) c);
+        }
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml));
+        NodeList props = doc.getElementsByTagName("property");
+        String name = null;
+        for (int i = 0; i < props.getLength(); i++) {
+            Element p = (Element) props.item(i);
+            if (p.getAttribute("name").equals("device-name")) {
+                name = p.getAttribute("value");
+            }
+        }
+        assertEquals(name, "<Cam> & \"x\"");
+        assertEquals(((Element) doc.getElementsByTagName("failure").item(0)).getAttribute("message"), "said ]]>");
+    }
+
     @Test
     void junitXmlParsesAndCountsVerdicts() throws Exception {
         byte[] xml = render(fullJournal(), dir.resolve("out")).get("junit.xml");

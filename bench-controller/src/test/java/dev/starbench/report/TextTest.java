@@ -35,6 +35,42 @@ public class TextTest {
     }
 
     @Test
+    void aTerminalLineHasNoControlsAndNoLineOfItsOwn() {
+        assertEquals(Text.terminal("Cam\u001b]0;owned\u0007\u001b[2J\u009b6n\u202e\n  PASS  debug.fake\tx"),
+                "Cam   PASS  debug.fake x");
+        String longLine = Text.terminal("x".repeat(10_000));
+        assertEquals(longLine, "x".repeat(Text.TERMINAL_MAX) + " [...]");
+    }
+
+    @Test
+    void markdownShowsHtmlAndMarkupAsText() {
+        assertEquals(Text.markdown("<script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:x) *b* `c` | d & e\nf"),
+                "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; \\[a\\](javascript:x) \\*b\\* "
+                        + "\\`c\\` \\| d &amp; e f");
+        assertEquals(Text.markdown("\u001b]0;t\u0007Cam"), "Cam");
+    }
+
+    @DataProvider
+    Object[][] formulas() {
+        return new Object[][] {
+            {"=1+1", "\"'=1+1\""},
+            {"+1", "\"'+1\""},
+            {"-1", "\"'-1\""},
+            {"@SUM(A1)", "\"'@SUM(A1)\""},
+            {"\t=1+1", "\"'\t=1+1\""},
+            {"\n=1+1", "\"'\n=1+1\""},
+            {"\r=1+1", "\"'\n=1+1\""},
+            {"\u001b[31m=1+1", "\"'=1+1\""},
+            {"a \"quoted\" =1", "\"a \"\"quoted\"\" =1\""},
+        };
+    }
+
+    @Test(dataProvider = "formulas")
+    void csvDefusesFormulasAlsoAfterATabOrALineBreak(String cell, String field) {
+        assertEquals(Text.csvField(cell), field);
+    }
+
+    @Test
     void manyUnterminatedStringsStayLinear() {
         String flood = "\u001b]".repeat(200_000);
         long t0 = System.nanoTime();

@@ -24,7 +24,7 @@ public class CliTest {
         Captured c = cli("run", "--fixture", VirtualBench.fixture().toString(), "--device", bad.toString(),
                 "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString());
         assertEquals(c.exit, 3, c.err);
-        assertTrue(c.err.contains("bad.yaml:10:3: console.speed: unknown field"), c.err);
+        assertTrue(c.err.contains("bad.yaml:11:3: console.speed: unknown field"), c.err);
         assertTrue(Files.notExists(dir.resolve("out")), "bad input starts no run");
     }
 

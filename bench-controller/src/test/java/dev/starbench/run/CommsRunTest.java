@@ -96,58 +96,20 @@ public class CommsRunTest {
      */
     @Test
     public void anExternalBrokerFromTheFixtureCarriesTheCloudTraffic() throws Exception {
-        // mosquitto drops root privileges before it reads its files: a world-readable directory and files.
-        Path broker = Files.createDirectories(dir.resolve("external-mosquitto"));
-        LabPki.Identity brokerCa = LabPki.newCa("StarBench test broker CA");
-        brokerCa.writePem(broker.resolve("ca.pem"), dir.resolve("broker-ca.key"));
-        LabPki.leaf(brokerCa, "localhost").writePem(broker.resolve("server.pem"), broker.resolve("server.key"));
-        Path conf = broker.resolve("mosquitto.conf");
-        int port = freePort();
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\n"
-                + "certfile " + broker.resolve("server.pem") + "\nkeyfile " + broker.resolve("server.key") + "\n"
-                + "allow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n");
-        var readable = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(broker, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String f : List.of("mosquitto.conf", "server.pem", "server.key", "ca.pem")) {
-            Files.setPosixFilePermissions(broker.resolve(f), readable);
-        }
-        String exe = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
-        Process mosquitto = new ProcessBuilder(exe, "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("external-mosquitto.log").toFile()).start();
-        try {
-            awaitPort(port);
-            String fixture = Files.readString(VirtualBench.fixture())
-                    .replace("../virtual-dut/target/virtual-dut.jar",
-                            VirtualBench.root().resolve("virtual-dut/target/virtual-dut.jar").toString())
-                    + "cloud-broker:\n  url: ssl://localhost:" + port + "\n  ca-cert: external-mosquitto/ca.pem\n";
-            Path fixtureFile = dir.resolve("fixture-external-broker.yaml");
-            Files.writeString(fixtureFile, fixture);
+        try (TlsMosquitto mosquitto = TlsMosquitto.start(dir, "external-mosquitto", false)) {
+            int port = mosquitto.port;
+            Path fixtureFile = VirtualBench.fixtureWith(dir, "fixture-external-broker.yaml",
+                    "cloud-broker:\n  url: ssl://localhost:" + port + "\n  ca-cert: external-mosquitto/ca.pem\n");
 
             Runner.Result hardened = run(fixtureFile, profile("lab-ca.key"), List.of(REPLAY));
             RunRecord.CheckResult replay = VirtualRunTest.byId(hardened.record()).get(REPLAY);
             String evidence = VirtualRunTest.evidenceText(replay);
-            assertEquals(replay.verdict(), Verdict.PASS, replay.reason() + "\n" + evidence
-                    + "\nmosquitto: " + Files.readString(dir.resolve("external-mosquitto.log")));
+            assertEquals(replay.verdict(), Verdict.PASS, replay.reason() + "\n" + evidence + "\nmosquitto: " + mosquitto.log());
             assertTrue(evidence.contains("the fixture's broker ssl://localhost:" + port), evidence);
 
             Runner.Result flawed = run(fixtureFile, profile("lab-ca.key", "replayable-commands"), List.of(REPLAY));
             assertEquals(VirtualRunTest.byId(flawed.record()).get(REPLAY).verdict(), Verdict.FAIL);
-        } finally {
-            mosquitto.destroy();
-            mosquitto.waitFor();
         }
-    }
-
-    private static void awaitPort(int port) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (java.io.IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not open port " + port);
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.testng.annotations.Test;
 public class ConsoleBenchmarkSmokeTest {
     @Test
     public void theBenchmarkPrintsLatencyFloodAndHeapFigures() {
-        CliTest.Captured c = CliTest.cli("bench", "console", "--trials", "20", "--megabytes", "1", "--no-pexpect");
+        CliTest.Captured c = CliTest.cli("benchmark", "console", "--trials", "20", "--megabytes", "1", "--no-pexpect");
         assertEquals(c.exit(), 0, c.out() + c.err());
         assertTrue(c.out().matches("(?s).*Console.expect  latency: median [0-9.]+ ms, p99 [0-9.]+ ms \\(20 trials after \\d+ warm-up ones; \\d+ GCs during them;.*"),
                 c.out());

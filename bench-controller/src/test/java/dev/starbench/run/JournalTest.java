@@ -203,6 +203,77 @@ public class JournalTest {
         assertEquals(lines(file).size(), 4);
     }
 
+    /** On a real full file system: the journal keeps whole events only, however the disk cut the write. */
+    @Test
+    void aFullDiskLeavesWholeEventsOnlyAndStillTakesSmallEndingEvents() throws Exception {
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "8k")) {
+            Path file = disk.dir().resolve("journal.jsonl");
+            try (Journal j = Journal.create(file, StepClock.standard())) {
+                j.runStarted(Journals.manifest("a", "b"));
+                j.checkStarted("a", "a", List.of());
+                // Excerpts of 1000 bytes: the disk's 8 KiB end in the middle of one.
+                String excerpt = "x".repeat(1000);
+                Journal.WriteFailed failed = null;
+                for (int i = 0; i < 20 && failed == null; i++) {
+                    try {
+                        j.evidence("a", "transcript", excerpt, null);
+                    } catch (Journal.WriteFailed e) {
+                        failed = e;
+                    }
+                }
+                assertTrue(failed != null, "8 KiB cannot take 20 KB");
+                assertTrue(failed.getMessage().contains("No space left on device"), failed.getMessage());
+                assertEquals(j.failure(), failed.getCause());
+                byte[] bytes = Files.readAllBytes(file);
+                assertEquals(bytes[bytes.length - 1], (byte) '\n', "the torn event was cut off again");
+                assertThrows(Journal.WriteFailed.class, () -> j.evidence("a", "note", "after the failure", null));
+                assertThrows(Journal.WriteFailed.class, () -> j.checkStarted("b", "b", List.of()));
+                // What still fits of the ending events is written whole; the rest is kept for elsewhere.
+                for (Runnable ending : List.<Runnable>of(() -> j.checkEnded("a", Verdict.INCONCLUSIVE, "disk full", 1),
+                        () -> j.runAborted("disk full"), () -> j.finaliser("powered-off", "relay off"), j::runEnded)) {
+                    try {
+                        ending.run();
+                    } catch (Journal.WriteFailed keptForElsewhere) {
+                        // in unwritten()
+                    }
+                }
+                List<String> written = new ArrayList<>();
+                lines(file).forEach(e -> written.add(e.get("event").asText()));
+                List<String> kept = new ArrayList<>();
+                for (String line : j.unwritten()) {
+                    kept.add(JSON.readTree(line).get("event").asText());
+                }
+                List<String> ending = new ArrayList<>(written.subList(written.lastIndexOf("evidence") + 1, written.size()));
+                ending.addAll(kept);
+                assertEquals(ending.stream().sorted().toList(),
+                        List.of("check-ended", "finaliser", "run-aborted", "run-ended"),
+                        "every ending event is in the journal or kept: " + written + " / " + kept);
+            }
+            List<JsonNode> events = lines(file);
+            for (int i = 0; i < events.size(); i++) {
+                assertEquals(events.get(i).get("seq").asLong(), i + 1, "whole events, numbered without a gap");
+            }
+            RecordBuilder.fromJournal(file);
+        }
+    }
+
+    @Test
+    void afterTheChecksOnlyHowTheRunEndedIsJournalled() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(Journals.manifest("a"));
+            j.checkStarted("a", "a", List.of());
+            j.endChecks();
+            j.evidence("a", "note", "a check thread still unwinding", null);
+            j.checkEnded("a", Verdict.PASS, null, 1);
+            j.power("off", "finaliser");
+            j.finaliser("powered-off", "relay off");
+            j.runEnded();
+        }
+        assertEquals(lines(file).stream().map(e -> e.get("event").asText()).toList(),
+                List.of("run-started", "check-started", "power", "finaliser", "run-ended"));
+    }
+
     @Test
     void nowReadsTheInjectedClock() throws IOException {
         try (Journal j = Journal.create(dir.resolve("j.jsonl"), StepClock.standard())) {

@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The repository's QEMU fixture, with its flash image moved into a test's own directory. */
+/** The repository's QEMU fixtures, with their flash image moved into a test's own directory. */
 final class QemuBench {
-    static final String FLASH_IN_REPO = "../reports/qemu-uboot-arm64-flash1.img";
-
     private QemuBench() {
     }
 
@@ -18,11 +16,32 @@ final class QemuBench {
 
     /** fixtures/qemu-uboot-arm64.yaml, but its U-Boot environment flash lives in {@code dir}. */
     static Path fixture(Path dir) throws IOException {
-        String text = Files.readString(VirtualBench.root().resolve("fixtures/qemu-uboot-arm64.yaml"));
-        if (!text.contains(FLASH_IN_REPO)) {
-            throw new IllegalStateException("fixtures/qemu-uboot-arm64.yaml no longer names " + FLASH_IN_REPO);
+        return withFlashIn("qemu-uboot-arm64", dir);
+    }
+
+    /**
+     * fixtures/qemu-linux-arm64.yaml (the real-Linux DUT), its flash in {@code dir}, and its kernel and
+     * initramfs where {@link LinuxDutImage} builds them.
+     */
+    static Path linuxFixture(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("qemu-linux-arm64.yaml"), replace("qemu-linux-arm64",
+                withFlashIn("qemu-linux-arm64"), "~/.starbench/linux-dut/", LinuxDutImage.DIR + "/"));
+    }
+
+    private static Path withFlashIn(String fixture, Path dir) throws IOException {
+        return Files.writeString(dir.resolve(fixture + ".yaml"), withFlashIn(fixture));
+    }
+
+    private static String withFlashIn(String fixture) throws IOException {
+        return replace(fixture, Files.readString(VirtualBench.root().resolve("fixtures/" + fixture + ".yaml")),
+                "../reports/" + fixture + "-flash1.img", "flash1.img");
+    }
+
+    private static String replace(String fixture, String text, String what, String with) {
+        if (!text.contains(what)) {
+            throw new IllegalStateException("fixtures/" + fixture + ".yaml no longer names " + what);
         }
-        return Files.writeString(dir.resolve("qemu-uboot-arm64.yaml"), text.replace(FLASH_IN_REPO, "flash1.img"));
+        return text.replace(what, with);
     }
 
     /** QEMU and socat processes among the given ones. */

@@ -94,7 +94,7 @@ public class QemuBenchTest {
                 @Override
                 public void note(String text) {
                 }
-            }, fixture, 0L);
+            }, fixture, 0L, null);
             TestNG testng = new TestNG(false);
             testng.setUseDefaultListeners(false);
             testng.setVerbose(0);

@@ -4,13 +4,20 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
+import dev.starbench.dut.Interrupt;
 import dev.starbench.report.RecordBuilder;
+import dev.starbench.report.RecordSignature;
 import dev.starbench.report.ReportWriter;
 import dev.starbench.report.RunRecord;
+import dev.starbench.report.TrustedKeys;
 import dev.starbench.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -52,6 +59,8 @@ public class ReportsOfARealRunTest {
         assertTrue(Files.isRegularFile(runDir.resolve("record.json.sig")));
         String record = Files.readString(runDir.resolve("record.json"));
         assertTrue(record.contains("\"path\" : \"console.transcript\""), record);
+        assertTrue(record.contains("\"path\" : \"virtual-dut.log\""), "the virtual DUT's log is listed too: " + record);
+        assertTrue(record.contains("\"path\" : \"report.html\""), "and the outputs beside the record: " + record);
         assertTrue(record.contains("\"seed\" : "), record);
         assertTrue(record.contains("\"name\" : \"boot-time\""), "the UART check measures the boot");
         CliTest.Captured v = CliTest.cli("report", "verify", runDir.toString(),
@@ -96,6 +105,68 @@ public class ReportsOfARealRunTest {
     }
 
     @Test
+    public void theRunVerifiesWithoutNamingAKeyBecauseThisBenchSignedIt() throws Exception {
+        CliTest.Captured v = CliTest.cli("report", "verify", runDir.toString());
+        assertEquals(v.exit(), 0, v.out() + v.err());
+        assertTrue(v.out().contains("ok: virtual-dut.log: SHA-256 matches"), v.out());
+    }
+
+    /** The issue's forgery: FAIL made PASS in record.json and signed again with a fresh Ed25519 key. */
+    @Test
+    public void aRunReSignedWithAnotherKeyExits2UntilThatKeyIsTrusted() throws Exception {
+        Path copy = copyOfRun("forged");
+        Path record = copy.resolve("record.json");
+        String original = Files.readString(record);
+        Files.writeString(record, original.replace("\"outcome\" : \"fail\"", "\"outcome\" : \"pass\""));
+        assertFalse(Files.readString(record).equals(original));
+        Path forgerKey = dir.resolve("forger/bench-key.pem");
+        RecordSignature.sign(copy, forgerKey);
+        String forger = RecordSignature.fingerprintOf(forgerKey);
+
+        CliTest.Captured v = CliTest.cli("report", "verify", copy.toString());
+        assertEquals(v.exit(), 2, v.out() + v.err());
+        assertTrue(v.out().contains("UNTRUSTED: record.json.sig: record.json is validly signed, but by key " + forger
+                + ", which is not trusted here"), v.out());
+        assertTrue(v.out().contains("copy that file into " + TrustedKeys.keyringDir() + "/"), v.out());
+        assertTrue(v.out().contains("NOT VERIFIED: " + copy + " is intact but signed by an unknown key " + forger), v.out());
+
+        Path trusted = TrustedKeys.keyringDir().resolve("forger-test.pub.pem");
+        Files.createDirectories(trusted.getParent());
+        Files.copy(RecordSignature.publicKeyFile(forgerKey), trusted);
+        try {
+            v = CliTest.cli("report", "verify", copy.toString());
+            assertEquals(v.exit(), 0, "verified once its key is in the keyring: " + v.out());
+        } finally {
+            Files.delete(trusted);
+        }
+    }
+
+    @Test
+    public void deletedAddedAndEditedFilesAreEachNamedAndExit1() throws Exception {
+        Path copy = copyOfRun("incomplete");
+        for (String f : List.of("report.html", "junit.xml", "checklist.md")) {
+            Files.delete(copy.resolve(f));
+        }
+        Files.writeString(copy.resolve("virtual-dut.log"), "edited\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(copy.resolve("extra.txt"), "added\n");
+        Files.createDirectories(copy.resolve("more"));
+        CliTest.Captured v = CliTest.cli("report", "verify", copy.toString());
+        assertEquals(v.exit(), 1, v.out());
+        for (String said : List.of("MISSING: report.html: missing", "MISSING: junit.xml: missing", "MISSING: checklist.md: missing",
+                "CHANGED: virtual-dut.log: changed (SHA-256 ", "UNEXPECTED: extra.txt: a file the run did not write",
+                "UNEXPECTED: more: a directory the run did not write")) {
+            assertTrue(v.out().contains(said), said + " in:\n" + v.out());
+        }
+        assertTrue(v.out().contains("NOT VERIFIED: 6 problem(s) in " + copy), v.out());
+
+        Path copy2 = copyOfRun("no-dut-log");
+        Files.delete(copy2.resolve("virtual-dut.log"));
+        v = CliTest.cli("report", "verify", copy2.toString());
+        assertEquals(v.exit(), 1, v.out());
+        assertTrue(v.out().contains("MISSING: virtual-dut.log: missing"), v.out());
+    }
+
+    @Test
     public void theChecklistOfARunListsAllSixteenItemsWithAStatus() throws Exception {
         CliTest.Captured c = CliTest.cli("checklist", "--record", runDir.resolve("record.json").toString(),
                 "--out", dir.resolve("checklist").toString());
@@ -104,8 +175,8 @@ public class ReportsOfARealRunTest {
         for (int i = 1; i <= 16; i++) {
             assertTrue(csv.contains(String.format("\"S1.1-%02d\"", i)), csv);
         }
-        assertTrue(csv.contains("\"S1.1-13\",\"Unused interfaces are disabled (?)\",\"5.6-1, 5.6-3\",\"auto\",\"FAIL\""), csv);
-        assertTrue(csv.contains("\"S1.1-05\",\"Vulnerability disclosure policy published\",\"5.2-1\",\"document\",\"document review\""), csv);
+        assertTrue(csv.contains("\"S1.1-13\",\"Unneeded interfaces (TCP/UDP ports) are disabled, and a vulnerability inspection is carried out (?)\",\"5.6-1\",\"auto\",\"FAIL\""), csv);
+        assertTrue(csv.contains("\"S1.1-05\",\"A vulnerability disclosure policy is published (contact, acknowledgement and status-update times)\",\"5.2-1\",\"document\",\"document review\""), csv);
     }
 
     /** The shipped insecure profile, whole (the hardened one is the README's main job, in VirtualRunTest). */
@@ -156,6 +227,59 @@ public class ReportsOfARealRunTest {
             assertEquals(field(b, "planned-checks"), field(a, "planned-checks"));
             assertEquals(field(b, "profile-sha256"), field(a, "profile-sha256"));
         }
+    }
+
+    /**
+     * A rerun sends the device the same bytes: the TX lines of both transcripts are equal once their
+     * timestamps are removed. The device has a default password (the control credential is a random
+     * choice, then the shell's markers are) and an open bootloader. The bootloader check types its
+     * interrupt keys on a 25 ms timer until the prompt appears, so how many it types depends on timing,
+     * not on a choice: each run of consecutive interrupt-key lines counts as one line. Everything else
+     * the checks and the strategy send is compared byte for byte.
+     */
+    @Test
+    public void aRerunSendsTheDeviceTheSameBytes() throws Exception {
+        Path flawed = VirtualBench.profileWithFlaws(dir, "default-password", "bootloader-open");
+        CliTest.Captured first = CliTest.cli("run", "--fixture", fixture.toString(), "--device", flawed.toString(),
+                "--check", "debug.uart-console", "--check", "debug.bootloader-interrupt",
+                "--out", dir.resolve("tx-first").toString(), "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(first.exit(), 1, first.out() + first.err());
+        Path firstRun;
+        try (Stream<Path> runs = Files.list(dir.resolve("tx-first"))) {
+            firstRun = runs.findFirst().orElseThrow();
+        }
+        CliTest.Captured again = CliTest.cli("rerun", firstRun.toString(), "--out", dir.resolve("tx-rerun").toString(),
+                "--lease-dir", dir.resolve("leases").toString());
+        assertEquals(again.exit(), 1, again.out() + again.err());
+        Path rerun;
+        try (Stream<Path> runs = Files.list(dir.resolve("tx-rerun"))) {
+            rerun = runs.findFirst().orElseThrow();
+        }
+        List<String> sent = sent(firstRun.resolve("console.transcript"));
+        assertEquals(sent(rerun.resolve("console.transcript")), sent);
+        assertTrue(sent.stream().anyMatch(l -> l.startsWith("TX \"sb")), "the random control credential was sent: " + sent);
+        assertTrue(sent.stream().anyMatch(l -> l.startsWith("TX \"echo 'SB")), "the shell markers were sent: " + sent);
+        assertTrue(sent.contains(INTERRUPT_KEYS), "the interrupt keys were typed: " + sent);
+    }
+
+    private static final String INTERRUPT_KEYS = "(interrupt keys)";
+
+    /** The TX lines of a transcript without their timestamps; a run of interrupt-key lines as one line. */
+    private static List<String> sent(Path transcript) throws Exception {
+        Set<String> keys = Interrupt.STANDARD_KEYS.stream().map(k -> "TX \"" + k.replace("\u0003", "\\x03")
+                .replace("\u001b", "\\x1b") + "\"").collect(Collectors.toSet());
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(transcript)) {
+            String tx = line.substring(line.indexOf(' ') + 1);
+            if (!tx.startsWith("TX ")) {
+                continue;
+            }
+            String entry = keys.contains(tx) ? INTERRUPT_KEYS : tx;
+            if (!(entry.equals(INTERRUPT_KEYS) && !out.isEmpty() && out.get(out.size() - 1).equals(INTERRUPT_KEYS))) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static String field(String json, String name) {

@@ -83,7 +83,7 @@ public class SuppliedImagesRunTest {
         }
         assertTrue(rawTampered.contains("all 5 tampered copies"), rawTampered);
 
-        long derived = new CheckContext(null, null, null, SEED).seedFor(POWER_LOSS);
+        long derived = CheckContext.seedFor(SEED, POWER_LOSS);
         List<String> cuts = cutPoints(mcuboot.get(POWER_LOSS));
         assertEquals(cuts.size(), 2, VirtualRunTest.describe(mcuboot.get(POWER_LOSS)));
         assertEquals(cutPoints(raw.get(POWER_LOSS)), cuts, "the same run seed, the same cut points");

@@ -28,6 +28,14 @@ public final class VirtualBench {
         return root().resolve("fixtures/virtual.yaml");
     }
 
+    /** The virtual fixture with more YAML appended, written into {@code dir} (its jar path made absolute). */
+    public static Path fixtureWith(Path dir, String name, String more) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, Files.readString(fixture()).replace("../virtual-dut/target/virtual-dut.jar",
+                root().resolve("virtual-dut/target/virtual-dut.jar").toString()) + more);
+        return file;
+    }
+
     public static Path profile(String name) {
         return root().resolve("device-profiles/" + name + ".yaml");
     }
@@ -113,9 +121,10 @@ public final class VirtualBench {
         assertTrue(liveChildren().isEmpty(), "left running: " + describe(liveChildren()));
     }
 
-    /** Processes started from this JVM that are still alive (the virtual DUT, socat). */
+    /** Processes started from this JVM that are still alive (the virtual DUT, socat), but the shared test database. */
     public static List<ProcessHandle> liveChildren() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(h -> !dev.starbench.history.TestDatabases.owns(h)).toList();
     }
 
     public static String describe(List<ProcessHandle> handles) {

@@ -2,7 +2,9 @@ package dev.starbench.vdut;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -34,15 +36,15 @@ final class CloudClient {
     private static long lastCounter;
     private static final Set<String> seenNonces = new HashSet<>();
 
-    private final Simulation sim;
-    private final NetworkSim net;
+    private final SimulationSettings sim;
+    private final NetworkSettings net;
     /** Null unless the OTA agent takes its offers over this connection. */
     private final Ota ota;
     private volatile boolean running = true;
     private volatile MqttClient client;
     private Thread thread;
 
-    CloudClient(Simulation sim, Ota ota) {
+    CloudClient(SimulationSettings sim, Ota ota) {
         this.sim = sim;
         this.net = sim.network();
         this.ota = ota;

@@ -3,8 +3,9 @@ package dev.starbench.vdut;
 import dev.starbench.vdut.Session.Echo;
 import dev.starbench.vdut.Session.End;
 import dev.starbench.vdut.Session.Line;
-import dev.starbench.vdut.Simulation.Credential;
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.SimulationSettings.Credential;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,18 +41,18 @@ final class Firmware {
     private static final long CURSOR_REPORT_WAIT_MS = 5000;
     private static final int SHELL_LINE_MAX = 1023;
 
-    private final Simulation sim;
+    private final SimulationSettings sim;
     private final PersistentState state;
     private final Ota ota;
     private Session s;
     private String lastUbootCommand = "";
 
-    Firmware(Simulation sim, PersistentState state) {
+    Firmware(SimulationSettings sim, PersistentState state) {
         this(sim, state, null);
     }
 
     /** @param ota the firmware slots and update agent; null for a device without one */
-    Firmware(Simulation sim, PersistentState state, Ota ota) {
+    Firmware(SimulationSettings sim, PersistentState state, Ota ota) {
         this.sim = sim;
         this.state = state;
         this.ota = ota;

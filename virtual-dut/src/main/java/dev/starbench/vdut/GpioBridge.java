@@ -1,5 +1,6 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.GpioWire;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +20,13 @@ final class GpioBridge implements Closeable {
     private static final int MAX_LINE = 256;
 
     private final ServerSocket server;
-    private final Map<Integer, Options.Wire> wires;
+    private final Map<Integer, GpioWire.Wire> wires;
     private final Device device;
     private final UartLine uart;
     private Socket client;
     private volatile boolean closed;
 
-    GpioBridge(Map<Integer, Options.Wire> wires, Device device, UartLine uart) throws StartupException {
+    GpioBridge(Map<Integer, GpioWire.Wire> wires, Device device, UartLine uart) throws StartupException {
         this.wires = wires;
         this.device = device;
         this.uart = uart;
@@ -98,51 +99,26 @@ final class GpioBridge implements Closeable {
         if (line.isEmpty()) {
             return;
         }
-        String[] parts = line.split("\\s+");
-        if (parts[0].equals("baud")) {
-            baud(parts);
+        GpioWire.Message message = GpioWire.parse(line.strip());
+        if (message instanceof GpioWire.Baud baud) {
+            uart.benchBaud(baud.rate());
             return;
         }
-        int pin;
-        int level;
-        try {
-            if (parts.length != 2) {
-                throw new NumberFormatException();
-            }
-            pin = Integer.parseInt(parts[0]);
-            level = Integer.parseInt(parts[1]);
-            if (level != 0 && level != 1) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            System.err.println("vdut: gpio: ignoring malformed line '" + printable(line) + "' (expected '<pin> <0|1>')");
+        if (!(message instanceof GpioWire.Level level)) {
+            System.err.println("vdut: gpio: ignoring malformed line '" + printable(line) + "' (expected '<pin> <0|1>' or 'baud <rate>')");
             return;
         }
-        Options.Wire wire = wires.get(pin);
+        GpioWire.Wire wire = wires.get(level.pin());
         if (wire == null) {
-            System.err.println("vdut: gpio: ignoring pin " + pin + ": not wired to the device");
+            System.err.println("vdut: gpio: ignoring pin " + level.pin() + ": not wired to the device");
             return;
         }
-        boolean active = wire.isActive(level);
-        if (wire.name().equals(Options.POWER)) {
+        boolean active = wire.isActive(level.high() ? 1 : 0);
+        if (wire.name().equals(GpioWire.POWER)) {
             device.power(active);
         } else {
             device.button(wire.name(), active);
         }
-    }
-
-    /** {@code baud <rate>}: the bench's adapter now runs at this rate. */
-    private void baud(String[] parts) {
-        try {
-            int rate = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
-            if (rate > 0) {
-                uart.benchBaud(rate);
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        System.err.println("vdut: gpio: ignoring malformed line '" + printable(String.join(" ", parts)) + "' (expected 'baud <rate>')");
     }
 
     private static String printable(String s) {

@@ -1,6 +1,8 @@
 package dev.starbench.vdut;
 
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +14,12 @@ import java.util.concurrent.TimeUnit;
  * it takes only the unit's credential; with {@code anonymous-broker} it lets anyone in.
  */
 final class LocalBroker {
-    private final Simulation sim;
+    private final SimulationSettings sim;
     private final int port;
     private Process process;
     private Path dir;
 
-    LocalBroker(Simulation sim, int port) {
+    LocalBroker(SimulationSettings sim, int port) {
         this.sim = sim;
         this.port = port;
     }
@@ -32,7 +34,7 @@ final class LocalBroker {
                     .append("listener ").append(port).append(" 127.0.0.1\n")
                     .append("allow_anonymous ").append(anonymous).append('\n')
                     .append("persistence false\nsys_interval 1\nlog_dest stderr\nlog_type error\n");
-            NetworkSim net = sim.network();
+            NetworkSettings net = sim.network();
             if (Boolean.TRUE.equals(net.brokerTls())) {
                 if (net.brokerCert() == null || net.brokerKey() == null) {
                     System.err.println("vdut: broker: broker-tls needs broker-cert and broker-key");

@@ -1,23 +1,25 @@
 package dev.starbench.vdut;
 
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.NetworkSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
 
 /** Everything the device does on the network; it runs while the device has power, like the rest of it. */
 final class NetworkSide {
-    private final Simulation sim;
+    private final SimulationSettings sim;
     private final Ota ota;
     private CloudClient cloud;
     private Telnetd telnetd;
     private LocalBroker broker;
 
     /** @param ota null without an OTA agent; with transport mqtt its offers come through the cloud client */
-    NetworkSide(Simulation sim, Ota ota) {
+    NetworkSide(SimulationSettings sim, Ota ota) {
         this.sim = sim;
         this.ota = ota;
     }
 
     synchronized void powerOn() {
-        NetworkSim net = sim.network();
+        NetworkSettings net = sim.network();
         if (net == null) {
             return;
         }

@@ -1,27 +1,16 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.GpioWire.Wire;
+import dev.starbench.vdut.contract.GpioWire;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The command line, which is a contract with the bench controller: keep it stable. */
 record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud) {
 
-    static final String POWER = "power";
-
-    /** One bench output line wired to one device input. */
-    record Wire(String name, int pin, boolean activeLow) {
-        boolean isActive(int level) {
-            return activeLow ? level == 0 : level == 1;
-        }
-    }
-
-    static final String USAGE = "usage: virtual-dut --simulation SIM.json --work-dir DIR"
+    static final String USAGE = "usage: virtual-dut --simulation SIM.json|- --work-dir DIR"
             + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
-
-    private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9-]{0,31})=(\\d{1,3})(?::(active-low|active-high))?");
 
     static Options parse(String[] args) throws StartupException {
         Path simulation = null;
@@ -41,10 +30,10 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
                 throw usage("option " + arg + " needs a value");
             }
             switch (arg) {
-                case "--simulation" -> simulation = Path.of(value);
-                case "--work-dir" -> workDir = Path.of(value);
-                case "--line-baud" -> lineBaud = positiveInt(arg, value);
-                case "--wire" -> {
+                case GpioWire.SIMULATION_OPTION -> simulation = Path.of(value);
+                case GpioWire.WORK_DIR_OPTION -> workDir = Path.of(value);
+                case GpioWire.LINE_BAUD_OPTION -> lineBaud = positiveInt(arg, value);
+                case GpioWire.WIRE_OPTION -> {
                     Wire wire = wire(value);
                     for (Wire other : wires.values()) {
                         if (other.name().equals(wire.name())) {
@@ -65,7 +54,7 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
             throw usage("--work-dir is required");
         }
         // Without a power wire the device could never be switched on, which is surely a wiring mistake.
-        if (wires.values().stream().noneMatch(w -> w.name().equals(POWER))) {
+        if (wires.values().stream().noneMatch(w -> w.name().equals(GpioWire.POWER))) {
             throw usage("--wire power=PIN[:active-low] is required");
         }
         return new Options(simulation, workDir.toAbsolutePath().normalize(), Map.copyOf(wires),
@@ -73,11 +62,11 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
     }
 
     private static Wire wire(String value) throws StartupException {
-        Matcher m = WIRE.matcher(value);
-        if (!m.matches()) {
+        Wire wire = Wire.parse(value);
+        if (wire == null) {
             throw usage("--wire " + value + ": expected NAME=PIN[:active-low] (e.g. power=17:active-low)");
         }
-        return new Wire(m.group(1), Integer.parseInt(m.group(2)), "active-low".equals(m.group(3)));
+        return wire;
     }
 
     private static int positiveInt(String option, String value) throws StartupException {

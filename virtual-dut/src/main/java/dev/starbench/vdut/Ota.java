@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.vdut.McubootImage.Version;
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.OtaSettings;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ final class Ota {
 
     private static final int CHUNKS = 20;
 
-    private final Simulation sim;
+    private final SimulationSettings sim;
     private final OtaSettings settings;
     private final PersistentState state;
     private final Path dir;
@@ -39,7 +41,7 @@ final class Ota {
     private volatile String running;
     private OtaHttp http;
 
-    Ota(Simulation sim, PersistentState state, Path dir) {
+    Ota(SimulationSettings sim, PersistentState state, Path dir) {
         this.sim = sim;
         this.settings = sim.ota();
         this.state = state;

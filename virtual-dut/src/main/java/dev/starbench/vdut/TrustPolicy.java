@@ -1,12 +1,12 @@
 package dev.starbench.vdut;
 
-import dev.starbench.vdut.Simulation.Flaw;
+import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.SimulationSettings;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Security;
@@ -41,7 +41,7 @@ final class TrustPolicy {
      * JDK 17 disables TLS 1.0/1.1 for the whole process; a device that allows them has them back.
      * Called before any TLS class loads, and only in this (the virtual DUT's) process.
      */
-    static void allowOldTlsIfFlawed(Simulation sim) {
+    static void allowOldTlsIfFlawed(SimulationSettings sim) {
         if (sim.has(Flaw.ALLOWS_TLS10)) {
             String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
             if (disabled != null) {
@@ -52,13 +52,13 @@ final class TrustPolicy {
         }
     }
 
-    static X509Certificate readCa(String file) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
+    /** The lab CA from its PEM, as the bench hands it over in the simulation. */
+    static X509Certificate readCa(String pem) throws GeneralSecurityException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     }
 
-    static SSLSocketFactory socketFactory(Simulation sim, X509Certificate ca) throws GeneralSecurityException, IOException {
+    static SSLSocketFactory socketFactory(SimulationSettings sim, X509Certificate ca) throws GeneralSecurityException, IOException {
         TrustManager tm;
         if (sim.has(Flaw.TRUSTS_ANY_CERT)) {
             tm = new TrustAll();

@@ -1,5 +1,7 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -20,14 +22,14 @@ import java.nio.file.StandardOpenOption;
  */
 public final class VirtualDut {
     private final Options options;
-    private final Simulation simulation;
+    private final SimulationSettings simulation;
     private FileChannel lockChannel;
     private PtyPair ptys;
     private GpioBridge gpio;
     private Device device;
     private boolean closed;
 
-    private VirtualDut(Options options, Simulation simulation) {
+    private VirtualDut(Options options, SimulationSettings simulation) {
         this.options = options;
         this.simulation = simulation;
     }
@@ -37,7 +39,7 @@ public final class VirtualDut {
         VirtualDut dut;
         try {
             Options options = Options.parse(args);
-            dut = new VirtualDut(options, Simulation.load(options.simulation()));
+            dut = new VirtualDut(options, SimulationFile.load(options.simulation(), System.in));
             TrustPolicy.allowOldTlsIfFlawed(dut.simulation);
         } catch (StartupException e) {
             System.err.println("virtual-dut: " + e.getMessage());
@@ -91,8 +93,8 @@ public final class VirtualDut {
             device.received(arrived, arrived.length);
         }, () -> fatal("lost the device side of the pty"));
         gpio.start();
-        System.err.println("vdut: flaws " + simulation.flaws().stream().map(Simulation.Flaw::key).sorted().toList() + ", boot count so far " + state.bootCount());
-        return "READY tty=" + ptys.benchLink + " gpio=" + gpio.port();
+        System.err.println("vdut: flaws " + simulation.flawKeys() + ", boot count so far " + state.bootCount());
+        return new ReadyLine(ptys.benchLink.toString(), gpio.port()).line();
     }
 
     private static void waitForStdinEof(InputStream in) {

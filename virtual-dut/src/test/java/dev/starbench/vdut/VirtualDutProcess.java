@@ -1,5 +1,7 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.ReadyLine;
 import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -18,8 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The virtual DUT as a real child process, driven the way the bench drives it: power over the GPIO
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 final class VirtualDutProcess implements AutoCloseable {
     static final int POWER_PIN = 17;
     static final int RESET_PIN = 27;
-    private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
 
     final Process process;
     final Path workDir;
@@ -55,12 +54,14 @@ final class VirtualDutProcess implements AutoCloseable {
         reader.start();
     }
 
+    /** Starts it as the bench does, with the simulation as the first line of its stdin. */
     static VirtualDutProcess start(Path workDir, String simulationJson) throws Exception {
-        Path sim = workDir.resolveSibling(workDir.getFileName() + "-sim.json");
-        Files.writeString(sim, simulationJson);
         Path stderr = workDir.resolveSibling(workDir.getFileName() + "-" + System.nanoTime() + ".stderr");
-        Process p = launch(stderr, "--simulation", sim.toString(), "--work-dir", workDir.toString(),
+        Process p = launch(stderr, "--simulation", "-", "--work-dir", workDir.toString(),
                 "--wire", "power=" + POWER_PIN + ":active-low", "--wire", "reset=" + RESET_PIN + ":active-low");
+        // A raw line break cannot be inside a JSON string, so as whitespace it may become a space.
+        p.getOutputStream().write((simulationJson.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         try {
@@ -75,12 +76,12 @@ final class VirtualDutProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new AssertionError("no READY line within 10 s; stderr:\n" + Files.readString(stderr));
         }
-        Matcher m = line == null ? null : READY.matcher(line);
-        if (m == null || !m.matches()) {
+        ReadyLine ready = line == null ? null : ReadyLine.parse(line).filter(r -> r.line().equals(line)).orElse(null);
+        if (ready == null) {
             p.destroyForcibly();
             throw new AssertionError("expected READY line, got " + line + "; stderr:\n" + Files.readString(stderr));
         }
-        return new VirtualDutProcess(p, workDir, stderr, Path.of(m.group(1)), Integer.parseInt(m.group(2)));
+        return new VirtualDutProcess(p, workDir, stderr, Path.of(ready.tty()), ready.gpioPort());
     }
 
     /** Starts the program with the test classpath (the shaded jar does not exist yet in the test phase). */
@@ -93,14 +94,17 @@ final class VirtualDutProcess implements AutoCloseable {
     }
 
     void gpio(int pin, int level) throws IOException {
-        gpioOut.write((pin + " " + level + "\n").getBytes(StandardCharsets.US_ASCII));
+        send(new GpioWire.Level(pin, level == 1));
+    }
+
+    private void send(GpioWire.Message message) throws IOException {
+        gpioOut.write((message.line() + "\n").getBytes(StandardCharsets.US_ASCII));
         gpioOut.flush();
     }
 
     /** Tells the device the bench's adapter now runs at this rate, as the bench does over the bridge. */
     void benchBaud(int baud) throws IOException {
-        gpioOut.write(("baud " + baud + "\n").getBytes(StandardCharsets.US_ASCII));
-        gpioOut.flush();
+        send(new GpioWire.Baud(baud));
     }
 
     void powerOn() throws IOException {

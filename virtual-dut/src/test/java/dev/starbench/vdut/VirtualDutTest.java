@@ -7,6 +7,7 @@ import static org.testng.Assert.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -264,6 +265,22 @@ public class VirtualDutTest {
             assertEquals(p.exitValue(), 3, c[0]);
             assertTrue(Files.readString(stderr).contains(c[1]), Files.readString(stderr));
             assertEquals(new String(p.getInputStream().readAllBytes()), "", "nothing on stdout");
+        }
+    }
+
+    @Test
+    public void aSimulationFromStdinIsReadUpToItsLineBreakAndABadOneNamesStdin() throws Exception {
+        Path stderr = root.resolve("stdin.stderr");
+        for (String[] c : new String[][] {
+                {"{\"bootdelay\":2}\n", "simulation stdin: unknown key 'bootdelay'"},
+                {"{\"baud\":115200}", "simulation stdin: ended before the simulation line"}}) {
+            Process p = VirtualDutProcess.launch(stderr, "--simulation", "-",
+                    "--work-dir", dir("stdin").toString(), "--wire", "power=17:active-low");
+            p.getOutputStream().write(c[0].getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(p.exitValue(), 3, c[0]);
+            assertTrue(Files.readString(stderr).contains(c[1]), Files.readString(stderr));
         }
     }
 

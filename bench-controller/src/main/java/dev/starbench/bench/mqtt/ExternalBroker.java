@@ -3,26 +3,17 @@ package dev.starbench.bench.mqtt;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -133,32 +124,8 @@ public final class ExternalBroker implements Upstream {
 
     /** Trusts exactly the certificates in the fixture's CA file; without one, the JVM's trust store. */
     private static SSLSocketFactory socketFactory(Path caCert) throws BenchIoException {
-        if (caCert == null) {
-            return (SSLSocketFactory) SSLSocketFactory.getDefault();
-        }
-        String what = "the cloud broker's CA certificate " + caCert + " (fixture cloud-broker.ca-cert)";
-        try {
-            Collection<? extends Certificate> certs;
-            try (InputStream in = Files.newInputStream(caCert)) {
-                certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (certs.isEmpty()) {
-                throw new BenchIoException(what + " holds no PEM certificate");
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                trust.setCertificateEntry("ca" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new BenchIoException("cannot read " + what + ": " + e.getMessage(), e);
-        }
+        return BrokerTls.socketFactory(caCert, null,
+                "the cloud broker's CA certificate " + caCert + " (fixture cloud-broker.ca-cert)");
     }
 
     /** Paho's own message is often just "MqttException": say what went wrong with the broker's certificate. */

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * socket with {@code server=on,wait=on}: QEMU runs the guest only once we are connected, and we connect
  * only when the bench's pty is bridged to it, so {@link #on()} returns with the console path live and
  * not one byte of the boot is lost. Pflash drives named in the fixture keep their content across power
- * cycles, as a board's flash does.
+ * cycles, as a board's flash does. A kernel and initrd named in the fixture reach the firmware through
+ * fw_cfg; forwarded guest ports are on the bench's loopback through QEMU's user network, which lets the
+ * guest reach nothing else ({@code restrict=on}).
  */
 public final class QemuPower implements PowerProtocol, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuPower.class);
@@ -41,6 +43,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
     private static final String WAITING = "waiting for connection on";
 
     private final Fixture.Qemu config;
+    private final Guest guest;
     private final Duration offTime;
     private final Path dir;
     private final Spawner spawner;
@@ -52,19 +55,42 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
     private record Board(Process process, Qmp qmp) {
     }
 
-    private QemuPower(Fixture.Qemu config, Duration offTime, Path dir, Spawner spawner, ConsoleBridge bridge) {
+    /**
+     * What the device profile sets on this board, beyond the fixture: more kernel command line (null:
+     * none), and the U-Boot environment its flash holds, written when the bench opens, as a board leaves
+     * the factory (null: the flash is left as it is).
+     */
+    public record Guest(String append, UbootEnvironment environment) {
+        /** The fixture's board as it is. */
+        public static final Guest AS_FIXTURED = new Guest(null, null);
+    }
+
+    private QemuPower(Fixture.Qemu config, Guest guest, Duration offTime, Path dir, Spawner spawner,
+                      ConsoleBridge bridge) {
         this.config = config;
+        this.guest = guest;
         this.offTime = offTime;
         this.dir = dir;
         this.spawner = spawner;
         this.bridge = bridge;
     }
 
-    /** Makes the console pty (board still off); {@link #consolePath()} is where the bench opens it. */
-    public static QemuPower open(Fixture.Qemu config, Duration offTime) throws BenchIoException {
+    /**
+     * Makes the console pty (board still off) and writes the guest's U-Boot environment into its flash;
+     * {@link #consolePath()} is where the bench opens the console.
+     */
+    public static QemuPower open(Fixture.Qemu config, Guest guest, Duration offTime) throws BenchIoException {
         if (!Files.isRegularFile(config.firmware())) {
             throw new BenchIoException("QEMU firmware " + config.firmware() + " is missing (the default comes with"
                     + " Debian's u-boot-qemu package)");
+        }
+        if (guest.append() != null && config.kernel() == null) {
+            throw new BenchIoException("the device profile sets a kernel command line, but the fixture's qemu section"
+                    + " names no kernel");
+        }
+        prepareDrives(config);
+        if (guest.environment() != null) {
+            writeEnvironment(config, guest.environment());
         }
         Path dir;
         try {
@@ -75,7 +101,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         }
         Spawner spawner = new Spawner();
         try {
-            return new QemuPower(config, offTime, dir, spawner, ConsoleBridge.open(dir, spawner));
+            return new QemuPower(config, guest, offTime, dir, spawner, ConsoleBridge.open(dir, spawner));
         } catch (BenchIoException | RuntimeException e) {
             spawner.close();
             deleteTree(dir);
@@ -98,7 +124,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
             return;
         }
         off();
-        prepareDrives();
+        prepareDrives(config);
         Path serial = dir.resolve("serial.sock");
         Path monitor = dir.resolve("qmp.sock");
         Path qemuLog = dir.resolve("qemu.log");
@@ -106,7 +132,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         try {
             Files.deleteIfExists(serial);
             Files.deleteIfExists(monitor);
-            process = spawner.start(new ProcessBuilder(command(serial, monitor))
+            process = spawner.start(new ProcessBuilder(command(config, guest, serial, monitor))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(qemuLog.toFile())));
         } catch (IOException e) {
             throw new BenchIoException("cannot start " + config.binary() + " (is qemu-system-arm installed?): "
@@ -126,14 +152,24 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         }
     }
 
-    List<String> command(Path serial, Path monitor) {
+    static List<String> command(Fixture.Qemu config, Guest guest, Path serial, Path monitor) {
         List<String> cmd = new ArrayList<>(List.of(config.binary(), "-M", config.machine(), "-cpu", config.cpu(),
-                "-m", Integer.toString(config.memoryMb()), "-nographic", "-nic", "none",
-                "-bios", config.firmware().toString()));
+                "-m", Integer.toString(config.memoryMb()), "-nographic", "-bios", config.firmware().toString()));
         for (Fixture.Drive d : config.drives()) {
             cmd.add("-drive");
             cmd.add("if=" + d.iface() + ",format=" + d.format() + (d.index() == null ? "" : ",index=" + d.index())
                     + ",file=" + optionValue(d.file()));
+        }
+        cmd.addAll(network(config));
+        if (config.kernel() != null) {
+            cmd.addAll(List.of("-kernel", config.kernel().toString()));
+            if (config.initrd() != null) {
+                cmd.addAll(List.of("-initrd", config.initrd().toString()));
+            }
+            String append = String.join(" ", Stream.of(config.append(), guest.append()).filter(a -> a != null).toList());
+            if (!append.isEmpty()) {
+                cmd.addAll(List.of("-append", append));
+            }
         }
         // The monitor first: its socket exists by the time QEMU says it waits for the console.
         cmd.addAll(List.of("-chardev", "socket,id=qmp,path=" + optionValue(monitor) + ",server=on,wait=off",
@@ -143,12 +179,29 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         return cmd;
     }
 
+    /**
+     * A virtio-net card on QEMU's user network when the fixture forwards ports, else none. Only the bench's
+     * loopback reaches the forwarded ports, and the guest reaches nothing but them (restrict=on); the
+     * card's boot ROM is left out (romfile=): U-Boot does not need it.
+     */
+    private static List<String> network(Fixture.Qemu config) {
+        if (!config.networked()) {
+            return List.of("-nic", "none");
+        }
+        StringBuilder netdev = new StringBuilder("user,id=n0,restrict=on");
+        for (Fixture.Forward f : config.forwards()) {
+            netdev.append(",hostfwd=").append(f.protocol()).append(":127.0.0.1:").append(f.host()).append("-:")
+                    .append(f.guest());
+        }
+        return List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=n0,romfile=");
+    }
+
     /** QEMU's option syntax escapes a comma in a value by doubling it. */
     private static String optionValue(Path p) {
         return p.toString().replace(",", ",,");
     }
 
-    private void prepareDrives() throws BenchIoException {
+    private static void prepareDrives(Fixture.Qemu config) throws BenchIoException {
         for (Fixture.Drive d : config.drives()) {
             if (Files.exists(d.file())) {
                 continue;
@@ -166,6 +219,25 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
                 throw new BenchIoException("cannot create QEMU drive " + d.file() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private static void writeEnvironment(Fixture.Qemu config, UbootEnvironment env) throws BenchIoException {
+        Fixture.Drive bank = config.drives().stream()
+                .filter(d -> d.iface().equals("pflash") && Integer.valueOf(UbootEnvironment.FLASH_INDEX).equals(d.index()))
+                .findFirst()
+                .orElseThrow(() -> new BenchIoException("the device profile sets U-Boot's environment, which it keeps"
+                        + " in flash bank " + UbootEnvironment.FLASH_INDEX + ": the fixture's qemu.drives names no"
+                        + " drive with interface pflash and index " + UbootEnvironment.FLASH_INDEX));
+        if (!bank.format().equals("raw")) {
+            throw new BenchIoException("the U-Boot environment goes into a raw flash image; " + bank.file()
+                    + " is " + bank.format());
+        }
+        try {
+            env.writeTo(bank.file());
+        } catch (IOException e) {
+            throw new BenchIoException("cannot write U-Boot's environment into " + bank.file() + ": " + e.getMessage(), e);
+        }
+        log.debug("U-Boot environment written into {}: {}", bank.file(), env.variables().keySet());
     }
 
     /** QEMU says on stderr when its console socket listens; until then there is nothing to connect to. */

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -42,11 +42,13 @@ final class MqttOta implements UpdatePath {
     private final String offerTopic;
     private final String statusTopic;
     private final Duration connectTimeout;
+    private final Random offerIds;
     private Broker broker;
     private CloudEndpoint endpoint;
     private boolean closed;
 
-    MqttOta(Firmware.Update update, Network.Cloud cloud) {
+    MqttOta(Firmware.Update update, Network.Cloud cloud, Random offerIds) {
+        this.offerIds = offerIds;
         this.cloud = cloud;
         this.offerTopic = update.offerTopic();
         this.statusTopic = update.statusTopic();
@@ -106,7 +108,7 @@ final class MqttOta implements UpdatePath {
         long session = b.session(client);
         // Its own queue: a push cut short by a power cut must not take the next offer's reports.
         BlockingQueue<Broker.Message> reports = b.subscribe(statusTopic);
-        String id = UUID.randomUUID().toString().substring(0, 8);
+        String id = String.format("%08x", offerIds.nextInt());
         ObjectNode offer = JSON.createObjectNode();
         offer.put("id", id);
         offer.put("name", fileName);

@@ -4,6 +4,7 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Firmware;
 import dev.starbench.config.Network;
 import java.time.Duration;
+import java.util.Random;
 
 /**
  * How an image reaches the device: the profile chooses (http-upload, command, mqtt-ota). A path may
@@ -45,12 +46,15 @@ public interface UpdatePath extends AutoCloseable {
         return printable.length() <= 300 ? printable : printable.substring(0, 300) + "…";
     }
 
-    /** @param cloud the profile's {@code network.cloud}; needed by mqtt-ota only (the config ensures it is there) */
-    static UpdatePath of(Firmware.Update update, Network.Cloud cloud) {
+    /**
+     * @param cloud    the profile's {@code network.cloud}; needed by mqtt-ota only (the config ensures it is there)
+     * @param offerIds draws mqtt-ota's offer ids: seeded from the run, so a rerun offers the same
+     */
+    static UpdatePath of(Firmware.Update update, Network.Cloud cloud, Random offerIds) {
         return switch (update.method()) {
             case "http-upload" -> new HttpUpload(update.url(), update.field());
             case "command" -> new CommandUpdate(update.command());
-            case "mqtt-ota" -> new MqttOta(update, cloud);
+            case "mqtt-ota" -> new MqttOta(update, cloud, offerIds);
             default -> throw new IllegalArgumentException("no update path " + update.method());
         };
     }

@@ -1,7 +1,11 @@
 package dev.starbench.bench.virtual;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.GpioLines;
+import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,12 +20,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +33,15 @@ import org.slf4j.LoggerFactory;
  * The virtual DUT as a real process: it holds one end of a pty pair (made by socat, its child) and
  * listens on loopback for the levels of the bench's GPIO lines. The bench forwards every level change
  * of its Pi4J outputs there, so the same gpio-relay driver switches it as would switch a relay on a Pi.
- * Its stdin is a pipe from us: if this JVM dies, even by SIGKILL, the DUT sees EOF and exits.
+ * Its stdin is a pipe from us: the simulation settings (the profile's passwords and the device's TLS
+ * key among them) go through it as the first line, so they are never on disk, not even after a
+ * SIGKILL; and if this JVM dies, the DUT sees EOF and exits.
  */
 public final class VirtualDutProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VirtualDutProcess.class);
-    private static final Pattern READY = Pattern.compile("READY tty=(\\S+) gpio=(\\d+)");
     private static final long START_TIMEOUT_S = 30;
     private static final String LOG = "virtual-dut.log";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final Path workDir;
@@ -58,9 +63,10 @@ public final class VirtualDutProcess implements AutoCloseable {
     /**
      * Starts the virtual DUT and wires the given GPIO lines to its inputs.
      *
-     * @param simulationJson what the simulated device really does (passwords included: kept out of the run dir)
+     * @param simulation what the simulated device really does (passwords included: sent through its stdin,
+     *                   never written to a file)
      */
-    public static VirtualDutProcess start(Path jar, String simulationJson, int lineBaud, List<GpioLines.Line> lines)
+    public static VirtualDutProcess start(Path jar, SimulationSettings simulation, int lineBaud, List<GpioLines.Line> lines)
             throws BenchIoException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchIoException("virtual DUT jar " + jar + " is missing: build it with `mvn -B -q -DskipTests package`"
@@ -70,22 +76,24 @@ public final class VirtualDutProcess implements AutoCloseable {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("starbench-vdut-");
-            Path simulation = workDir.resolve("simulation.json");
-            Files.writeString(simulation, simulationJson);
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-jar", jar.toString(),
-                    "--simulation", simulation.toString(), "--work-dir", workDir.toString(),
-                    "--line-baud", Integer.toString(lineBaud)));
+                    GpioWire.SIMULATION_OPTION, GpioWire.SIMULATION_ON_STDIN, GpioWire.WORK_DIR_OPTION, workDir.toString(),
+                    GpioWire.LINE_BAUD_OPTION, Integer.toString(lineBaud)));
             for (GpioLines.Line line : lines) {
-                cmd.add("--wire");
-                cmd.add(line.name() + "=" + line.pin() + (line.activeLow() ? ":active-low" : ""));
+                cmd.add(GpioWire.WIRE_OPTION);
+                cmd.add(new GpioWire.Wire(line.name(), line.pin(), line.activeLow()).option());
             }
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))
                     .start();
-            Matcher ready = awaitReady(process);
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.group(2)));
+            // One line: Jackson's compact rendering has no line breaks (they are escaped in strings).
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((JSON.writeValueAsString(simulation) + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            ReadyLine ready = awaitReady(process, workDir.resolve(LOG));
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), ready.gpioPort());
             socket.setTcpNoDelay(true);
-            VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.group(1), socket);
+            VirtualDutProcess dut = new VirtualDutProcess(process, workDir, ready.tty(), socket);
             process.descendants().forEach(dut.family::add);
             for (GpioLines.Line line : lines) {
                 dut.forward(line.pin(), line.isHigh());
@@ -103,14 +111,14 @@ public final class VirtualDutProcess implements AutoCloseable {
         }
     }
 
-    private static Matcher awaitReady(Process process) throws BenchIoException {
+    private static ReadyLine awaitReady(Process process, Path log) throws BenchIoException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Matcher> line = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ReadyLine> line = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String l; (l = out.readLine()) != null; ) {
-                    Matcher m = READY.matcher(l);
-                    if (m.find()) {
-                        return m;
+                    Optional<ReadyLine> ready = ReadyLine.parse(l);
+                    if (ready.isPresent()) {
+                        return ready.get();
                     }
                 }
                 return null;
@@ -119,10 +127,10 @@ public final class VirtualDutProcess implements AutoCloseable {
             }
         });
         try {
-            Matcher m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            ReadyLine m = line.get(START_TIMEOUT_S, TimeUnit.SECONDS);
             if (m == null) {
-                throw new BenchIoException("the virtual DUT exited before it was ready (exit "
-                        + process.waitFor() + "); is socat installed?");
+                throw new BenchIoException("the virtual DUT exited before it was ready (exit " + process.waitFor()
+                        + "): " + lastWords(log));
             }
             return m;
         } catch (TimeoutException e) {
@@ -135,12 +143,23 @@ public final class VirtualDutProcess implements AutoCloseable {
         }
     }
 
+    /** Why it gave up, in its own words (its stderr: simulation errors never carry passwords, only names). */
+    private static String lastWords(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "it said nothing (is socat installed?)"
+                    : String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "its log " + log + " is unreadable: " + e.getMessage();
+        }
+    }
+
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private void forward(int pin, boolean high) {
-        send(pin + " " + (high ? 1 : 0));
+        send(new GpioWire.Level(pin, high));
     }
 
     /**
@@ -148,12 +167,12 @@ public final class VirtualDutProcess implements AutoCloseable {
      * the bytes itself. Sent on the GPIO link, so it arrives before any later power-on.
      */
     public void lineBaud(int baud) {
-        send("baud " + baud);
+        send(new GpioWire.Baud(baud));
     }
 
-    private synchronized void send(String line) {
+    private synchronized void send(GpioWire.Message message) {
         try {
-            gpioOut.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            gpioOut.write((message.line() + "\n").getBytes(StandardCharsets.US_ASCII));
             gpioOut.flush();
         } catch (IOException e) {
             // The message is lost only if the DUT process is gone; the console will show that.
@@ -199,6 +218,12 @@ public final class VirtualDutProcess implements AutoCloseable {
                 Files.move(workDir.resolve(LOG), target, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 log.warn("cannot keep the virtual DUT's log as {}: {}", target, e.getMessage());
+                try {
+                    // Across file systems a move is a copy: a full disk can leave part of the log behind.
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // the run's record does not list it, and verify names it
+                }
             }
         }
         deleteQuietly(workDir);

@@ -8,6 +8,7 @@ import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.Network;
+import dev.starbench.dut.Dut;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +43,7 @@ import org.testng.annotations.Test;
  * {@code $SYS/#} show what an intruder would read.
  */
 public class BrokerExposureCheck {
+    private static final String ID = "comms.broker-exposure";
     private static final long LISTEN_MS = 2500;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -53,7 +57,7 @@ public class BrokerExposureCheck {
     enum Outcome { ACCEPTED, REFUSED }
 
     @Test
-    @CheckId("comms.broker-exposure")
+    @CheckId(ID)
     public void localBrokerRequiresAuthentication(ITestContext testContext) throws BenchIoException, InterruptedException {
         CheckContext ctx = CheckContext.of(testContext);
         Network network = ctx.profile().network();
@@ -64,18 +68,17 @@ public class BrokerExposureCheck {
         Network.LocalBroker declared = network.broker();
         AnyCertificate certificate = declared.tls() ? new AnyCertificate() : null;
         Target broker = new Target(network.address(), declared, certificate == null ? null : certificate.socketFactory());
-        if (!ctx.dut().isPowered()) {
-            ctx.dut().powerOn("comms.broker-exposure: the DUT's broker runs while it is on");
-        }
+        ctx.dut().transition(Dut.State.LOGIN, ID + ": the DUT's broker runs with its OS");
         evidence.step("wait for " + broker + " to accept TCP connections");
         awaitListening(network.address(), declared.port(), ctx.profile().timeouts().bootMs());
 
-        Credential random = new Credential("sb-" + UUID.randomUUID().toString().substring(0, 8),
-                UUID.randomUUID().toString());
+        // Every random choice comes from the run's seed: a rerun sends the broker the same bytes.
+        Random seeded = new Random(ctx.seedFor(ID));
+        Credential random = new Credential("sb-" + hex(seeded, 4), new UUID(seeded.nextLong(), seeded.nextLong()).toString());
         List<String> problems = new ArrayList<>();
         Credential access = null;
         evidence.step("control: a random user and password");
-        boolean takesAnything = connect(broker, random, false, evidence) == Outcome.ACCEPTED;
+        boolean takesAnything = connect(broker, random, false, evidence, seeded) == Outcome.ACCEPTED;
         if (certificate != null) {
             evidence.note("the broker's TLS certificate (taken whatever it is, as an intruder would): " + certificate.describeSeen());
         }
@@ -85,14 +88,14 @@ public class BrokerExposureCheck {
             access = random;
         }
         evidence.step("anonymous CONNECT (no user name)");
-        if (connect(broker, null, false, evidence) == Outcome.ACCEPTED) {
+        if (connect(broker, null, false, evidence, seeded) == Outcome.ACCEPTED) {
             problems.add("anonymous CONNECT accepted");
         }
         List<Credential> defaults = defaultCredentials();
         if (!takesAnything) {
             evidence.step("the universal default credentials (" + defaults.size() + ")");
             for (Credential c : defaults) {
-                if (connect(broker, c, true, evidence) == Outcome.ACCEPTED) {
+                if (connect(broker, c, true, evidence, seeded) == Outcome.ACCEPTED) {
                     problems.add("default credential " + c + " accepted");
                     access = access == null ? c : access;
                 }
@@ -107,6 +110,12 @@ public class BrokerExposureCheck {
         evidence.finding("subscribed to # and $SYS/# " + (access == null ? "anonymously" : "as " + access.user())
                 + ", the bench read " + eavesdrop(broker, access));
         throw new AssertionError("the DUT's broker at " + broker + ": " + String.join("; ", problems));
+    }
+
+    private static String hex(Random random, int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static void awaitListening(String host, int port, long timeoutMs) throws InterruptedException {
@@ -126,11 +135,11 @@ public class BrokerExposureCheck {
     }
 
     /** @param quiet only accepted credentials go into the evidence (the default list is long) */
-    private static Outcome connect(Target broker, Credential c, boolean quiet, Evidence evidence) {
+    private static Outcome connect(Target broker, Credential c, boolean quiet, Evidence evidence, Random random) {
         MqttConnectReturnCode code;
         try {
             code = ConnectProbe.connect(broker.host(), broker.broker().port(), broker.tls(),
-                    "starbench-" + UUID.randomUUID().toString().substring(0, 8),
+                    "starbench-" + hex(random, 4),
                     c == null ? null : c.user(), c == null ? null : c.password(), PROBE_TIMEOUT);
         } catch (IOException e) {
             throw new BenchFault("the DUT's broker at " + broker + " failed other than by refusing: " + e.getMessage(), e);

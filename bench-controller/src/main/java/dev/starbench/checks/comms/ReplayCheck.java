@@ -12,11 +12,11 @@ import dev.starbench.checks.CheckId;
 import dev.starbench.checks.NotApplicable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.testng.ITestContext;
@@ -32,74 +32,79 @@ import org.testng.annotations.Test;
  * line by the lab CA's key. Status replies starting with {@code executed} mean the DUT acted.
  */
 public class ReplayCheck {
+    private static final String ID = "comms.replay";
     private static final String ACTED = "executed";
 
     @Test
-    @CheckId("comms.replay")
+    @CheckId(ID)
     public void replayedCommandsAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
         CheckContext ctx = CheckContext.of(testContext);
-        try (CloudBench bench = CloudBench.open(ctx, true)) {
-            var cloud = bench.cloud;
-            if (cloud.commandTopic() == null) {
-                throw new NotApplicable("the profile declares no command topic (`network.cloud.command-topic`)");
+        CloudProcedure cloud = CloudProcedure.open(ctx, true);
+        var config = cloud.config;
+        if (config.commandTopic() == null) {
+            throw new NotApplicable("the profile declares no command topic (`network.cloud.command-topic`)");
+        }
+        Upstream broker = cloud.broker();
+        BlockingQueue<Broker.Message> status = broker.subscribe(config.statusTopic());
+        var tls = config.tls() ? new JsseTls("lab CA", cloud.goodLeaf()) : null;
+        cloud.evidence.step("serve the DUT's cloud with a certificate it trusts; wait for its CONNECT");
+        try (CloudEndpoint endpoint = cloud.listen(config.port(), tls, true)) {
+            cloud.deviceRuns();
+            Attempt a = cloud.awaitConnect(endpoint);
+            if (a == null) {
+                throw new BenchFault("the DUT did not connect to its cloud within " + cloud.attemptTimeout.toMillis()
+                        + " ms (" + endpoint.attempts().size() + " attempts without a CONNECT): no command can be sent");
             }
-            Upstream broker = bench.broker();
-            BlockingQueue<Broker.Message> status = broker.subscribe(cloud.statusTopic());
-            var tls = cloud.tls() ? new JsseTls("lab CA", bench.goodLeaf()) : null;
-            bench.evidence.step("serve the DUT's cloud with a certificate it trusts; wait for its CONNECT");
-            try (CloudEndpoint endpoint = CloudEndpoint.start(bench.bind, cloud.port(), tls, broker)) {
-                bench.powerOn();
-                Attempt a = bench.awaitConnect(endpoint);
-                if (a == null) {
-                    throw new BenchFault("the DUT did not connect to its cloud within " + bench.attemptTimeout.toMillis()
-                            + " ms (" + endpoint.attempts().size() + " attempts without a CONNECT): no command can be sent");
-                }
-                bench.evidence.note(a.describe());
-                // Its subscription follows its CONNECT; a first status message shows it is listening.
-                status.poll(2, TimeUnit.SECONDS);
-                status.clear();
+            cloud.evidence.note(a.describe());
+            // Its subscription follows its CONNECT; a first status message shows it is listening.
+            status.poll(2, TimeUnit.SECONDS);
+            status.clear();
 
-                byte[] command = signedCommand(bench);
-                bench.evidence.step("publish a signed command on " + cloud.commandTopic() + ": "
-                        + firstLine(command));
-                broker.publish(cloud.commandTopic(), command);
-                String first = reply(status, bench.attemptTimeout);
-                bench.evidence.note("status after the command: " + (first == null ? "(none)" : first));
-                if (first == null || !first.startsWith(ACTED)) {
-                    throw new BenchFault("the DUT did not act on a fresh, validly signed command (status: "
-                            + (first == null ? "none within " + bench.attemptTimeout.toMillis() + " ms" : first)
-                            + "): a refused replay would prove nothing");
-                }
-                bench.evidence.step("replay the identical bytes on " + cloud.commandTopic());
-                broker.publish(cloud.commandTopic(), command);
-                String second = reply(status, bench.attemptTimeout);
-                bench.evidence.note("status after the replay: " + (second == null ? "(none)" : second));
-                boolean actedAgain = second != null && second.startsWith(ACTED);
-                Boolean claimed = ctx.profile().network().replayProtection();
-                if (!actedAgain) {
-                    bench.evidence.finding("the DUT refused the replayed command"
-                            + (second == null ? " (no reaction)" : " (" + second + ")"));
-                    return;
-                }
-                bench.evidence.finding("the DUT acted again on a replayed command: " + second);
-                if (!Boolean.TRUE.equals(claimed)) {
-                    throw new NotApplicable("informational: the DUT acts on replayed commands, and the profile"
-                            + " makes no replay-protection claim (`network.replay-protection`)");
-                }
-                throw new AssertionError("the DUT acted on a replayed signed command although its maker claims"
-                        + " replay protection (" + second + ")");
+            byte[] command = signedCommand(cloud, new Random(ctx.seedFor(ID)));
+            cloud.evidence.step("publish a signed command on " + config.commandTopic() + ": "
+                    + firstLine(command));
+            broker.publish(config.commandTopic(), command);
+            String first = reply(status, cloud.attemptTimeout);
+            cloud.evidence.note("status after the command: " + (first == null ? "(none)" : first));
+            if (first == null || !first.startsWith(ACTED)) {
+                throw new BenchFault("the DUT did not act on a fresh, validly signed command (status: "
+                        + (first == null ? "none within " + cloud.attemptTimeout.toMillis() + " ms" : first)
+                        + "): a refused replay would prove nothing");
             }
+            cloud.evidence.step("replay the identical bytes on " + config.commandTopic());
+            broker.publish(config.commandTopic(), command);
+            String second = reply(status, cloud.attemptTimeout);
+            cloud.evidence.note("status after the replay: " + (second == null ? "(none)" : second));
+            boolean actedAgain = second != null && second.startsWith(ACTED);
+            Boolean claimed = ctx.profile().network().replayProtection();
+            if (!actedAgain) {
+                cloud.evidence.finding("the DUT refused the replayed command"
+                        + (second == null ? " (no reaction)" : " (" + second + ")"));
+                return;
+            }
+            cloud.evidence.finding("the DUT acted again on a replayed command: " + second);
+            if (!Boolean.TRUE.equals(claimed)) {
+                throw new NotApplicable("informational: the DUT acts on replayed commands, and the profile"
+                        + " makes no replay-protection claim (`network.replay-protection`)");
+            }
+            throw new AssertionError("the DUT acted on a replayed signed command although its maker claims"
+                    + " replay protection (" + second + ")");
         }
     }
 
-    private static byte[] signedCommand(CloudBench bench) throws BenchIoException {
+    /**
+     * The nonce is drawn from the run's seed like every other choice; the counter is the clock, because a
+     * device that remembers the highest counter it obeyed must see a fresh one in a rerun too, or the
+     * control (a fresh command obeyed) would fail for the wrong reason.
+     */
+    private static byte[] signedCommand(CloudProcedure cloud, Random random) throws BenchIoException {
         byte[] nonce = new byte[8];
-        new SecureRandom().nextBytes(nonce);
+        random.nextBytes(nonce);
         String body = "{\"action\":\"blink\",\"counter\":" + System.currentTimeMillis() + ",\"nonce\":\""
                 + HexFormat.of().formatHex(nonce) + "\"}";
         try {
             Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(bench.labCa.key());
+            s.initSign(cloud.labCa.key());
             s.update(body.getBytes(StandardCharsets.UTF_8));
             return (body + "\n" + Base64.getEncoder().encodeToString(s.sign())).getBytes(StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {

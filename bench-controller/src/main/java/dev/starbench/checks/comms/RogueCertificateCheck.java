@@ -21,41 +21,40 @@ public class RogueCertificateCheck {
     @CheckId("comms.rogue-certificate")
     public void rogueCertificatesAreRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
         CheckContext ctx = CheckContext.of(testContext);
-        try (CloudBench bench = CloudBench.open(ctx, true)) {
-            if (!bench.cloud.tls()) {
-                throw new AssertionError("the profile's cloud URL " + bench.cloud.url() + " is plaintext: the DUT"
-                        + " authenticates no server at all");
-            }
-            int port = bench.cloud.port();
-            Attempt control = bench.phase("control (certificate from the lab CA the DUT trusts)",
-                    new JsseTls("lab CA, " + bench.cloud.host(), bench.goodLeaf()), port, true);
-            if (control == null || control.connect() == null) {
-                throw new BenchFault("the DUT did not connect with the certificate it should trust ("
-                        + (control == null ? "no attempt" : control.describe()) + "): refusals of rogue"
-                        + " certificates would prove nothing; check the profile's cloud URL and lab CA");
-            }
-            List<String> accepted = new ArrayList<>();
-            List<String> unanswered = new ArrayList<>();
-            for (CloudBench.Rogue rogue : bench.rogues()) {
-                Attempt a = bench.phase(rogue.name() + " (" + rogue.description() + ")",
-                        new JsseTls(rogue.name(), rogue.identity()), port, false);
-                if (a == null) {
-                    unanswered.add(rogue.name());
-                } else if (a.connect() != null) {
-                    accepted.add(rogue.name() + ": " + a.describe());
-                }
-            }
-            if (!accepted.isEmpty()) {
-                accepted.forEach(a -> ctx.evidence().finding("MQTT CONNECT over a rogue certificate, " + a));
-                throw new AssertionError("the DUT sent MQTT CONNECT to a server with a rogue certificate: "
-                        + String.join("; ", accepted));
-            }
-            if (!unanswered.isEmpty()) {
-                throw new BenchFault("the DUT made no connection attempt during " + unanswered
-                        + ": those certificates were never tried");
-            }
-            ctx.evidence().finding("the DUT connected with the lab CA's certificate and refused all four rogue"
-                    + " certificates (self-signed, untrusted CA, wrong host name, expired): no CONNECT arrived");
+        CloudProcedure cloud = CloudProcedure.open(ctx, true);
+        if (!cloud.config.tls()) {
+            throw new AssertionError("the profile's cloud URL " + cloud.config.url() + " is plaintext: the DUT"
+                    + " authenticates no server at all");
         }
+        int port = cloud.config.port();
+        Attempt control = cloud.phase("control (certificate from the lab CA the DUT trusts)",
+                new JsseTls("lab CA, " + cloud.config.host(), cloud.goodLeaf()), port, true);
+        if (control == null || control.connect() == null) {
+            throw new BenchFault("the DUT did not connect with the certificate it should trust ("
+                    + (control == null ? "no attempt" : control.describe()) + "): refusals of rogue"
+                    + " certificates would prove nothing; check the profile's cloud URL and lab CA");
+        }
+        List<String> accepted = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>();
+        for (CloudProcedure.Rogue rogue : cloud.rogues()) {
+            Attempt a = cloud.phase(rogue.name() + " (" + rogue.description() + ")",
+                    new JsseTls(rogue.name(), rogue.identity()), port, false);
+            if (a == null) {
+                unanswered.add(rogue.name());
+            } else if (a.connect() != null) {
+                accepted.add(rogue.name() + ": " + a.describe());
+            }
+        }
+        if (!accepted.isEmpty()) {
+            accepted.forEach(a -> ctx.evidence().finding("MQTT CONNECT over a rogue certificate, " + a));
+            throw new AssertionError("the DUT sent MQTT CONNECT to a server with a rogue certificate: "
+                    + String.join("; ", accepted));
+        }
+        if (!unanswered.isEmpty()) {
+            throw new BenchFault("the DUT made no connection attempt during " + unanswered
+                    + ": those certificates were never tried");
+        }
+        ctx.evidence().finding("the DUT connected with the lab CA's certificate and refused all four rogue"
+                + " certificates (self-signed, untrusted CA, wrong host name, expired): no CONNECT arrived");
     }
 }

@@ -36,11 +36,11 @@ public class BaudScanCheck {
         }
         Dut dut = ctx.dut();
         Evidence evidence = ctx.evidence();
-        evidence.step("power-cycle once at each candidate rate and score the first burst of boot output: "
+        evidence.step("boot once from power-on at each candidate rate and score the first burst of boot output: "
                 + BaudScan.CANDIDATES);
         BaudScan scan = new BaudScan(dut.console(), baud -> {
                     dut.setConsoleBaud(baud);
-                    return dut.powerCycle("debug.baud-scan: boot at " + baud + " baud");
+                    return dut.unwatchedBoot("debug.baud-scan: boot at " + baud + " baud").powerOnAt();
                 },
                 Duration.ofMillis(ctx.profile().timeouts().bootMs()));
         int before = dut.consoleBaud();

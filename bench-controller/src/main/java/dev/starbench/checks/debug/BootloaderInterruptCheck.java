@@ -8,28 +8,25 @@ import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
+import dev.starbench.console.PromptClassifier.Stage;
 import dev.starbench.console.Prompts;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
+import dev.starbench.dut.Interrupt;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.EnumSet;
 import org.testng.ITestContext;
 import org.testng.annotations.Test;
 
 /**
- * EN 303 645 5.6-4: the bootloader must not be interrupted into a prompt that runs commands. From
- * power-on the bench keeps typing interrupt keys through the whole autoboot window (and past the
- * countdown, since U-Boot flushes what was typed before it), then judges by what the console shows.
+ * EN 303 645 5.6-4: the bootloader must not be interrupted into a prompt that runs commands. The
+ * strategy boots from power-on while typing interrupt keys through the whole autoboot window (and past
+ * the countdown, since U-Boot flushes what was typed before it); the check judges where that got.
  */
 public class BootloaderInterruptCheck {
-    /** Single keys and keyed stop strings seen in shipped bootloaders; never a bare Enter. */
-    static final List<String> STANDARD_KEYS = List.of(" ", "\u0003", "\u001b", "s", "q", "stop", "tpl", "xyz");
-    private static final long KEY_INTERVAL_MS = 25;
+    /** Where an autoboot that was not interrupted shows itself: the kernel started, or the OS's prompt. */
+    private static final EnumSet<Stage> RAN_THROUGH = EnumSet.of(Stage.KERNEL, Stage.ACTIVATE_CONSOLE, Stage.LOGIN,
+            Stage.PASSWORD, Stage.SHELL);
 
     @Test
     @CheckId("debug.bootloader-interrupt")
@@ -41,43 +38,33 @@ public class BootloaderInterruptCheck {
         Dut dut = ctx.dut();
         Console console = dut.console();
         Evidence evidence = ctx.evidence();
-        var timeouts = ctx.profile().timeouts();
-        Duration commandTimeout = Duration.ofMillis(timeouts.commandMs());
+        Duration commandTimeout = Duration.ofMillis(ctx.profile().timeouts().commandMs());
 
-        List<String> keys = new ArrayList<>(ctx.profile().bootloader().stopStrings());
-        keys.addAll(STANDARD_KEYS);
-        evidence.step("power-cycle, then type interrupt keys every " + KEY_INTERVAL_MS + " ms: "
-                + keys.size() + " keys and stop strings (" + ctx.profile().bootloader().stopStrings().size()
+        Interrupt keys = Interrupt.of(ctx.profile());
+        evidence.step("boot from power-on, typing interrupt keys every " + keys.interval().toMillis() + " ms: "
+                + keys.keys().size() + " keys and stop strings (" + ctx.profile().bootloader().stopStrings().size()
                 + " from the profile)");
-        long powerOn = dut.powerCycle("debug.bootloader-interrupt: race the autoboot");
-        Console.Match outcome;
-        AtomicInteger sent = new AtomicInteger();
-        try (KeyTyper typer = new KeyTyper(console, keys, sent)) {
-            outcome = console.expect(Duration.ofMillis(timeouts.bootMs()), Prompts.BOOTLOADER_PROMPT,
-                    Prompts.BOOTLOADER_PASSWORD, Prompts.KERNEL_START, Prompts.LOGIN, Prompts.SHELL);
-            typer.rethrow();
-        } catch (ExpectTimeout e) {
-            evidence.transcript("boot while typing interrupt keys", powerOn, console.position());
-            if (console.position() == powerOn) {
-                throw new BenchFault("the console sent no byte within " + timeouts.bootMs()
-                        + " ms of power-on: check the adapter, its wiring and the baud rate");
-            }
-            throw new BenchFault("neither a bootloader prompt nor a kernel start within " + timeouts.bootMs()
-                    + " ms of power-on: " + e.getMessage(), e);
-        }
-        evidence.step(sent.get() + " interrupt keys typed before the console decided");
+        Boot boot = dut.freshBoot("debug.bootloader-interrupt: race the autoboot", keys);
+        long powerOn = boot.powerOnAt();
+        evidence.step(keys.typed() + " interrupt keys typed before the console decided");
 
-        if (outcome.pattern() == Prompts.BOOTLOADER_PASSWORD) {
-            evidence.transcript("boot while typing interrupt keys", powerOn, console.position());
+        if (boot.stage() == Stage.BOOTLOADER_PASSWORD) {
+            evidence.transcript("boot while typing interrupt keys", powerOn, boot.settledAt());
             evidence.finding("the autoboot stopped at a password gate; no password was tried, the gate stayed shut");
             return;
         }
-        if (outcome.pattern() != Prompts.BOOTLOADER_PROMPT) {
-            evidence.transcript("boot while typing interrupt keys", powerOn, console.position());
+        if (RAN_THROUGH.contains(boot.stage())
+                || Prompts.KERNEL_START.matcher(console.text(powerOn, boot.settledAt())).find()) {
+            evidence.transcript("boot while typing interrupt keys", powerOn, boot.settledAt());
             evidence.finding("autoboot ran through the whole window despite the interrupt keys; no bootloader prompt appeared");
             return;
         }
-        String prompt = outcome.group(1);
+        if (boot.stage() != Stage.BOOTLOADER_PROMPT || boot.prompt() == null) {
+            evidence.transcript("boot while typing interrupt keys", powerOn, console.position());
+            throw new BenchFault("neither a bootloader prompt nor a kernel start within " + ctx.profile().timeouts().bootMs()
+                    + " ms of power-on (last seen at stage " + boot.stage() + ")");
+        }
+        String prompt = boot.prompt().group(1);
         evidence.step("bootloader prompt `" + prompt.strip() + "` reached; clearing the typed line with Ctrl-C and sending `version`");
         try {
             // The space first: U-Boot reads ESC as the start of an escape sequence and takes the next key
@@ -95,46 +82,6 @@ public class BootloaderInterruptCheck {
         } catch (ExpectTimeout e) {
             evidence.transcript("bootloader prompt without an answer to `version`", powerOn, console.position());
             throw new BenchFault("a bootloader prompt appeared but `version` got no answer: " + e.getMessage(), e);
-        } finally {
-            dut.seen(Dut.State.BOOTLOADER);
-        }
-    }
-
-    /** Types the keys round-robin on its own thread until closed; never blocks the expect. */
-    private static final class KeyTyper implements AutoCloseable {
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "interrupt-keys");
-            t.setDaemon(true);
-            return t;
-        });
-        private final AtomicReference<BenchIoException> failure = new AtomicReference<>();
-
-        KeyTyper(Console console, List<String> keys, AtomicInteger sent) {
-            timer.scheduleAtFixedRate(() -> {
-                try {
-                    console.send(keys.get(sent.getAndIncrement() % keys.size()));
-                } catch (BenchIoException e) {
-                    failure.compareAndSet(null, e);
-                    timer.shutdown();
-                }
-            }, 0, KEY_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        }
-
-        void rethrow() throws BenchIoException {
-            BenchIoException e = failure.get();
-            if (e != null) {
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
-            try {
-                timer.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -8,8 +8,8 @@ import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.Network;
-import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Printable;
+import dev.starbench.dut.Dut;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -44,15 +44,8 @@ public class NetworkServicesCheck {
         } catch (UnknownHostException e) {
             throw new BenchFault("cannot resolve the DUT's address " + network.address() + ": " + e.getMessage(), e);
         }
-        if (!ctx.dut().isPowered()) {
-            // Services start with the OS; a scan before that would find nothing and prove nothing.
-            ctx.dut().powerOn("debug.network-services: the DUT must run to listen");
-            try {
-                ctx.dut().awaitOsStart();
-            } catch (ExpectTimeout e) {
-                evidence.note("no OS start seen on the console within the boot timeout; scanning anyway");
-            }
-        }
+        // Services start with the OS; a scan before that would find nothing and prove nothing.
+        ctx.dut().transition(Dut.State.LOGIN, "debug.network-services: the DUT must run its OS to listen");
         Network.PortRange range = network.scanPorts();
         evidence.step("TCP connect scan of " + address.getHostAddress() + " ports " + range + " with banner grab; declared: "
                 + (network.services().isEmpty() ? "none" : network.services().stream()

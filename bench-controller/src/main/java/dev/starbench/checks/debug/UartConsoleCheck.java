@@ -12,15 +12,16 @@ import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Prompts;
 import dev.starbench.console.Login;
 import dev.starbench.console.Printable;
-import dev.starbench.report.Measurement;
 import dev.starbench.console.SecretScanner;
 import dev.starbench.console.ShellProbe;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.testng.ITestContext;
@@ -32,10 +33,11 @@ import org.testng.annotations.Test;
  * (or any credential), and on a secret printed in the boot log.
  */
 public class UartConsoleCheck {
+    private static final String ID = "debug.uart-console";
     private static final Duration PACING = Duration.ofMillis(20);
 
     @Test
-    @CheckId("debug.uart-console")
+    @CheckId(ID)
     public void uartConsoleRequiresAuthentication(ITestContext testContext) throws BenchIoException {
         CheckContext ctx = CheckContext.of(testContext);
         if (ctx.profile().console() == null) {
@@ -46,18 +48,15 @@ public class UartConsoleCheck {
         Evidence evidence = ctx.evidence();
         Duration commandTimeout = Duration.ofMillis(ctx.profile().timeouts().commandMs());
 
-        evidence.step("power-cycle and capture the whole boot at " + dut.consoleBaud() + " baud"
+        evidence.step("boot from power-on and capture the whole boot at " + dut.consoleBaud() + " baud"
                 + (ctx.profile().console().baud() == null ? " (the profile declares none)" : ""));
-        long bootStart = dut.powerCycle("debug.uart-console: capture the boot");
-        long poweredAt = System.nanoTime();
-        Console.Match prompt = awaitConsolePrompt(dut, evidence, bootStart, commandTimeout);
-        long bootEnd = console.position();
-        if (prompt != null) {
-            // Plotted per power cycle in the report; the profile's boot timeout is the limit.
-            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
-                    "ms", ctx.profile().timeouts().bootMs()));
-        }
+        Boot boot = dut.freshBoot(ID + ": capture the boot");
+        Console.Match prompt = boot.reachedOs() ? boot.prompt() : null;
+        long bootStart = boot.powerOnAt();
+        long bootEnd = boot.settledAt();
         evidence.transcript("boot log", bootStart, bootEnd);
+        // Every random choice comes from the run's seed: a rerun sends the device the same bytes.
+        Random random = new Random(ctx.seedFor(ID));
 
         // Each finding is journaled as soon as it is made, so a later bench fault cannot lose it.
         List<String> failures = new ArrayList<>();
@@ -72,21 +71,21 @@ public class UartConsoleCheck {
             // No OS came up, so no OS console was there to test: saying PASS would claim a login was tried.
             String why = "the boot never left the bootloader (no kernel start, login or shell within "
                     + ctx.profile().timeouts().bootMs() + " ms, also after \" \\r\\n\" and Ctrl-C; last seen at stage "
-                    + dut.observe() + "): the OS console was not tested; debug.bootloader-interrupt judges the bootloader";
+                    + boot.stage() + "): the OS console was not tested; debug.bootloader-interrupt judges the bootloader";
             if (failures.isEmpty()) {
                 throw new BenchFault(why);
             }
             evidence.step(why);
         } else if (prompt == null) {
             evidence.finding("the console printed the boot but offered no login or shell, also after \" \\r\\n\" and Ctrl-C;"
-                    + " it was last seen at stage " + dut.observe());
+                    + " it was last seen at stage " + boot.stage());
         } else if (prompt.pattern() == Prompts.SHELL) {
-            ShellProbe.Identity who = confirmShell(console, commandTimeout);
+            ShellProbe.Identity who = confirmShell(console, commandTimeout, random);
             evidence.transcript("shell confirmation", bootEnd, console.position());
             fail.accept("the console gives an interactive shell without login (" + who + ")");
         } else {
             try {
-                loginFinding(console, evidence, ctx.profile().timeouts()).ifPresent(fail);
+                loginFinding(console, evidence, ctx.profile().timeouts(), random).ifPresent(fail);
             } catch (BenchFault undecided) {
                 // A boot-log secret already fails the device; the login's open question is then only a step.
                 if (failures.isEmpty()) {
@@ -106,17 +105,17 @@ public class UartConsoleCheck {
      * the whole list; a bench fault (INCONCLUSIVE) when part of the list could not be tried (budget,
      * lockout, silence), naming what was not tried: refusing part of a list is not refusing it.
      */
-    private static Optional<String> loginFinding(Console console, Evidence evidence, DeviceProfile.Timeouts timeouts)
-            throws BenchIoException {
+    private static Optional<String> loginFinding(Console console, Evidence evidence, DeviceProfile.Timeouts timeouts,
+                                                 Random seeded) throws BenchIoException {
         Duration budget = Duration.ofMillis(timeouts.loginBudgetMs());
         Login login = new Login(console, Duration.ofMillis(timeouts.commandMs()), PACING);
-        String random = UUID.randomUUID().toString();
+        String random = new UUID(seeded.nextLong(), seeded.nextLong()).toString();
         evidence.step("control: a random credential, which the login must refuse");
         long start = console.position();
         Login.Attempt control = login.attempt(new Login.Credential("sb" + random.substring(0, 8), random.substring(9)));
         switch (control.outcome()) {
             case ACCEPTED -> {
-                ShellProbe.Identity who = confirmShell(console, login.answerTimeout());
+                ShellProbe.Identity who = confirmShell(console, login.answerTimeout(), seeded);
                 evidence.transcript("login with a random credential", start, console.position());
                 return Optional.of("the console login accepts any credential (a random user and password logged in as " + who + ")");
             }
@@ -144,7 +143,7 @@ public class UartConsoleCheck {
                 .collect(java.util.stream.Collectors.joining(", "));
         return switch (last.outcome()) {
             case ACCEPTED -> {
-                ShellProbe.Identity who = confirmShell(console, login.answerTimeout());
+                ShellProbe.Identity who = confirmShell(console, login.answerTimeout(), seeded);
                 evidence.transcript("login attempts up to the accepted one", start, console.position());
                 yield Optional.of("the console login accepts the universal default credential " + last.credential()
                         + " (" + who + ", after " + sweep.attempts().size() + " of " + dictionary.size() + " tried)");
@@ -188,39 +187,11 @@ public class UartConsoleCheck {
                 ms[0], ms[ms.length / 2], ms[ms.length - 1]);
     }
 
-    private static ShellProbe.Identity confirmShell(Console console, Duration timeout) throws BenchIoException {
+    private static ShellProbe.Identity confirmShell(Console console, Duration timeout, Random random) throws BenchIoException {
         try {
-            return new ShellProbe(console, timeout).confirm();
+            return new ShellProbe(console, timeout, random).confirm();
         } catch (ExpectTimeout e) {
             throw new BenchFault("a shell prompt appeared but did not run `echo`/`id`: " + e.getMessage(), e);
-        }
-    }
-
-    /** The first login or shell prompt after boot; null when the console offers none even when woken. */
-    private static Console.Match awaitConsolePrompt(Dut dut, Evidence evidence, long bootStart, Duration commandTimeout)
-            throws BenchIoException {
-        Console console = dut.console();
-        Duration boot = Duration.ofMillis(dut.profile().timeouts().bootMs());
-        try {
-            Console.Match m = console.expect(boot, Prompts.LOGIN, Prompts.SHELL, Prompts.ACTIVATE);
-            if (m.pattern() != Prompts.ACTIVATE) {
-                return m;
-            }
-            evidence.step("BusyBox asks for Enter to activate the console: sending \" \\r\\n\"");
-        } catch (ExpectTimeout quiet) {
-            if (console.position() == bootStart) {
-                throw new BenchFault("the console sent no byte within " + boot.toMillis()
-                        + " ms of power-on: check the adapter, its wiring (TX/RX/GND) and the baud rate");
-            }
-            evidence.step("no prompt within the boot timeout: sending \" \\r\\n\" and Ctrl-C to wake the console");
-        }
-        // A space before the newline: never a bare Enter, which a bootloader would take as "repeat".
-        console.send(" \r\n");
-        console.send("\u0003");
-        try {
-            return console.expect(commandTimeout, Prompts.LOGIN, Prompts.SHELL);
-        } catch (ExpectTimeout none) {
-            return null;
         }
     }
 }

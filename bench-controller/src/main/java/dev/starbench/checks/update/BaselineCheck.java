@@ -3,6 +3,7 @@ package dev.starbench.checks.update;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckId;
+import dev.starbench.lab.UpdateService;
 import org.testng.ITestContext;
 import org.testng.annotations.Test;
 
@@ -12,19 +13,19 @@ import org.testng.annotations.Test;
  * Without it, a refused tampered image proves nothing, so the other update checks are then INCONCLUSIVE.
  * update.tampered runs first and may already have run the control (once per run).
  */
-public class BaselineCheck extends UpdateCheck {
+public class BaselineCheck {
     @Test
     @CheckId("update.baseline")
     public void newerSignedImageInstalls(ITestContext testContext) throws BenchIoException, InterruptedException {
-        UpdateBench bench = UpdateBench.of(testContext);
-        if (testContext.getAttribute(UpdateBench.CONTROL) != null) {
-            bench.evidence.note("the control ran once for this run, at the start of an earlier update check; its outcome:");
+        UpdateProcedure update = UpdateProcedure.of(testContext);
+        if (update.service.control().isPresent()) {
+            update.evidence.note("the control ran once for this run, in an earlier update check; its outcome:");
         }
-        UpdateBench.Control control = UpdateBench.control(testContext, bench);
+        UpdateService.Control control = update.control();
         if (!control.installed()) {
             // The bench cannot tell a device that refuses every update from a wrong key or path in the profile.
             throw new BenchFault(control.reason());
         }
-        bench.evidence.finding(control.reason() + "; install took " + control.installMs() + " ms");
+        update.evidence.finding(control.reason() + "; install took " + control.installMs() + " ms");
     }
 }

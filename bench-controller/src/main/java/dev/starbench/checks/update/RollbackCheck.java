@@ -13,59 +13,59 @@ import org.testng.annotations.Test;
  * the maker's key (or the maker's own older image), must not install. A reinstall of the running
  * version is reported as information.
  */
-public class RollbackCheck extends UpdateCheck {
+public class RollbackCheck {
     @Test
     @CheckId("update.rollback")
     public void olderSignedImageIsRefused(ITestContext testContext) throws BenchIoException, InterruptedException {
-        UpdateBench bench = UpdateBench.of(testContext);
-        if (bench.keyless() && bench.older == null) {
+        UpdateProcedure update = UpdateProcedure.of(testContext);
+        if (update.keyless() && update.older == null) {
             throw new NotApplicable("without the maker's signing key the bench cannot build an older image, and the profile"
                     + " supplies none (`firmware.older-image`)");
         }
-        UpdateBench.requireControl(UpdateBench.control(testContext, bench));
-        ImageVersion running = bench.boot("update.rollback: read the running version");
+        UpdateProcedure.requireControl(update.control());
+        ImageVersion running = update.running("update.rollback: read the running version");
         if (running == null) {
             throw new BenchFault("the device booted no readable firmware version");
         }
         ImageVersion older;
-        UpdateBench.Attempt a;
-        if (bench.keyless()) {
-            older = bench.older.version();
+        UpdateProcedure.Attempt a;
+        if (update.keyless()) {
+            older = update.older.version();
             if (older.compareTo(running) >= 0) {
-                throw new BenchFault("the maker's older image " + bench.older.describe() + " is not older than the running " + running);
+                throw new BenchFault("the maker's older image " + update.older.describe() + " is not older than the running " + running);
             }
-            a = bench.attempt("older-" + older, "the maker's older image " + bench.older.describe(), bench.older.bytes());
+            a = update.attempt("older-" + older, "the maker's older image " + update.older.describe(), update.older.bytes());
         } else {
             older = running.previous();
             if (older == null) {
                 throw new BenchFault("the device runs " + running + ": there is no older version to build");
             }
-            a = bench.attempt("older-" + older, "validly signed older version " + older, bench.signed(older));
+            a = update.attempt("older-" + older, "validly signed older version " + older, update.signed(older));
         }
         if (a.after() == null) {
             throw new BenchFault("after pushing the older image the device boots no readable version");
         }
         boolean rolledBack = a.after().equals(older);
         if (!rolledBack) {
-            bench.evidence.note("older image " + older + ": " + a.answer().describe() + "; still " + a.after() + " after a power cycle");
+            update.evidence.note("older image " + older + ": " + a.answer().describe() + "; still " + a.after() + " after a power cycle");
         }
         ImageVersion now = a.after();
-        byte[] reinstall = bench.reinstallOf(now);
+        byte[] reinstall = update.reinstallOf(now);
         if (reinstall == null) {
-            bench.evidence.note("information: no supplied image has the running version " + now + ", so no reinstall was tried");
+            update.evidence.note("information: no supplied image has the running version " + now + ", so no reinstall was tried");
         } else {
-            UpdateBench.Attempt same = bench.attempt("same-" + now, "validly signed reinstall of the running version " + now, reinstall);
-            bench.evidence.note("information: a reinstall of the running version " + now + " was "
+            UpdateProcedure.Attempt same = update.attempt("same-" + now, "validly signed reinstall of the running version " + now, reinstall);
+            update.evidence.note("information: a reinstall of the running version " + now + " was "
                     + (Boolean.TRUE.equals(same.answer().accepted()) ? "accepted" : Boolean.FALSE.equals(same.answer().accepted()) ? "refused" : "not answered")
                     + " (" + same.answer().text() + ")");
         }
         if (rolledBack) {
-            String finding = "the device installed the older validly signed image " + (bench.keyless() ? bench.older.describe() : older) + " over " + running
+            String finding = "the device installed the older validly signed image " + (update.keyless() ? update.older.describe() : older) + " over " + running
                     + " (installer " + a.answer().describe() + ") and runs it after a power cycle";
-            bench.evidence.finding(finding);
+            update.evidence.finding(finding);
             throw new AssertionError(finding);
         }
-        bench.evidence.finding("the older validly signed image " + older + " was refused (" + a.answer().describe()
+        update.evidence.finding("the older validly signed image " + older + " was refused (" + a.answer().describe()
                 + "); the device still runs " + a.after());
     }
 }

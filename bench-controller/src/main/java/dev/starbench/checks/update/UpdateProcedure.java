@@ -10,14 +10,14 @@ import dev.starbench.config.Firmware;
 import dev.starbench.console.BoundedPattern;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
-import dev.starbench.console.Prompts;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import dev.starbench.image.ImageException;
 import dev.starbench.image.ImageFormat;
 import dev.starbench.image.ImageVersion;
 import dev.starbench.image.SigningKey;
 import dev.starbench.image.Tampering;
-import dev.starbench.report.Measurement;
+import dev.starbench.lab.UpdateService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,25 +28,26 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.testng.ITestContext;
 
 /**
- * What the update checks share: the profile's image, key and update path, and the one procedure they
- * all repeat: push an image, record the installer's answer and the console lines of its decision,
- * power-cycle, and read the version the device runs.
+ * What the update checks do, over the run's update service: the profile's image and key (or the maker's
+ * images), and the procedure they all repeat: push an image, record the installer's answer and the
+ * console lines of its decision, boot from power-on, and read the version the device runs from its boot
+ * log. The version running before a push is read from the boot the bench already watched when the
+ * device still runs it, instead of booting again.
  */
-final class UpdateBench implements AutoCloseable {
-    static final String CONTROL = "starbench.update.control";
-    /** The bench of the check under way, closed when the check ends ({@link UpdateCheck}). */
-    private static final String OPEN = "starbench.update.open";
-    /** MCUboot's own words when no slot holds a bootable image; ends the wait for a version at once. */
-    static final Pattern NO_BOOTABLE_IMAGE = BoundedPattern.compile("Unable to find bootable image|no bootable image");
-    /** How long the console may still show the installer's decision after its answer. */
-    private static final long SETTLE_MS = 300;
+final class UpdateProcedure {
+    /** A device may print its decision just after it answers: its console counts as done after this much quiet... */
+    private static final Duration QUIET = Duration.ofMillis(100);
+    /** ...or this long after the answer, if it keeps talking. */
+    private static final long DECISION_LINES_MS = 300;
+    private static final Pattern ANY_BYTE = Pattern.compile("[\\s\\S]");
 
-    /** The control case's outcome, shared by the checks of one run. */
-    record Control(boolean installed, String reason, long installMs) {
+    /** One push: the installer's answer and how long it took. */
+    record Push(UpdatePath.Answer answer, long pushMs) {
     }
 
     /** One push and its outcome: the installer's answer and the version running after a power cycle (null: none boots). */
@@ -72,12 +73,17 @@ final class UpdateBench implements AutoCloseable {
     /** Without a key: the maker's newer image (the control) and older image (null when not given). */
     final Supplied newer;
     final Supplied older;
+    final UpdateService service;
     final UpdatePath path;
     private final Pattern versionPattern;
     private final Duration bootTimeout;
+    /** The push whose console lines may still be coming in, where they start, and when its installer answered. */
+    private String deciding;
+    private long decidingFrom;
+    private long decidedAt;
 
-    private UpdateBench(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey,
-                        Supplied newer, Supplied older) {
+    private UpdateProcedure(CheckContext ctx, Firmware firmware, ImageFormat format, byte[] image, SigningKey makerKey,
+                            Supplied newer, Supplied older) throws BenchIoException {
         this.ctx = ctx;
         this.dut = ctx.dut();
         this.evidence = ctx.evidence();
@@ -87,12 +93,13 @@ final class UpdateBench implements AutoCloseable {
         this.makerKey = makerKey;
         this.newer = newer;
         this.older = older;
-        this.path = UpdatePath.of(firmware.update(), ctx.profile().network() == null ? null : ctx.profile().network().cloud());
+        this.service = ctx.services().updates();
+        this.path = service.path();
         this.versionPattern = BoundedPattern.compile(firmware.versionPattern());
         this.bootTimeout = Duration.ofMillis(ctx.profile().timeouts().bootMs());
     }
 
-    static UpdateBench of(ITestContext testContext) {
+    static UpdateProcedure of(ITestContext testContext) throws BenchIoException {
         CheckContext ctx = CheckContext.of(testContext);
         Firmware fw = ctx.profile().firmware();
         if (fw == null) {
@@ -104,9 +111,9 @@ final class UpdateBench implements AutoCloseable {
                 throw new NotApplicable("the bench needs either the maker's development key (`firmware.signing-key`) to build"
                         + " its test images, or the maker's images (`firmware.newer-image`, and `older-image` for update.rollback)");
             }
-            return opened(testContext, new UpdateBench(ctx, fw, format, null, null,
+            return new UpdateProcedure(ctx, fw, format, null, null,
                     supplied(format, "newer-image", fw.newerImage(), fw.newerVersion()),
-                    fw.olderImage() == null ? null : supplied(format, "older-image", fw.olderImage(), fw.olderVersion())));
+                    fw.olderImage() == null ? null : supplied(format, "older-image", fw.olderImage(), fw.olderVersion()));
         }
         if (!format.canRebuild()) {
             throw new NotApplicable("a " + fw.format() + " image cannot be rebuilt with `firmware.signing-key`");
@@ -114,19 +121,13 @@ final class UpdateBench implements AutoCloseable {
         try {
             byte[] image = Files.readAllBytes(fw.image());
             format.version(image);
-            return opened(testContext, new UpdateBench(ctx, fw, format, image, SigningKey.read(fw.signingKey()), null, null));
+            return new UpdateProcedure(ctx, fw, format, image, SigningKey.read(fw.signingKey()), null, null);
         } catch (IOException e) {
             throw new BenchFault("cannot read the profile's firmware image " + fw.image() + ": " + e.getMessage(), e);
         } catch (ImageException e) {
             throw new BenchFault("the profile's firmware (" + fw.image().getFileName() + " or its signing key) is unusable: "
                     + e.getMessage(), e);
         }
-    }
-
-    private static UpdateBench opened(ITestContext testContext, UpdateBench bench) {
-        closeOpen(testContext);
-        testContext.setAttribute(OPEN, bench);
-        return bench;
     }
 
     /** Reads a supplied image; its version from the header where the format has one, else as the profile declares it. */
@@ -183,6 +184,11 @@ final class UpdateBench implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The foreign key is a fresh key from the system's random source, not from the run's seed: a key
+     * derivable from the journalled seed would be one anyone holding the report has (and the image it
+     * signs differs in every run anyway, since its signature is randomised).
+     */
     Tampering.Keys tamperKeys() {
         Firmware.DeviceType type = firmware.deviceType();
         return new Tampering.Keys(makerKey, makerKey == null ? null : SigningKey.generate(makerKey.type()),
@@ -190,44 +196,67 @@ final class UpdateBench implements AutoCloseable {
     }
 
     /**
-     * Power-cycles and reads the version the device boots, then waits for its OS to come up and for
-     * the update path to reach it (its endpoint is up, or it listens on the bench's cloud). Null when
-     * no version appears: nothing bootable.
+     * The version the device runs now, read from the boot log of the boot it runs from: the one the bench
+     * watched, when the device is still at its OS from it (a probe says so) and the console still holds its
+     * log; else a boot from power-on. Null when no version appears: nothing bootable.
      */
-    ImageVersion boot(String cause) throws BenchIoException {
-        long from = dut.powerCycle(cause);
-        long poweredAt = System.nanoTime();
-        Console console = dut.console();
-        Console.Match m;
-        try {
-            m = console.expect(bootTimeout, versionPattern, NO_BOOTABLE_IMAGE);
-        } catch (ExpectTimeout e) {
-            if (console.position() == from) {
-                throw new BenchFault("the console sent no byte within " + bootTimeout.toMillis() + " ms of power-on");
-            }
-            evidence.transcript("boot without a firmware version", from, console.position());
-            return null;
-        }
-        if (m.pattern() == NO_BOOTABLE_IMAGE) {
-            settle();
-            evidence.transcript("boot: no bootable image", from, console.position());
-            return null;
-        }
-        ImageVersion v = ImageVersion.parse(m.group(1));
+    ImageVersion running(String cause) throws BenchIoException {
+        Boot b = dut.transition(Dut.State.LOGIN, cause);
+        String log = b.log(dut.console());
+        ImageVersion v = log == null ? null : versionIn(log);
         if (v == null) {
-            throw new BenchFault("the version line `" + m.text().strip() + "` holds no version the bench can read");
+            evidence.step(log == null ? "the console no longer holds the log of the boot the device runs from: booting again to read the version"
+                    : "the log of the boot the device runs from shows no firmware version: booting again to read it");
+            return reboot(cause);
         }
-        try {
-            console.expect(bootTimeout, Prompts.LOGIN, Prompts.SHELL);
-            dut.seen(Dut.State.BOOTED);
-            // The update checks power-cycle the most: each boot is a point in the report's boot-time plot.
-            evidence.measurement(Measurement.atMost("boot-time", (System.nanoTime() - poweredAt) / 1_000_000,
-                    "ms", bootTimeout.toMillis()));
-        } catch (ExpectTimeout e) {
-            evidence.transcript("boot that never reached its login", from, console.position());
+        evidence.step("the device runs " + v + ", as the log of its boot for \"" + b.cause() + "\" shows");
+        return readyAt(v);
+    }
+
+    /**
+     * Boots from power-on and reads the version the device boots, then waits for the update path to reach
+     * it (its endpoint is up, or it listens on the bench's cloud). Null when no version appears: nothing
+     * bootable.
+     */
+    ImageVersion reboot(String cause) throws BenchIoException {
+        closeDecision();
+        Boot b = dut.freshBoot(cause);
+        Console console = dut.console();
+        String log = b.log(console);
+        ImageVersion v = log == null ? null : versionIn(log);
+        if (v == null) {
+            boolean nothing = log != null && Dut.NO_BOOTABLE_IMAGE.matcher(log).find();
+            evidence.transcript(nothing ? "boot: no bootable image" : "boot without a firmware version", b.powerOnAt(), console.position());
+            return null;
+        }
+        if (!b.reachedOs()) {
+            evidence.transcript("boot that never reached its login", b.powerOnAt(), console.position());
             throw new BenchFault("firmware " + v + " booted but no login or shell prompt followed within "
-                    + bootTimeout.toMillis() + " ms: " + e.getMessage(), e);
+                    + bootTimeout.toMillis() + " ms (last seen at stage " + b.stage() + ")");
         }
+        return readyAt(v);
+    }
+
+    /** The last version line of a boot log (a bootloader that falls back prints the one it runs last); null if none. */
+    private ImageVersion versionIn(String log) {
+        Matcher m = versionPattern.matcher(log);
+        String last = null;
+        String line = null;
+        while (m.find()) {
+            last = m.group(1);
+            line = m.group();
+        }
+        if (last == null) {
+            return null;
+        }
+        ImageVersion v = ImageVersion.parse(last);
+        if (v == null) {
+            throw new BenchFault("the version line `" + line.strip() + "` holds no version the bench can read");
+        }
+        return v;
+    }
+
+    private ImageVersion readyAt(ImageVersion v) {
         try {
             path.awaitReady();
         } catch (InterruptedException e) {
@@ -239,21 +268,55 @@ final class UpdateBench implements AutoCloseable {
         return v;
     }
 
-    /** Pushes, records the installer's answer and its console lines, power-cycles and reads the running version. */
+    /** Pushes, records the installer's answer and its console lines, boots from power-on and reads the running version. */
     Attempt attempt(String label, String description, byte[] bytes) throws BenchIoException, InterruptedException {
-        Console console = dut.console();
+        Push p = push(label, description, bytes);
+        ImageVersion after = reboot("update: power cycle after pushing " + label);
+        evidence.step(label + ": installer " + p.answer().describe() + " (" + p.pushMs() + " ms); after a power cycle the device runs "
+                + (after == null ? "NO bootable firmware" : after));
+        return new Attempt(p.answer(), after, p.pushMs());
+    }
+
+    /**
+     * Pushes and records the installer's answer; the console lines of its decision are recorded at the
+     * bench's next action (a push, a boot), from where the last push's lines ended. No power cycle.
+     */
+    Push push(String label, String description, byte[] bytes) throws BenchIoException, InterruptedException {
+        long from = closeDecision();
         evidence.step("push " + label + ": " + description + " (" + bytes.length + " bytes, sha256 "
                 + (bytes.length == 0 ? "-" : HexFormat.of().formatHex(sha256(bytes)).substring(0, 16) + "…") + ") via " + path.describe());
-        long from = console.position();
         long start = System.nanoTime();
         UpdatePath.Answer answer = path.push(bytes, label + ".bin", Duration.ofMillis(firmware.installTimeoutMs()));
-        long pushMs = (System.nanoTime() - start) / 1_000_000;
-        settle();
-        evidence.transcript("console while the installer decided on " + label, from, console.position());
-        ImageVersion after = boot("update: power cycle after pushing " + label);
-        evidence.step(label + ": installer " + answer.describe() + " (" + pushMs + " ms); after a power cycle the device runs "
-                + (after == null ? "NO bootable firmware" : after));
-        return new Attempt(answer, after, pushMs);
+        decidedAt = System.nanoTime();
+        long pushMs = (decidedAt - start) / 1_000_000;
+        deciding = label;
+        decidingFrom = from;
+        return new Push(answer, pushMs);
+    }
+
+    /**
+     * Records the console lines of the last push's decision, once the console has been quiet for a moment
+     * (or long enough after the answer); returns where they end, or the console's position when no push
+     * is pending.
+     */
+    private long closeDecision() throws BenchIoException {
+        Console console = dut.console();
+        if (deciding == null) {
+            return console.position();
+        }
+        long deadline = decidedAt + DECISION_LINES_MS * 1_000_000;
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            console.skipToEnd();
+            try {
+                console.expect(QUIET.compareTo(Duration.ofNanos(left)) < 0 ? QUIET : Duration.ofNanos(left), ANY_BYTE);
+            } catch (ExpectTimeout quiet) {
+                break;
+            }
+        }
+        long to = console.position();
+        evidence.transcript("console while the installer decided on " + deciding, decidingFrom, to);
+        deciding = null;
+        return to;
     }
 
     /** Starts a push without waiting, for the power-loss check. */
@@ -297,29 +360,29 @@ final class UpdateBench implements AutoCloseable {
     }
 
     /**
-     * The control case, run once per run: a newer validly signed image must install, or the other
-     * update checks cannot tell a refusal from a broken update path.
+     * The control case, made once per run and kept by the update service: a newer validly signed image
+     * must install, or the other update checks cannot tell a refusal from a broken update path.
      */
-    static Control control(ITestContext testContext, UpdateBench bench) throws BenchIoException, InterruptedException {
-        Object known = testContext.getAttribute(CONTROL);
-        if (known instanceof Control c) {
-            return c;
+    UpdateService.Control control() throws BenchIoException, InterruptedException {
+        var known = service.control();
+        if (known.isPresent()) {
+            return known.get();
         }
-        bench.evidence.step("control: a newer validly signed image must install, or a refusal proves nothing (once per run)");
-        Control c = bench.runControl();
-        testContext.setAttribute(CONTROL, c);
+        evidence.step("control: a newer validly signed image must install, or a refusal proves nothing (once per run)");
+        UpdateService.Control c = runControl();
+        service.control(c);
         return c;
     }
 
-    Control runControl() throws BenchIoException, InterruptedException {
-        ImageVersion before = boot("update: read the running version");
+    private UpdateService.Control runControl() throws BenchIoException, InterruptedException {
+        ImageVersion before = running("update: read the running version");
         if (before == null) {
-            return new Control(false, "the device boots no firmware version the bench can read (pattern `"
+            return new UpdateService.Control(false, "the device boots no firmware version the bench can read (pattern `"
                     + firmware.versionPattern() + "`)", 0);
         }
         if (keyless()) {
             if (newer.version().compareTo(before) <= 0) {
-                return new Control(false, "the control cannot be made: the maker's newer image is " + newer.describe()
+                return new UpdateService.Control(false, "the control cannot be made: the maker's newer image is " + newer.describe()
                         + ", not newer than the running " + before + " (without the signing key the bench cannot build a"
                         + " newer one; give a newer-image above " + before + ")", 0);
             }
@@ -339,38 +402,19 @@ final class UpdateBench implements AutoCloseable {
         return controlOutcome(target, attempt("newer-" + target, "validly signed " + target, signed(target)));
     }
 
-    private static Control controlOutcome(ImageVersion newer, Attempt a) {
+    private static UpdateService.Control controlOutcome(ImageVersion newer, Attempt a) {
         if (newer.equals(a.after())) {
-            return new Control(true, "the newer image " + newer + " installed and boots (" + a.answer().describe() + ")", a.pushMs());
+            return new UpdateService.Control(true, "the newer image " + newer + " installed and boots (" + a.answer().describe() + ")",
+                    a.pushMs());
         }
-        return new Control(false, "the newer validly signed image " + newer + " did not install: installer "
+        return new UpdateService.Control(false, "the newer validly signed image " + newer + " did not install: installer "
                 + a.answer().describe() + "; running " + (a.after() == null ? "nothing bootable" : a.after().toString())
                 + " after a power cycle", a.pushMs());
     }
 
-    static void requireControl(Control c) {
+    static void requireControl(UpdateService.Control c) {
         if (!c.installed()) {
             throw new BenchFault("control failed, so a refusal would prove nothing: " + c.reason());
-        }
-    }
-
-    /** Ends what the update path holds (the bench's cloud for mqtt-ota). */
-    @Override
-    public void close() {
-        path.close();
-    }
-
-    static void closeOpen(ITestContext testContext) {
-        if (testContext.removeAttribute(OPEN) instanceof UpdateBench open) {
-            open.close();
-        }
-    }
-
-    private static void settle() {
-        try {
-            Thread.sleep(SETTLE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

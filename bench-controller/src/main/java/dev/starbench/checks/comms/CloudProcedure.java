@@ -2,101 +2,108 @@ package dev.starbench.checks.comms;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.mqtt.Attempt;
-import dev.starbench.bench.mqtt.Broker;
 import dev.starbench.bench.mqtt.CloudEndpoint;
-import dev.starbench.bench.mqtt.ExternalBroker;
 import dev.starbench.bench.mqtt.Upstream;
 import dev.starbench.bench.net.LabPki;
-import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
-import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
-import java.io.Closeable;
+import dev.starbench.dut.Dut;
+import dev.starbench.lab.CloudService;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bench as the DUT's cloud, for one check: the profile's cloud inputs, the lab CA, the embedded
- * broker, and phases in which one listener configuration waits for the DUT's next connection.
+ * What the comms checks do with the run's cloud service: phases in which one listener configuration
+ * waits for the DUT's next connection, the rogue certificates, and the DUT running (booted by the
+ * strategy, or still booted from an earlier check).
  */
-final class CloudBench implements Closeable {
+final class CloudProcedure {
     static final String WRONG_HOST = "wrong-host.starbench.invalid";
 
     final CheckContext ctx;
     final Evidence evidence;
-    final Network.Cloud cloud;
+    final Network.Cloud config;
+    final CloudService service;
     final LabPki.Identity labCa;
     final InetAddress bind;
     final Duration attemptTimeout;
-    private Upstream broker;
+    private boolean running;
+    private boolean brokerNoted;
 
-    private CloudBench(CheckContext ctx, Network.Cloud cloud, LabPki.Identity labCa, InetAddress bind) {
+    private CloudProcedure(CheckContext ctx, CloudService service, LabPki.Identity labCa) {
         this.ctx = ctx;
         this.evidence = ctx.evidence();
-        this.cloud = cloud;
+        this.config = service.config();
+        this.service = service;
         this.labCa = labCa;
-        this.bind = bind;
-        this.attemptTimeout = Duration.ofMillis(cloud.attemptTimeoutMs());
+        this.bind = service.bindAddress();
+        this.attemptTimeout = Duration.ofMillis(config.attemptTimeoutMs());
     }
 
-    /** The profile's cloud, or NOT_APPLICABLE naming what is missing. */
-    static CloudBench open(CheckContext ctx, boolean needsLabCa) throws BenchIoException {
+    /** The run's cloud, or NOT_APPLICABLE naming what the profile lacks. */
+    static CloudProcedure open(CheckContext ctx, boolean needsLabCa) throws BenchIoException {
         Network network = ctx.profile().network();
         if (network == null || network.cloud() == null) {
             throw new NotApplicable("the profile declares no cloud connection (no `network.cloud.url`)");
         }
-        Network.Cloud cloud = network.cloud();
-        LabPki.Identity ca = null;
-        if (cloud.caCert() != null) {
-            if (!Files.isReadable(cloud.caCert()) || !Files.isReadable(cloud.caKey())) {
-                throw new BenchFault("cannot read the lab CA named by the profile: " + cloud.caCert() + " / " + cloud.caKey());
-            }
-            ca = LabPki.readCa(cloud.caCert(), cloud.caKey());
-        } else if (needsLabCa) {
+        if (network.cloud().caCert() == null && needsLabCa) {
             throw new NotApplicable("the profile names no lab CA that the DUT trusts (`network.cloud.ca-cert`/`ca-key`),"
                     + " so the bench cannot present a certificate the DUT should accept");
         }
-        return new CloudBench(ctx, cloud, ca, CloudEndpoint.bindAddress(cloud.host()));
+        CloudService service = ctx.services().cloud();
+        return new CloudProcedure(ctx, service, service.labCa());
     }
 
-    /** The fixture's broker if it names one, else the embedded one; started on first use. */
+    /** The cloud's MQTT side, started by the run's cloud service on first use. */
     Upstream broker() throws BenchIoException {
-        if (broker == null) {
-            Fixture.CloudBroker external = ctx.fixture() == null ? null : ctx.fixture().cloudBroker();
-            broker = external == null ? Broker.start(Broker.Options.loopback())
-                    : ExternalBroker.connect(external);
+        Upstream broker = service.broker();
+        if (!brokerNoted) {
             evidence.note("the cloud's MQTT side: " + broker.describe());
+            brokerNoted = true;
         }
         return broker;
     }
 
-    void powerOn() throws BenchIoException {
-        if (!ctx.dut().isPowered()) {
-            ctx.dut().powerOn(ctx.dut().profile().device().name() + " must run to connect to its cloud");
+    /** Listens where the DUT connects; the check closes the endpoint when its phase ends. */
+    CloudEndpoint listen(int port, CloudEndpoint.TlsTerminator tls, boolean relayToBroker) throws BenchIoException {
+        if (relayToBroker) {
+            broker();
+        }
+        return service.listen(port, tls, relayToBroker);
+    }
+
+    /** The DUT runs its OS (and so its cloud client); asked once per check, after its first listener is up. */
+    void deviceRuns() throws BenchIoException {
+        if (!running) {
+            ctx.dut().transition(Dut.State.LOGIN, ctx.profile().device().name() + " must run to connect to its cloud");
+            running = true;
         }
     }
 
     LabPki.Identity goodLeaf() throws BenchIoException {
-        return LabPki.leaf(labCa, cloud.host());
+        return service.goodLeaf();
     }
 
-    /** The rogue certificates, in the order they are presented. */
+    /**
+     * The rogue certificates, in the order they are presented. Their keys come from the system's
+     * random source, not the run's seed: they never reach the console, and a key derivable from the
+     * journalled seed would be a key anyone holding the report has.
+     */
     List<Rogue> rogues() throws BenchIoException {
         Instant now = Instant.now();
         return List.of(
-                new Rogue("self-signed", "a self-signed certificate for " + cloud.host(), LabPki.leaf(null, cloud.host())),
-                new Rogue("untrusted-ca", "a certificate for " + cloud.host() + " from a CA the DUT does not trust",
-                        LabPki.leaf(LabPki.newCa("StarBench untrusted CA"), cloud.host())),
+                new Rogue("self-signed", "a self-signed certificate for " + config.host(), LabPki.leaf(null, config.host())),
+                new Rogue("untrusted-ca", "a certificate for " + config.host() + " from a CA the DUT does not trust",
+                        LabPki.leaf(LabPki.newCa("StarBench untrusted CA"), config.host())),
                 new Rogue("wrong-host", "a valid lab-CA chain for the wrong host name " + WRONG_HOST,
                         LabPki.leaf(labCa, WRONG_HOST)),
-                new Rogue("expired", "a lab-CA certificate for " + cloud.host() + " that expired a day ago",
-                        LabPki.leaf(labCa, cloud.host(), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))));
+                new Rogue("expired", "a lab-CA certificate for " + config.host() + " that expired a day ago",
+                        LabPki.leaf(labCa, config.host(), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))));
     }
 
     record Rogue(String name, String description, LabPki.Identity identity) {
@@ -111,8 +118,8 @@ final class CloudBench implements Closeable {
         evidence.step(title + ": listening on " + bind.getHostAddress() + ":" + port + " with "
                 + (tls == null ? "plaintext MQTT" : tls.describe()) + ", waiting up to " + attemptTimeout.toMillis()
                 + " ms for the DUT");
-        try (CloudEndpoint endpoint = CloudEndpoint.start(bind, port, tls, relayToBroker ? broker() : null)) {
-            powerOn();
+        try (CloudEndpoint endpoint = listen(port, tls, relayToBroker)) {
+            deviceRuns();
             Attempt a = endpoint.awaitAttempt(attemptTimeout);
             evidence.note(title + ": " + (a == null ? "no connection attempt within " + attemptTimeout.toMillis() + " ms"
                     : a.describe()));
@@ -155,12 +162,5 @@ final class CloudBench implements Closeable {
             Thread.sleep(50);
         }
         return seen;
-    }
-
-    @Override
-    public void close() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 }

@@ -1,12 +1,19 @@
-package dev.starbench.vdut;
+package dev.starbench.vdut.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The network side the simulated device acts out, from the profile's {@code network:} section. Every
  * field is optional: a device without a cloud host simply does not connect anywhere.
+ *
+ * @param caCert     PEM of the lab CA the device trusts for its cloud
+ * @param brokerCert PEM chain of the device's own TLS broker (made per run by the bench)
+ * @param brokerKey  its private key, PEM
+ * @param telnetPort where telnetd listens when the device has the telnet-open flaw
  */
-record NetworkSim(
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NetworkSettings(
         @JsonProperty("cloud-host") String cloudHost,
         @JsonProperty("cloud-port") Integer cloudPort,
         @JsonProperty("cloud-tls") Boolean cloudTls,
@@ -19,4 +26,9 @@ record NetworkSim(
         @JsonProperty("broker-cert") String brokerCert,
         @JsonProperty("broker-key") String brokerKey,
         @JsonProperty("telnet-port") Integer telnetPort) {
+
+    public NetworkSettings withBrokerIdentity(String certPem, String keyPem) {
+        return new NetworkSettings(cloudHost, cloudPort, cloudTls, fallbackPort, caCert, commandTopic, statusTopic,
+                brokerPort, brokerTls, certPem, keyPem, telnetPort);
+    }
 }

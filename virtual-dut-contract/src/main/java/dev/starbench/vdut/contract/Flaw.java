@@ -1,0 +1,43 @@
+package dev.starbench.vdut.contract;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Every weakness a simulated device can be told to have, by the name profiles use
+ * ({@code simulation.flaws}). A simulated device need not implement every one: the virtual DUT
+ * refuses, at start-up, a flaw it does not act out.
+ */
+public enum Flaw {
+    @JsonProperty("root-console") ROOT_CONSOLE,
+    @JsonProperty("default-password") DEFAULT_PASSWORD,
+    @JsonProperty("bootloader-open") BOOTLOADER_OPEN,
+    @JsonProperty("secret-in-bootlog") SECRET_IN_BOOTLOG,
+    @JsonProperty("plaintext-mqtt") PLAINTEXT_MQTT,
+    @JsonProperty("falls-back-to-plaintext") FALLS_BACK_TO_PLAINTEXT,
+    @JsonProperty("trusts-any-cert") TRUSTS_ANY_CERT,
+    @JsonProperty("ignores-hostname") IGNORES_HOSTNAME,
+    @JsonProperty("accepts-expired") ACCEPTS_EXPIRED,
+    @JsonProperty("allows-tls10") ALLOWS_TLS10,
+    @JsonProperty("replayable-commands") REPLAYABLE_COMMANDS,
+    @JsonProperty("anonymous-broker") ANONYMOUS_BROKER,
+    @JsonProperty("telnet-open") TELNET_OPEN,
+    @JsonProperty("accepts-unsigned") ACCEPTS_UNSIGNED,
+    @JsonProperty("accepts-foreign-key") ACCEPTS_FOREIGN_KEY,
+    @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
+    @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
+    @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS,
+    @JsonProperty("ssh-default-password") SSH_DEFAULT_PASSWORD;
+
+    /** The name in profiles and in the simulation JSON, e.g. {@code root-console}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Every name, comma-separated, for error messages. */
+    public static String keys() {
+        return Arrays.stream(values()).map(Flaw::key).collect(Collectors.joining(", "));
+    }
+}
