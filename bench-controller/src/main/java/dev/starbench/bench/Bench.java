@@ -13,13 +13,17 @@ import dev.starbench.bench.serial.LineRate;
 import dev.starbench.bench.serial.SerialLink;
 import dev.starbench.bench.virtual.VirtualDutProcess;
 import dev.starbench.bench.virtual.VirtualFirmware;
+import dev.starbench.config.DebugProbe;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
+import dev.starbench.vdut.contract.DebugPortSettings;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,7 +89,7 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
                             + " which a qemu fixture boots, not the virtual DUT");
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(profile), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(fixture, profile), baud, lines);
                 virtualTty = vdut.ttyPath();
             }
             PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
@@ -123,11 +127,19 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
-     * The simulation, plus the certificate of the device's own TLS broker when it runs one: made here
-     * with Bouncy Castle, self-signed for the device's address, as devices often ship.
+     * The simulation, plus the certificate of the device's own TLS broker when it runs one (made here
+     * with Bouncy Castle, self-signed for the device's address, as devices often ship), plus its debug
+     * port where the fixture's probe is a remote_bitbang adapter: the device listens where the probe
+     * connects, with the profile's factory image in its flash.
      */
-    private static SimulationSettings simulation(DeviceProfile profile) throws BenchIoException {
+    private static SimulationSettings simulation(Fixture fixture, DeviceProfile profile) throws BenchIoException {
         SimulationSettings settings = profile.simulationSettings();
+        DebugProbe probe = fixture.debugProbe();
+        if (probe != null && probe.driver().equals(DebugProbe.REMOTE_BITBANG)) {
+            Path image = profile.firmware() == null ? null : profile.firmware().image();
+            settings = settings.withDebugPort(new DebugPortSettings(probe.port(), probe.socket(), null,
+                    image != null && Files.isRegularFile(image) ? image.toString() : null));
+        }
         Network net = profile.network();
         if (net == null || net.broker() == null || !net.broker().tls()) {
             return settings;

@@ -7,6 +7,7 @@ import dev.starbench.checks.comms.RogueCertificateCheck;
 import dev.starbench.checks.comms.TlsEnforcedCheck;
 import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
+import dev.starbench.checks.debug.JtagSwdCheck;
 import dev.starbench.checks.debug.NetworkServicesCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import dev.starbench.checks.update.BaselineCheck;
@@ -43,7 +44,7 @@ public final class Catalog {
      * pushed while the device still runs an older version (an installed copy is then visible).
      */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
-            NetworkServicesCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
+            NetworkServicesCheck.class, JtagSwdCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class, TlsVersionsCheck.class, ReplayCheck.class,
             BrokerExposureCheck.class,
             TamperedCheck.class, BaselineCheck.class, RollbackCheck.class, PowerLossCheck.class);
 

@@ -1,6 +1,7 @@
 package dev.starbench.checks;
 
 import dev.starbench.report.Measurement;
+import java.nio.file.Path;
 
 /** Where a check puts what it did and saw; every call is journaled at once. */
 public interface Evidence {
@@ -14,6 +15,14 @@ public interface Evidence {
     void finding(String text);
 
     void note(String text);
+
+    /**
+     * A file the check had written into the run directory (a tool's own log), complete: the record lists
+     * it with its SHA-256 and the report links it. Sinks without a run directory note its path.
+     */
+    default void file(String title, Path file) {
+        note(title + ": " + file);
+    }
 
     /**
      * A number with its unit and limits (see {@link Measurement}); the report shows it with its

@@ -31,10 +31,11 @@ import java.util.Set;
  *                   what the device really does
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
+ * @param debugPort  null when the profile declares no JTAG/SWD port
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
                             Timeouts timeouts, Simulation simulation, Network network,
-                            Firmware firmware) {
+                            Firmware firmware, DebugPort debugPort) {
 
     public DeviceProfile {
         required(source, "source");
@@ -63,9 +64,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("timeouts") Timeouts timeouts,
                                   @JsonProperty("simulation") Simulation simulation,
                                   @JsonProperty("network") Network network,
-                                  @JsonProperty("firmware") Firmware firmware) {
+                                  @JsonProperty("firmware") Firmware firmware,
+                                  @JsonProperty("debug-port") DebugPort debugPort) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort);
     }
 
     /**
@@ -273,7 +275,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         SimulationSettings settings() {
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
-                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), ansiConsole);
+                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
+                    ansiConsole);
         }
 
         /** A login the virtual DUT accepts. */

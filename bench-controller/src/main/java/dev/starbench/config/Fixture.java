@@ -38,11 +38,12 @@ import java.util.Set;
  * @param cloudBroker null: the bench-as-cloud uses its embedded broker; else the broker it relays to
  * @param labBroker   null, or the lab's broker that the bench publishes its status and run events to
  * @param history     null (the default SQLite file), or the JDBC URL of the lab's run history
+ * @param debugProbe  null when no probe reaches the DUT's JTAG/SWD port
  */
 public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Power power, Map<String, Button> buttons,
                       Serial serial, VirtualDut virtualDut, Qemu qemu, Map<String, String> logging,
                       String finalState, Path signingKey, CloudBroker cloudBroker, LabBroker labBroker,
-                      String history) {
+                      String history, DebugProbe debugProbe) {
 
     static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
     static final Set<String> FINAL_STATES = Set.of("off", "on");
@@ -70,7 +71,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 "unknown value '" + finalState + "' (allowed: off, on)", "final-state");
         check(qemu == null || finalState.equals("off"), "a QEMU board cannot outlive the run; it ends off",
                 "final-state");
-        gpioLines(power, buttons); // refuses a line named twice
+        gpioLines(power, buttons, debugProbe); // refuses a line named twice
         check(signingKey == null || signingKey.isAbsolute(), "must be an absolute path, got '" + signingKey + "'",
                 "signing-key");
         check(history == null || history.startsWith("jdbc:sqlite:") || history.startsWith("jdbc:postgresql:"),
@@ -93,7 +94,8 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                             @JsonProperty("signing-key") String signingKey,
                             @JsonProperty("cloud-broker") CloudBroker cloudBroker,
                             @JsonProperty("lab-broker") LabBroker labBroker,
-                            @JsonProperty("history") String history) {
+                            @JsonProperty("history") String history,
+                            @JsonProperty("debug-probe") DebugProbe debugProbe) {
         boolean qemuDriver = qemu != null || power != null && Power.QEMU.equals(power.driver());
         if (serial == null && (virtualDut != null || qemuDriver)) {
             // The virtual DUT and QEMU bring their own pseudo-terminal, so the section is optional there.
@@ -101,7 +103,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         }
         return new Fixture(source, sha256, benchId, gpio, required(power, "power"), buttons,
                 required(serial, "serial"), virtualDut, qemu, logging, finalState, signingKeyPath(baseDir, signingKey),
-                cloudBroker, labBroker, history);
+                cloudBroker, labBroker, history, debugProbe);
     }
 
     // Relative to the fixture, like virtual-dut.jar; "~/" is the bench account's home.
@@ -199,11 +201,11 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
      * for clashes and `starbench doctor` checks it on the chip too.
      */
     public Map<Integer, String> gpioLines() {
-        return gpioLines(power, buttons);
+        return gpioLines(power, buttons, debugProbe);
     }
 
     // Two drivers on one line would fight each other: a button press could cut the DUT's power.
-    private static Map<Integer, String> gpioLines(Power power, Map<String, Button> buttons) {
+    private static Map<Integer, String> gpioLines(Power power, Map<String, Button> buttons, DebugProbe probe) {
         Map<Integer, String> owners = new LinkedHashMap<>();
         if (power.pin() != null) {
             owners.put(power.pin(), "power.pin");
@@ -213,6 +215,12 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
             check(previous == null, "GPIO line " + button.pin() + " is already used by " + previous,
                     "buttons", name, "pin");
         });
+        if (probe != null) {
+            probe.pins().forEach((signal, pin) -> {
+                String previous = owners.putIfAbsent(pin, "debug-probe.pins." + signal);
+                check(previous == null, "GPIO line " + pin + " is already used by " + previous, "debug-probe", "pins", signal);
+            });
+        }
         return Collections.unmodifiableMap(owners);
     }
 

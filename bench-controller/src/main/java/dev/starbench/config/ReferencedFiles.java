@@ -69,6 +69,9 @@ final class ReferencedFiles {
         if (ota != null && !factoryMade) {
             mustExist(ota.trustedKey(), InputFile.Kind.KEY, "simulation", "ota", "trusted-key");
         }
+        if (p.debugPort() != null) {
+            mustExist(p.debugPort().targetConfig(), null, "debug-port", "target-config");
+        }
     }
 
     private static void mustExist(Path file, InputFile.Kind kind, Object... field) {

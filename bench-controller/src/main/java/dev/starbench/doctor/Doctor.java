@@ -273,6 +273,10 @@ public final class Doctor {
             needs.add(new Need(fixture.qemu().binary(), "runs the emulated board",
                     "sudo apt install qemu-system-arm (or set qemu.binary)"));
         }
+        if (fixture.debugProbe() != null) {
+            needs.add(new Need(fixture.debugProbe().openocd(), "drives the debug probe for debug.jtag-swd and starbench probe",
+                    "sudo apt install openocd (or set debug-probe.openocd)"));
+        }
         return needs;
     }
 

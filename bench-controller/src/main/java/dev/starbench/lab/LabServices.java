@@ -4,6 +4,7 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.Network;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -30,16 +31,21 @@ public final class LabServices implements AutoCloseable {
     private final DeviceProfile profile;
     private final Fixture fixture;
     private final long updateSeed;
+    private final Path runDir;
     private final Listener listener;
     private final Map<Class<?>, LabService> byType = new HashMap<>();
     private final Deque<LabService> opened = new ArrayDeque<>();
     private boolean closed;
 
-    /** @param updateSeed seeds the update path's own choices (offer ids), so a rerun sends the same */
-    public LabServices(DeviceProfile profile, Fixture fixture, long updateSeed, Listener listener) {
+    /**
+     * @param updateSeed seeds the update path's own choices (offer ids), so a rerun sends the same
+     * @param runDir     where a service writes the evidence files it keeps (the debug probe's OpenOCD logs)
+     */
+    public LabServices(DeviceProfile profile, Fixture fixture, long updateSeed, Path runDir, Listener listener) {
         this.profile = profile;
         this.fixture = fixture;
         this.updateSeed = updateSeed;
+        this.runDir = runDir;
         this.listener = listener;
     }
 
@@ -65,6 +71,15 @@ public final class LabServices implements AutoCloseable {
     /** The profile's update path and what the run learnt through it (the control case). */
     public UpdateService updates() throws BenchIoException {
         return open(UpdateService.class, () -> new UpdateService(profile, new Random(updateSeed)));
+    }
+
+    /** The fixture's debug probe on the profile's JTAG/SWD port: OpenOCD, started per attach. */
+    public DebugProbeService debugProbe() throws BenchIoException {
+        if (fixture == null || fixture.debugProbe() == null || profile.debugPort() == null) {
+            throw new IllegalStateException("a check asks for the debug probe only when the fixture has `debug-probe`"
+                    + " and the profile `debug-port`");
+        }
+        return open(DebugProbeService.class, () -> new DebugProbeService(fixture.debugProbe(), profile.debugPort(), runDir));
     }
 
     private synchronized <S extends LabService> S open(Class<S> type, Opener<S> opener) throws BenchIoException {

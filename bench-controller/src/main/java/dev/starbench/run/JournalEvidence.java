@@ -3,7 +3,11 @@ package dev.starbench.run;
 import dev.starbench.checks.Evidence;
 import dev.starbench.console.Console;
 import dev.starbench.console.SecretScanner;
+import dev.starbench.report.Hashes;
 import dev.starbench.report.Measurement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Evidence of the running check, journaled as it comes; console excerpts have their secrets masked. */
 final class JournalEvidence implements Evidence {
@@ -51,6 +55,24 @@ final class JournalEvidence implements Evidence {
     @Override
     public void note(String text) {
         journal.evidence(checkId, "note", text, null);
+    }
+
+    /** Hashed now, as it stands: the tool that wrote it has ended, and nothing writes it again. */
+    @Override
+    public void file(String title, Path file) {
+        Path runDir = journal.file().toAbsolutePath().getParent();
+        Path at = file.toAbsolutePath().normalize();
+        if (!at.startsWith(runDir)) {
+            throw new IllegalArgumentException(file + " is not in the run directory " + runDir);
+        }
+        String name = runDir.relativize(at).toString().replace('\\', '/');
+        try {
+            journal.evidenceFile(name, Hashes.sha256(at), Files.size(at));
+        } catch (IOException e) {
+            note(title + ": " + name + " could not be read to hash it (" + e.getMessage() + ")");
+            return;
+        }
+        journal.evidence(checkId, "file", title, name);
     }
 
     @Override

@@ -155,7 +155,8 @@ public final class Runner {
         JournalEvidence evidence = new JournalEvidence(journal, console);
         Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile,
                 new DutJournal(journal, evidence, profile.timeouts().bootMs()));
-        LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"), journal::service);
+        LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"),
+                session.runDir(), journal::service);
         session.services(services);
         CheckListener listener = new CheckListener(journal, catalog, new CheckContext(dut, evidence, fixture, seed, services),
                 evidence, out, session::stopReason);

@@ -58,7 +58,7 @@ public class ValidationErrorsTest {
         Path file = resource("unknown-field.yaml");
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadFixture(file));
 
-        assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, cloud-broker, final-state, gpio, history, "
+        assertError(e, 2, 1, "device", "unknown field (known: bench-id, buttons, cloud-broker, debug-probe, final-state, gpio, history, "
                 + "lab-broker, logging, power, qemu, serial, signing-key, virtual-dut)");
     }
 
@@ -69,7 +69,7 @@ public class ValidationErrorsTest {
                 serial: {path: /dev/ttyUSB0}
                 """);
 
-        assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, cloud-broker, final-state, gpio, history, "
+        assertError(e, 4, 1, "powr", "unknown field (known: bench-id, buttons, cloud-broker, debug-probe, final-state, gpio, history, "
                 + "lab-broker, logging, power, qemu, serial, signing-key, virtual-dut)");
     }
 
@@ -261,7 +261,7 @@ public class ValidationErrorsTest {
                 + "default-password, bootloader-open, secret-in-bootlog, plaintext-mqtt, falls-back-to-plaintext, "
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
-                + "accepts-downgrade, bricks-on-power-loss, ssh-default-password)");
+                + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused)");
     }
 
     @Test

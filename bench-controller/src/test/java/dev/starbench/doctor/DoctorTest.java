@@ -38,7 +38,8 @@ public class DoctorTest {
         for (String check : List.of("java", "fixture", "profile", "gpio", "serial", "tools", "key", "reports")) {
             assertTrue(out.text.contains("PASS  " + String.format("%-11s", check)), check + " in " + out.text);
         }
-        assertTrue(out.text.contains("socat (") && out.text.contains("virtual-dut.jar"), out.text);
+        assertTrue(out.text.contains("socat (") && out.text.contains("virtual-dut.jar") && out.text.contains("openocd ("),
+                out.text);
     }
 
     @Test(timeOut = 120_000)

@@ -127,8 +127,8 @@ public class VirtualRunTest {
         assertEquals(bootTimes, (long) powerOns.size(), "every boot is measured once, by the strategy");
         List<String> services = journal.stream().filter(e -> e.path("event").asText().equals("service"))
                 .map(e -> e.path("name").asText() + " " + e.path("outcome").asText()).toList();
-        assertEquals(services, List.of("lab-pki opened", "cloud opened", "update-path opened",
-                "update-path closed", "cloud closed", "lab-pki closed"));
+        assertEquals(services, List.of("debug-probe opened", "lab-pki opened", "cloud opened", "update-path opened",
+                "update-path closed", "cloud closed", "lab-pki closed", "debug-probe closed"));
     }
 
     static List<JsonNode> journal(Path runDir) throws Exception {

@@ -1,12 +1,14 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.jtag.DebugPort;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The device's inputs (supply and buttons) and its running firmware. The device runs while it has
- * power and its reset line is released; any other state stops it at once.
+ * power and its reset line is released; any other state stops it at once. Its debug port follows the
+ * supply alone: a reset line held low stops the CPU, not the debug logic.
  */
 final class Device {
     static final String RESET = "reset";
@@ -14,22 +16,28 @@ final class Device {
     private final OutputStream uart;
     private final Firmware.Factory firmware;
     private final NetworkSide network;
+    private final DebugPort debugPort;
     private final Map<String, Boolean> pressed = new HashMap<>();
     private boolean powered;
     private boolean closed;
     private Session session;
     private int boots;
 
-    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network) {
+    /** @param debugPort null when no probe is wired to the device */
+    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network, DebugPort debugPort) {
         this.uart = uart;
         this.firmware = firmware;
         this.network = network;
+        this.debugPort = debugPort;
     }
 
     synchronized void power(boolean on) {
         if (powered != on) {
             System.err.println("vdut: power " + (on ? "ON" : "OFF"));
             powered = on;
+            if (debugPort != null) {
+                debugPort.power(on);
+            }
             update();
         }
     }
@@ -59,6 +67,9 @@ final class Device {
 
     synchronized void close() {
         closed = true;
+        if (debugPort != null) {
+            debugPort.power(false);
+        }
         update();
     }
 

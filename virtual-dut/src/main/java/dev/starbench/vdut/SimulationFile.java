@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.starbench.vdut.contract.DebugPortSettings;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.GpioWire;
 import dev.starbench.vdut.contract.OtaSettings;
 import dev.starbench.vdut.contract.SimulationSettings;
+import dev.starbench.vdut.jtag.DebugPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,6 +129,7 @@ final class SimulationFile {
             case ACCEPTS_UNSIGNED, ACCEPTS_FOREIGN_KEY, SKIPS_HASH_CHECK, ACCEPTS_DOWNGRADE, BRICKS_ON_POWER_LOSS -> "Ota";
             // The real-Linux DUT's dropbear has it; this device runs no SSH server (yet).
             case SSH_DEFAULT_PASSWORD -> null;
+            case JTAG_OPEN, JTAG_FUSED -> "jtag.DebugPort";
         };
     }
 
@@ -155,6 +158,13 @@ final class SimulationFile {
             if (ota.overMqtt() && (sim.network() == null || sim.network().cloudHost() == null)) {
                 throw invalid(file, "ota: transport mqtt needs network.cloud-host: offers come through the cloud connection");
             }
+        }
+        String debugProblem = problem(sim.debugPort());
+        if (debugProblem != null) {
+            throw invalid(file, "debug-port: " + debugProblem);
+        }
+        if (sim.has(Flaw.JTAG_OPEN) && sim.has(Flaw.JTAG_FUSED)) {
+            throw invalid(file, "the flaws jtag-open and jtag-fused exclude each other: a fused port reads nothing");
         }
         for (SimulationSettings.Credential c : sim.credentials()) {
             if (c.user() == null || c.user().isEmpty() || c.password() == null) {
@@ -188,6 +198,40 @@ final class SimulationFile {
             return "device-type-tlv and device-type go together";
         }
         return null;
+    }
+
+    /** What is wrong with the debug port's settings, or null (also when there is none). */
+    private static String problem(DebugPortSettings d) {
+        if (d == null) {
+            return null;
+        }
+        if ((d.port() == null) == (d.socket() == null)) {
+            return "give exactly one of port (TCP on 127.0.0.1) and socket (a unix socket path)";
+        }
+        if (d.port() != null && (d.port() <= 0 || d.port() > 65535)) {
+            return "port must be 1..65535, was " + d.port();
+        }
+        if (d.socket() != null && d.socket().isEmpty()) {
+            return "socket must be a path";
+        }
+        // IEEE 1149.1: an IDCODE's bit 0 is 1 (a BYPASS register captures 0, which is how a probe tells them apart).
+        if (d.idcode() < 0 || d.idcode() > 0xFFFF_FFFFL || (d.idcode() & 1) == 0) {
+            return String.format("idcode must be a 32-bit IDCODE with bit 0 set, was 0x%x", d.idcode());
+        }
+        return null;
+    }
+
+    /** The flash image the debug port's memory holds. */
+    static byte[] flashImage(Path image) throws StartupException {
+        try {
+            if (Files.size(image) > DebugPort.MAX_FLASH_IMAGE) {
+                throw new StartupException(StartupException.SIMULATION, "debug-port.flash-image " + image + " is over "
+                        + DebugPort.MAX_FLASH_IMAGE + " bytes: a microcontroller's flash, not a disk");
+            }
+            return Files.readAllBytes(image);
+        } catch (IOException e) {
+            throw new StartupException(StartupException.SIMULATION, "debug-port.flash-image " + image + " is unreadable: " + e);
+        }
     }
 
     private static String where(JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package dev.starbench.vdut;
 
 import dev.starbench.vdut.contract.ReadyLine;
+import dev.starbench.vdut.jtag.DebugPort;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -27,6 +28,7 @@ public final class VirtualDut {
     private PtyPair ptys;
     private GpioBridge gpio;
     private Device device;
+    private DebugPort debugPort;
     private boolean closed;
 
     private VirtualDut(Options options, SimulationSettings simulation) {
@@ -84,7 +86,9 @@ public final class VirtualDut {
         synchronized (this) {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota), new NetworkSide(simulation, ota));
+            debugPort = startDebugPort();
+            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota),
+                    new NetworkSide(simulation, ota), debugPort);
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
@@ -95,6 +99,20 @@ public final class VirtualDut {
         gpio.start();
         System.err.println("vdut: flaws " + simulation.flawKeys() + ", boot count so far " + state.bootCount());
         return new ReadyLine(ptys.benchLink.toString(), gpio.port()).line();
+    }
+
+    /** The probe's socket listens before READY, so the bench can connect OpenOCD as soon as it reads that line. */
+    private DebugPort startDebugPort() throws StartupException {
+        if (simulation.debugPort() == null) {
+            return null;
+        }
+        try {
+            String image = simulation.debugPort().flashImage();
+            return DebugPort.start(simulation, image == null ? null : SimulationFile.flashImage(Path.of(image)),
+                    s -> System.err.println("vdut: debug: " + s));
+        } catch (IOException e) {
+            throw new StartupException(StartupException.RUNTIME, e.getMessage(), e);
+        }
     }
 
     private static void waitForStdinEof(InputStream in) {
@@ -121,6 +139,9 @@ public final class VirtualDut {
         closed = true;
         if (device != null) {
             device.close();
+        }
+        if (debugPort != null) {
+            debugPort.close();
         }
         if (gpio != null) {
             gpio.close();

@@ -1,6 +1,7 @@
 package dev.starbench.bench.qemu;
 
 import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.Spawner;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

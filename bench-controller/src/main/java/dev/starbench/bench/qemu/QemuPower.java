@@ -1,6 +1,7 @@
 package dev.starbench.bench.qemu;
 
 import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.Spawner;
 import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.config.Fixture;
 import java.io.BufferedReader;
@@ -99,7 +100,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         } catch (IOException e) {
             throw new BenchIoException("cannot make a work directory for QEMU: " + e.getMessage(), e);
         }
-        Spawner spawner = new Spawner();
+        Spawner spawner = new Spawner("qemu");
         try {
             return new QemuPower(config, guest, offTime, dir, spawner, ConsoleBridge.open(dir, spawner));
         } catch (BenchIoException | RuntimeException e) {

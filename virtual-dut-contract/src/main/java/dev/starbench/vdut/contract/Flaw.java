@@ -29,7 +29,11 @@ public enum Flaw {
     @JsonProperty("skips-hash-check") SKIPS_HASH_CHECK,
     @JsonProperty("accepts-downgrade") ACCEPTS_DOWNGRADE,
     @JsonProperty("bricks-on-power-loss") BRICKS_ON_POWER_LOSS,
-    @JsonProperty("ssh-default-password") SSH_DEFAULT_PASSWORD;
+    @JsonProperty("ssh-default-password") SSH_DEFAULT_PASSWORD,
+    /** The debug port's MEM-AP reads memory: no APPROTECT, no readout protection. */
+    @JsonProperty("jtag-open") JTAG_OPEN,
+    /** The debug port is fused off: the TAP is gone and TDO stays high. */
+    @JsonProperty("jtag-fused") JTAG_FUSED;
 
     /** The name in profiles and in the simulation JSON, e.g. {@code root-console}. */
     public String key() {

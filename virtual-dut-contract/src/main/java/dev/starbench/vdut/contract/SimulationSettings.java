@@ -16,6 +16,7 @@ import java.util.Set;
  * @param autobootStop the byte sequence that stops autoboot; null: the bootloader is not keyed
  * @param network      null: the device connects nowhere and serves nothing
  * @param ota          null: the device has no update agent
+ * @param debugPort    null: no probe is wired to the device's debug port
  * @param ansiConsole  the shell's prompt as a real terminal's: colours, a window title, then a cursor
  *                     position query it waits for (up to 5 s) before reading input
  */
@@ -30,6 +31,7 @@ public record SimulationSettings(
         @JsonProperty("flaws") Set<Flaw> flaws,
         @JsonProperty("network") NetworkSettings network,
         @JsonProperty("ota") OtaSettings ota,
+        @JsonProperty("debug-port") DebugPortSettings debugPort,
         @JsonProperty("ansi-console") Boolean ansiConsole) {
 
     public static final int DEFAULT_BAUD = 115200;
@@ -52,7 +54,13 @@ public record SimulationSettings(
     }
 
     public SimulationSettings withNetwork(NetworkSettings n) {
-        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota, ansiConsole);
+        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
+                debugPort, ansiConsole);
+    }
+
+    public SimulationSettings withDebugPort(DebugPortSettings d) {
+        return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
+                ota, d, ansiConsole);
     }
 
     /** A login the simulated device accepts. */

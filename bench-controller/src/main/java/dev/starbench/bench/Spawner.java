@@ -1,4 +1,4 @@
-package dev.starbench.bench.qemu;
+package dev.starbench.bench;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,23 +12,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Starts QEMU and socat so that they die with the bench even when no shutdown hook runs (SIGKILL):
- * util-linux's setpriv sets a parent-death signal before it execs them. Linux sends that signal when
- * the parent <em>thread</em> ends, so every process is started from this one thread, which lives until
- * {@link #close()}: closing it also kills whatever is still running.
+ * Starts helper processes (QEMU, socat, OpenOCD) so that they die with the bench even when no shutdown
+ * hook runs (SIGKILL): util-linux's setpriv sets a parent-death signal before it execs them. Linux sends
+ * that signal when the parent <em>thread</em> ends, so every process is started from this one thread,
+ * which lives until {@link #close()}: closing it also kills whatever is still running.
  */
-final class Spawner implements AutoCloseable {
+public final class Spawner implements AutoCloseable {
     private static final List<String> DIE_WITH_PARENT = findSetpriv()
             .map(p -> List.of(p.toString(), "--pdeathsig", "KILL")).orElse(List.of());
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "qemu-spawner");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread;
+
+    /** @param name names the spawning thread, after what it starts */
+    public Spawner(String name) {
+        thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-spawner");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** Starts the builder's command (its redirects as set) under setpriv, when the system has it. */
-    Process start(ProcessBuilder pb) throws IOException {
+    public Process start(ProcessBuilder pb) throws IOException {
         List<String> command = pb.command();
         List<String> argv = new ArrayList<>(DIE_WITH_PARENT);
         argv.addAll(command);
