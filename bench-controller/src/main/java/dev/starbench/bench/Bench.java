@@ -5,7 +5,11 @@ import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
 import dev.starbench.bench.net.LabCa;
 import dev.starbench.bench.net.LabPki;
+import dev.starbench.bench.power.CommandPower;
+import dev.starbench.bench.power.MqttPlugPower;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.SnmpPduPower;
+import dev.starbench.bench.power.UhubctlPower;
 import dev.starbench.bench.qemu.QemuPower;
 import dev.starbench.bench.qemu.UbootEnvironment;
 import dev.starbench.bench.serial.Adapters;
@@ -18,8 +22,10 @@ import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.config.LinuxDut;
 import dev.starbench.config.Network;
+import dev.starbench.config.PowerConfig;
 import dev.starbench.vdut.contract.DebugPortSettings;
 import dev.starbench.vdut.contract.Flaw;
+import dev.starbench.vdut.contract.PowerPlug;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,16 +67,21 @@ public final class Bench implements LineRate, AutoCloseable {
         int baud = profile != null && profile.console() != null && profile.console().baud() != null
                 ? profile.console().baud() : fixture.serial().baud();
         Fixture.Power p = fixture.power();
+        Duration offTime = Duration.ofMillis(p.offTimeMs());
         if (fixture.qemu() != null) {
-            QemuPower qemu = QemuPower.open(fixture.qemu(), qemuGuest(fixture.qemu(), profile),
-                    Duration.ofMillis(p.offTimeMs()));
+            QemuPower qemu = QemuPower.open(fixture.qemu(), qemuGuest(fixture.qemu(), profile), offTime);
             return new Bench(null, qemu, Map.of(), null, fixture.serial(), qemu.consolePath(), baud);
         }
-        GpioLines gpio = GpioLines.open(fixture.gpio());
+        GpioLines gpio = fixture.gpio() == null ? null : GpioLines.open(fixture.gpio());
         VirtualDutProcess vdut = null;
+        PowerProtocol power = null;
         try {
-            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
-            List<GpioLines.Line> lines = new ArrayList<>(List.of(relay));
+            GpioLines.Line relay = p.pin() == null ? null
+                    : gpio.output("power", p.pin(), p.activeLow(), fixture.leavesDutOn());
+            List<GpioLines.Line> lines = new ArrayList<>();
+            if (relay != null) {
+                lines.add(relay);
+            }
             Map<String, ButtonLine> buttons = new LinkedHashMap<>();
             for (var b : fixture.buttons().entrySet()) {
                 GpioLines.Line line = gpio.output(b.getKey(), b.getValue().pin(), b.getValue().activeLow());
@@ -89,17 +100,79 @@ public final class Bench implements LineRate, AutoCloseable {
                     throw new BenchIoException(profile.source() + " is for the real-Linux DUT (simulation.dut: linux),"
                             + " which a qemu fixture boots, not the virtual DUT");
                 }
-                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(fixture, profile), baud, lines);
+                vdut = VirtualDutProcess.start(fixture.virtualDut().jar(), simulation(fixture, profile), baud, lines,
+                        virtualPlug(p.settings()));
                 virtualTty = vdut.ttyPath();
             }
-            PowerProtocol power = new GpioRelayPower(relay, Duration.ofMillis(p.offTimeMs()));
+            power = relay != null ? new GpioRelayPower(relay, offTime) : openSwitch(p.settings(), offTime);
             return new Bench(gpio, power, Collections.unmodifiableMap(buttons), vdut, fixture.serial(), virtualTty, baud);
         } catch (BenchIoException | RuntimeException e) {
+            closeSwitch(power);
             if (vdut != null) {
                 vdut.close();
             }
+            if (gpio != null) {
+                gpio.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Only the power switch, for a technician's {@code starbench power}: a relay line is left as the
+     * command set it when the process ends, as every other switch stays where it was put.
+     */
+    public static Bench openPower(Fixture fixture, boolean leaveOn) throws BenchIoException {
+        Fixture.Power p = fixture.power();
+        Duration offTime = Duration.ofMillis(p.offTimeMs());
+        if (p.pin() == null) {
+            return new Bench(null, openSwitch(p.settings(), offTime), Map.of(), null, fixture.serial(), null,
+                    fixture.serial().baud());
+        }
+        GpioLines gpio = GpioLines.open(fixture.gpio());
+        try {
+            GpioLines.Line relay = gpio.output("power", p.pin(), p.activeLow(), leaveOn);
+            return new Bench(gpio, new GpioRelayPower(relay, offTime), Map.of(), null, fixture.serial(), null,
+                    fixture.serial().baud());
+        } catch (BenchIoException | RuntimeException e) {
             gpio.close();
             throw e;
+        }
+    }
+
+    /** The drivers that switch something other than the bench's own relay or QEMU. */
+    private static PowerProtocol openSwitch(PowerConfig settings, Duration offTime) throws BenchIoException {
+        if (settings instanceof PowerConfig.MqttPlug plug) {
+            return MqttPlugPower.open(plug, offTime);
+        }
+        if (settings instanceof PowerConfig.Uhubctl hub) {
+            return new UhubctlPower(hub, offTime);
+        }
+        if (settings instanceof PowerConfig.SnmpPdu pdu) {
+            return SnmpPduPower.open(pdu, offTime);
+        }
+        if (settings instanceof PowerConfig.Command command) {
+            return new CommandPower(command, offTime);
+        }
+        throw new BenchIoException("no power driver for " + settings);
+    }
+
+    /** With an mqtt-plug driver the virtual DUT plays the plug on its own broker (the fixture allows no other). */
+    private static PowerPlug virtualPlug(PowerConfig settings) {
+        if (!(settings instanceof PowerConfig.MqttPlug plug)) {
+            return null;
+        }
+        return new PowerPlug(plug.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? PowerPlug.Firmware.TASMOTA
+                : PowerPlug.Firmware.SHELLY_GEN2, plug.topic(), plug.broker().port());
+    }
+
+    private static void closeSwitch(PowerProtocol power) {
+        if (power instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a switch's connection is best effort; its state was journalled before
+            }
         }
     }
 
@@ -193,11 +266,14 @@ public final class Bench implements LineRate, AutoCloseable {
     }
 
     /**
-     * Releases GPIO (buttons released; power as the fixture's final-state says), ends the virtual DUT,
-     * and quits QEMU and its console bridge (an emulated board cannot stay on without the bench).
+     * Closes the power switch's connection (quitting QEMU and its console bridge: an emulated board cannot
+     * stay on without the bench), releases GPIO (buttons released; power as the fixture's final-state
+     * says), and ends the virtual DUT.
      */
     @Override
     public void close() {
+        // The switch's own connection first: the virtual DUT may be its broker and plug.
+        closeSwitch(power);
         try {
             if (gpio != null) {
                 gpio.close();
@@ -205,9 +281,6 @@ public final class Bench implements LineRate, AutoCloseable {
         } finally {
             if (virtualDut != null) {
                 virtualDut.close();
-            }
-            if (power instanceof QemuPower qemu) {
-                qemu.close();
             }
         }
     }

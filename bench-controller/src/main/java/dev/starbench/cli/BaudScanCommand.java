@@ -72,7 +72,7 @@ final class BaudScanCommand implements Callable<Integer> {
             // The adapter closes before the bench, which may end the virtual DUT holding its pty.
             try (Bench bench = Bench.open(f, p); console) {
                 console.attach(bench.openSerial(console));
-                Dut dut = new Dut(bench.power(), Map.of(), console, bench, p, (state, cause) -> { });
+                Dut dut = new Dut(bench.power(), Map.of(), console, bench, p, (state, cause, reached) -> { });
                 out.printf("Baud scan on bench %s: %d rates, one boot each%n", f.benchId(), BaudScan.CANDIDATES.size());
                 BaudScan.Result result = new BaudScan(console, baud -> {
                     bench.setBaud(baud);

@@ -119,7 +119,7 @@ final class ConsoleCommand implements Callable<Integer> {
                 }
             });
             console.attach(link);
-            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> {
+            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause, reached) -> {
                 console.transcript().note("power " + state + ": " + cause, Instant.now());
                 announce(say, "power " + state);
             });

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "starbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hardware-in-the-loop security pre-test bench for JC-STAR / ETSI EN 303 645.",
         subcommands = {RunCommand.class, ValidateCommand.class, ListChecksCommand.class, PortsCommand.class, ConsoleCommand.class,
-                BaudScanCommand.class, ProbeCommand.class, BenchmarkCommand.class, ReportCommand.class, ChecklistCommand.class, RerunCommand.class, ImageCommand.class,
+                BaudScanCommand.class, PowerCommand.class, ProbeCommand.class, BenchmarkCommand.class, ReportCommand.class, ChecklistCommand.class, RerunCommand.class, ImageCommand.class,
                 NightlyCommand.class, HistoryCommand.class, SchemaCommand.class, DoctorCommand.class},
         exitCodeListHeading = "%nExit codes (run):%n",
         exitCodeList = {"0:every applicable check PASS", "1:some check FAIL", "2:no FAIL, but some INCONCLUSIVE (bench could not tell)",

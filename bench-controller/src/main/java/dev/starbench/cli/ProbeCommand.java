@@ -79,7 +79,7 @@ final class ProbeCommand implements Callable<Integer> {
             try (Bench bench = Bench.open(f, p); console; OpenOcdDriver driver = new OpenOcdDriver(f.debugProbe(), p.debugPort(), dir)) {
                 console.attach(bench.openSerial(console));
                 Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, p,
-                        (state, cause) -> stdout.printf("  power %s (%s)%n", state, cause));
+                        (state, cause, reached) -> stdout.printf("  power %s (%s)%n", state, cause));
                 stdout.printf("Probe on bench %s: %s over %s%n", f.benchId(), f.debugProbe().driver(), f.debugProbe().transport());
                 // Production firmware running: some parts re-arm their lock at every reset.
                 Boot boot = dut.freshBoot("probe: a fresh boot");

@@ -62,6 +62,9 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         }
         required(serial, "serial");
         checkQemu(power, qemu, virtualDut, serial);
+        if (virtualDut != null) {
+            PowerConfig.checkVirtual(power.settings());
+        }
         if (!serial.namesAdapter() && virtualDut == null && qemu == null) {
             throw InvalidField.missing("serial", "path");
         }
@@ -247,43 +250,58 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
     }
 
     /**
-     * @param driver    how the supply is switched: "gpio-relay" (a relay on {@code pin}) or "qemu" (the
-     *                  emulated board of the fixture's {@code qemu:} section is started and quit)
-     * @param pin       the relay's GPIO line; null for qemu
+     * @param driver    how the supply is switched: "gpio-relay" (a relay on {@code pin}), "qemu" (the
+     *                  emulated board of the fixture's {@code qemu:} section is started and quit), or one
+     *                  of {@link PowerConfig}'s drivers, set up in the sub-section named after it
+     * @param pin       the relay's GPIO line; null for every other driver
      * @param offTimeMs how long the supply stays off in a power cycle, so the DUT's capacitors drain
+     * @param settings  the driver's own section ({@code power.mqtt-plug:} ...); null for gpio-relay and qemu
      */
-    public record Power(String driver, Integer pin, boolean activeLow, long offTimeMs) {
+    public record Power(String driver, Integer pin, boolean activeLow, long offTimeMs, PowerConfig settings) {
         static final long DEFAULT_OFF_TIME_MS = 500;
         static final String GPIO_RELAY = "gpio-relay";
         static final String QEMU = "qemu";
 
         public Power {
             requiredText(driver, "driver");
-            check(driver.equals(GPIO_RELAY) || driver.equals(QEMU),
-                    "unknown driver '" + driver + "' (allowed: gpio-relay, qemu)", "driver");
+            check(driver.equals(GPIO_RELAY) || driver.equals(QEMU) || PowerConfig.isDriver(driver), "unknown driver '"
+                    + driver + "' (allowed: gpio-relay, qemu, mqtt-plug, uhubctl, snmp-pdu, command)", "driver");
             if (driver.equals(GPIO_RELAY)) {
                 gpioLine(required(pin, "pin"), "pin");
             } else {
-                check(pin == null, "the qemu driver switches no GPIO line; remove the pin", "pin");
+                check(pin == null, "the " + driver + " driver switches no GPIO line; remove the pin", "pin");
+            }
+            if (PowerConfig.isDriver(driver)) {
+                required(settings, driver);
             }
             notNegative(offTimeMs, "off-time-ms");
+        }
+
+        public Power(String driver, Integer pin, boolean activeLow, long offTimeMs) {
+            this(driver, pin, activeLow, offTimeMs, null);
         }
 
         @JsonCreator
         static Power fromYaml(@JsonProperty("driver") String driver, @JsonProperty("pin") Integer pin,
                               @JsonProperty("active-low") Boolean activeLow,
-                              @JsonProperty("off-time-ms") Long offTimeMs) {
+                              @JsonProperty("off-time-ms") Long offTimeMs,
+                              @JsonProperty("mqtt-plug") PowerConfig.MqttPlug mqttPlug,
+                              @JsonProperty("uhubctl") PowerConfig.Uhubctl uhubctl,
+                              @JsonProperty("snmp-pdu") PowerConfig.SnmpPdu snmpPdu,
+                              @JsonProperty("command") PowerConfig.Command command) {
+            requiredText(driver, "driver");
             return new Power(driver, pin, activeLow != null && activeLow,
-                    offTimeMs == null ? DEFAULT_OFF_TIME_MS : offTimeMs);
+                    offTimeMs == null ? DEFAULT_OFF_TIME_MS : offTimeMs,
+                    PowerConfig.choose(driver, mqttPlug, uhubctl, snmpPdu, command));
         }
 
         boolean usesGpio() {
             return driver.equals(GPIO_RELAY);
         }
 
-        /** What switches the DUT, for the journal: "power relay on GPIO 17", "QEMU". */
+        /** What switches the DUT: "power relay on GPIO 17", "QEMU", "Tasmota plug lab-3 at ssl://...". */
         public String describe() {
-            return usesGpio() ? "power relay on GPIO " + pin : "QEMU";
+            return usesGpio() ? "power relay on GPIO " + pin : settings == null ? "QEMU" : settings.describe();
         }
     }
 

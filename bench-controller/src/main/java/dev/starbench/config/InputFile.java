@@ -25,6 +25,8 @@ public final class InputFile {
         ANSWERS("an answers file", MIB),
         /** A PEM key: a few hundred bytes. */
         KEY("a PEM key", 64 * KIB),
+        /** A password, community or pass phrase a fixture keeps in a file of its own: one line. */
+        SECRET("a password file", 64 * KIB),
         /** A PEM certificate, or a bundle of them. */
         CERTIFICATE("a PEM certificate", MIB),
         /** An image the update checks hold in memory with each of their tampered copies. */

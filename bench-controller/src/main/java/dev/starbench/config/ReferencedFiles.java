@@ -28,6 +28,9 @@ final class ReferencedFiles {
         if (f.cloudBroker() != null) {
             mustExist(f.cloudBroker().caCert(), InputFile.Kind.CERTIFICATE, "cloud-broker", "ca-cert");
         }
+        if (f.power().settings() instanceof PowerConfig.MqttPlug plug) {
+            mustExist(plug.broker().caCert(), InputFile.Kind.CERTIFICATE, "power", "mqtt-plug", "ca-cert");
+        }
         if (f.virtualDut() != null) {
             mayBeMade(f.virtualDut().jar(), null, "virtual-dut", "jar");
         }

@@ -8,10 +8,13 @@ import dev.starbench.config.ConfigException;
 import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
+import dev.starbench.config.PowerConfig;
 import dev.starbench.report.RecordSignature;
 import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -21,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +78,7 @@ public final class Doctor {
     private static final long EXERCISE_WAIT_MS = 30_000;
     // An adapter may show a stray byte or two when opened; a console that talks is more than that.
     private static final long TALKING_WHILE_OFF_BYTES = 16;
+    private static final int PLUG_BROKER_CONNECT_MS = 3000;
 
     private final Host host;
     private final List<Finding> findings = new ArrayList<>();
@@ -93,6 +99,7 @@ public final class Doctor {
         gpio(fixture);
         serial(fixture);
         tools(fixture);
+        plugBroker(fixture);
         if (request.exercise()) {
             exercise(fixture, profile, request.leaseDir());
         }
@@ -273,6 +280,23 @@ public final class Doctor {
             needs.add(new Need(fixture.qemu().binary(), "runs the emulated board",
                     "sudo apt install qemu-system-arm (or set qemu.binary)"));
         }
+        PowerConfig power = fixture.power().settings();
+        if (power instanceof PowerConfig.Uhubctl hub) {
+            needs.add(new Need(hub.binary(), "switches the DUT's USB hub port",
+                    "sudo apt install uhubctl (or set power.uhubctl.binary)"));
+        } else if (power instanceof PowerConfig.Command command) {
+            Map<String, List<String>> commands = new LinkedHashMap<>();
+            commands.put("on", command.on());
+            commands.put("off", command.off());
+            commands.put("status", command.status());
+            Set<String> programs = new HashSet<>();
+            commands.forEach((field, argv) -> {
+                if (argv != null && programs.add(argv.get(0))) {
+                    needs.add(new Need(argv.get(0), "runs the fixture's power.command." + field,
+                            "install it, or correct power.command." + field));
+                }
+            });
+        }
         if (fixture.debugProbe() != null) {
             needs.add(new Need(fixture.debugProbe().openocd(), "drives the debug probe for debug.jtag-swd and starbench probe",
                     "sudo apt install openocd (or set debug-probe.openocd)"));
@@ -311,7 +335,24 @@ public final class Doctor {
         }
     }
 
-    // ---- the power switch (a relay, or QEMU), switched once
+    // ---- a smart plug's broker, reached as the driver will reach it (the virtual DUT starts its own)
+
+    private void plugBroker(Fixture fixture) {
+        if (!(fixture.power().settings() instanceof PowerConfig.MqttPlug plug) || fixture.virtualDut() != null) {
+            return;
+        }
+        Fixture.CloudBroker broker = plug.broker();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(broker.host(), broker.port()), PLUG_BROKER_CONNECT_MS);
+            findings.add(Finding.pass("plug broker", broker.url() + " takes connections (" + plug.describe() + ")"));
+        } catch (IOException e) {
+            findings.add(Finding.fail("plug broker", "cannot connect to " + broker.url() + ": " + e.getMessage(),
+                    "check power.mqtt-plug.url and that the lab's broker runs; `starbench power status --fixture "
+                            + fixture.source() + "` asks the plug itself"));
+        }
+    }
+
+    // ---- the power switch (a relay, a plug, QEMU...), switched once
 
     private void exercise(Fixture fixture, DeviceProfile profile, Path leaseDir) {
         String what = fixture.power().describe();

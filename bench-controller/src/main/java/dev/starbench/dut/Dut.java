@@ -3,6 +3,8 @@ package dev.starbench.dut;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.ButtonLine;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerState;
+import dev.starbench.bench.power.SwitchRefused;
 import dev.starbench.bench.serial.LineRate;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.console.BoundedPattern;
@@ -38,7 +40,12 @@ public final class Dut {
     /** Told of what the strategy does, so the journal shows every power change, boot and reuse. */
     @FunctionalInterface
     public interface Listener {
-        void power(String state, String cause);
+        /**
+         * A power change: {@code state} on or off, or unknown when the switch did not confirm it;
+         * {@code reached} is what the switch read back (or why nothing could be), so the journal says how
+         * the bench knows.
+         */
+        void power(String state, String cause, PowerState reached);
 
         /** One step the strategy took (waking a quiet console, reusing a booted device). */
         default void step(String text) {
@@ -216,17 +223,12 @@ public final class Dut {
     // ---- manual power, for the technician's console ----------------------------------------------
 
     public synchronized void powerOff(String cause) throws BenchIoException {
-        power.off();
-        offSince = System.nanoTime();
-        forget();
+        switchPower(false, cause);
         state = State.OFF;
-        listener.power("off", cause);
     }
 
     public synchronized void powerOn(String cause) throws BenchIoException {
-        power.on();
-        forget();
-        listener.power("on", cause);
+        switchPower(true, cause);
     }
 
     /**
@@ -256,9 +258,7 @@ public final class Dut {
     /** Off (if on), the fixture's off-time counted from when the supply went off, then on. */
     private long powerOnFresh(String cause) throws BenchIoException {
         if (power.isOn() || offSince == 0) {
-            power.off();
-            offSince = System.nanoTime();
-            listener.power("off", cause);
+            switchPower(false, cause);
         }
         long rest = power.offTime().toNanos() - (System.nanoTime() - offSince);
         if (rest > 0) {
@@ -267,10 +267,30 @@ public final class Dut {
         // Whatever the old boot still had in flight is not part of the new one.
         console.skipToEnd();
         long at = console.position();
-        power.on();
-        forget();
-        listener.power("on", cause);
+        switchPower(true, cause);
         return at;
+    }
+
+    /**
+     * Switches the supply, forgetting where the device was. A switch that did not confirm leaves the
+     * supply unknown: said so to the listener, then a bench fault. One refused changed nothing.
+     */
+    private void switchPower(boolean on, String cause) throws BenchIoException {
+        PowerState reached;
+        try {
+            reached = on ? power.on() : power.off();
+        } catch (SwitchRefused e) {
+            throw e;
+        } catch (BenchIoException e) {
+            forget();
+            listener.power("unknown", cause, PowerState.unknown(e.getMessage()));
+            throw e;
+        }
+        if (!on) {
+            offSince = System.nanoTime();
+        }
+        forget();
+        listener.power(on ? "on" : "off", cause, reached);
     }
 
     private boolean observable() {

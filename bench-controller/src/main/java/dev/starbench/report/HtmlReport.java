@@ -111,7 +111,7 @@ final class HtmlReport {
         }
         if (r.finaliser() != null) {
             RunRecord.Finaliser f = r.finaliser();
-            meta(h, "Safe state", join(f.outcome(), f.detail()) + " at " + str(f.timestamp()));
+            meta(h, "Safe state", f.describe() + " at " + str(f.timestamp()));
         } else {
             meta(h, "Safe state", "no finaliser event in the journal");
         }

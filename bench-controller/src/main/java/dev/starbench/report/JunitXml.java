@@ -154,6 +154,8 @@ final class JunitXml {
         if (r.finaliser() != null) {
             add(p, "finaliser-outcome", r.finaliser().outcome());
             add(p, "finaliser-detail", r.finaliser().detail());
+            add(p, "finaliser-state", r.finaliser().state());
+            add(p, "finaliser-confirmation", r.finaliser().confirmation());
         }
         return p;
     }

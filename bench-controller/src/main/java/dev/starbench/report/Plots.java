@@ -50,7 +50,8 @@ final class Plots {
         for (PowerEvent p : r.power()) {
             if ("on".equals(p.state()) && on == null) {
                 on = p.timestamp();
-            } else if ("off".equals(p.state()) && on != null) {
+            } else if (("off".equals(p.state()) || "unknown".equals(p.state())) && on != null) {
+                // the band shows only what the switch confirmed
                 bands.add(new Instant[] {on, p.timestamp()});
                 on = null;
             }

@@ -40,6 +40,8 @@ import java.util.Map;
  *       outcome that does not follow from the value and limits.
  *   <li>The record lists the journal itself with its SHA-256 (a pure function of the bytes
  *       read), after the evidence files the run journalled with theirs.
+ *   <li>A finaliser that could not name the DUT's final power state makes the outcome at best
+ *       inconclusive, as an INCONCLUSIVE check would.
  *   <li>Unknown event types are skipped (newer journals may carry more), but still move the end.
  * </ul>
  */
@@ -193,9 +195,12 @@ public final class RecordBuilder {
                     files.put(path, new FileHash(path, required(e, "sha256", where), e.path("bytes").asLong(0)));
                 }
                 case "power" -> {
-                    power.add(new PowerEvent(text(e, "state"), text(e, "cause"), t));
-                    String cause = text(e, "cause");
-                    String note = "power " + text(e, "state") + (cause == null ? "" : ": " + cause);
+                    PowerEvent p = new PowerEvent(text(e, "state"), text(e, "cause"), t, text(e, "confirmation"),
+                            text(e, "detail"));
+                    power.add(p);
+                    String note = "power " + p.state() + (p.cause() == null ? "" : ": " + p.cause())
+                            + (p.detail() == null ? "" : " (" + (p.confirmation() == null ? "" : p.confirmation() + ": ")
+                            + p.detail() + ")");
                     for (OpenCheck c : checks.values()) {
                         if (!c.ended) {
                             c.evidence.add(new Evidence("step", note, null, t));
@@ -204,7 +209,8 @@ public final class RecordBuilder {
                 }
                 case "service" -> services.add(new ServiceEvent(required(e, "name", where), text(e, "outcome"),
                         checks.values().stream().filter(c -> !c.ended).map(c -> c.id).reduce((a, b) -> b).orElse(null), t));
-                case "finaliser" -> finaliser = new Finaliser(text(e, "outcome"), text(e, "detail"), t);
+                case "finaliser" -> finaliser = new Finaliser(text(e, "outcome"), text(e, "detail"), t, text(e, "state"),
+                        text(e, "confirmation"));
                 case "run-aborted" -> {
                     // The first reason is the cause; later ones are usually its echoes.
                     if (!aborted) {
@@ -247,7 +253,7 @@ public final class RecordBuilder {
             }
         }
 
-        RunRecord.Run run = new RunRecord.Run(manifest.runId(), runStart, end, outcome(aborted, results),
+        RunRecord.Run run = new RunRecord.Run(manifest.runId(), runStart, end, outcome(aborted, results, finaliser),
                 manifest.controllerVersion(), manifest.gitCommit(), manifest.benchId(),
                 manifest.fixturePath(), manifest.fixtureSha256(), manifest.profilePath(), manifest.profileSha256(),
                 manifest.deviceName(), manifest.deviceModel(), manifest.firmwareVersion(),
@@ -256,14 +262,16 @@ public final class RecordBuilder {
         return new RunRecord(run, results, finaliser, power, services, new ArrayList<>(files.values()));
     }
 
-    static String outcome(boolean aborted, List<CheckResult> checks) {
+    /** A DUT left in a state the bench cannot name counts as an INCONCLUSIVE would: it never makes a PASS. */
+    static String outcome(boolean aborted, List<CheckResult> checks, Finaliser finaliser) {
         if (aborted) {
             return "aborted";
         }
         if (checks.stream().anyMatch(c -> c.verdict() == Verdict.FAIL)) {
             return "fail";
         }
-        if (checks.stream().anyMatch(c -> c.verdict() == Verdict.INCONCLUSIVE)) {
+        if (checks.stream().anyMatch(c -> c.verdict() == Verdict.INCONCLUSIVE)
+                || finaliser != null && !finaliser.stateKnown()) {
             return "inconclusive";
         }
         return "pass";

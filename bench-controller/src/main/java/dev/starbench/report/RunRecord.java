@@ -119,8 +119,13 @@ public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, 
         }
     }
 
-    /** @param state on, off or cycle */
-    public record PowerEvent(String state, String cause, Instant timestamp) {}
+    /**
+     * @param state        on, off, unknown (the switch did not confirm), or cycle in older journals
+     * @param confirmation confirmed (read back from the switch), commanded (only the bench's own output
+     *                     read back), or null (unknown, or a journal from before drivers said)
+     * @param detail       what the driver read back, or why it could not
+     */
+    public record PowerEvent(String state, String cause, Instant timestamp, String confirmation, String detail) {}
 
     /**
      * @param outcome "opened", "closed", or what went wrong closing it
@@ -131,6 +136,33 @@ public record RunRecord(Run run, List<CheckResult> checks, Finaliser finaliser, 
     /** @param path relative to the run directory */
     public record FileHash(String path, String sha256, long bytes) {}
 
-    /** @param outcome e.g. "powered-off", "failed", "timed-out" */
-    public record Finaliser(String outcome, String detail, Instant timestamp) {}
+    /**
+     * @param outcome      "powered-off", "left-on", "failed", "timed-out" or "no-bench"
+     * @param state        the supply's state after the finaliser: on, off or unknown (derived from the
+     *                     outcome for journals from before drivers reported it)
+     * @param confirmation confirmed, commanded, or null when the state is unknown
+     */
+    public record Finaliser(String outcome, String detail, Instant timestamp, String state, String confirmation) {
+
+        public Finaliser {
+            if (state == null) {
+                state = switch (outcome == null ? "" : outcome) {
+                    case "powered-off" -> "off";
+                    case "left-on" -> "on";
+                    default -> "unknown";
+                };
+            }
+        }
+
+        /** Whether the run may say what state it left the DUT in; a run that cannot is at best INCONCLUSIVE. */
+        public boolean stateKnown() {
+            return !"unknown".equals(state);
+        }
+
+        /** The "Safe state" line of the summary and the report: the outcome, how it is known, and the detail. */
+        public String describe() {
+            String how = !stateKnown() ? "UNKNOWN" : confirmation == null ? outcome : outcome + ", " + confirmation;
+            return how + (detail == null ? "" : " (" + detail + ")");
+        }
+    }
 }

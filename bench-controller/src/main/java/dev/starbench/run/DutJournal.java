@@ -1,5 +1,6 @@
 package dev.starbench.run;
 
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import dev.starbench.report.Measurement;
@@ -21,8 +22,8 @@ final class DutJournal implements Dut.Listener {
     }
 
     @Override
-    public void power(String state, String cause) {
-        journal.power(state, cause);
+    public void power(String state, String cause, PowerState reached) {
+        journal.power(state, cause, reached);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class InstallFirst {
             console = new Console(new Transcript(transcript));
             bench = Bench.open(fixture, profile);
             console.attach(bench.openSerial(console));
-            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> { });
+            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause, reached) -> { });
             try {
                 for (Path image : images) {
                     dut.transition(Dut.State.LOGIN, "install-first: boot before pushing " + image.getFileName());

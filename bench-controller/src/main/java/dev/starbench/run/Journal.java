@@ -3,6 +3,7 @@ package dev.starbench.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.report.Measurement;
 import dev.starbench.report.RunManifest;
 import dev.starbench.report.Verdict;
@@ -200,10 +201,23 @@ public final class Journal implements AutoCloseable {
 
     /** @param state on, off or cycle */
     public void power(String state, String cause) {
+        power(state, cause, null);
+    }
+
+    /**
+     * @param state   on, off, or unknown when the switch did not confirm
+     * @param reached what the driver read back, and how ({@code confirmation}: confirmed, commanded, or
+     *                null when unknown); null when not known (older callers)
+     */
+    public void power(String state, String cause, PowerState reached) {
         Objects.requireNonNull(state, "state");
         append("power", e -> {
             e.put("state", state);
             e.put("cause", cause);
+            if (reached != null) {
+                e.put("confirmation", reached.basisWord());
+                e.put("detail", reached.detail());
+            }
         });
     }
 
@@ -222,10 +236,24 @@ public final class Journal implements AutoCloseable {
 
     /** @param outcome e.g. "powered-off", "failed", "timed-out" */
     public void finaliser(String outcome, String detail) {
+        finaliser(outcome, detail, null);
+    }
+
+    /**
+     * The safe-state finaliser's result: the journal's last word on the DUT.
+     *
+     * @param outcome "powered-off", "left-on", "failed", "timed-out", "no-bench"
+     * @param state   the supply's state after it (its level and how it is known); null when none was read
+     */
+    public void finaliser(String outcome, String detail, PowerState state) {
         Objects.requireNonNull(outcome, "outcome");
         append("finaliser", e -> {
             e.put("outcome", outcome);
             e.put("detail", detail);
+            if (state != null) {
+                e.put("state", state.word());
+                e.put("confirmation", state.basisWord());
+            }
         });
     }
 

@@ -4,6 +4,8 @@ import dev.starbench.bench.Bench;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
+import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.lab.LabServices;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordBuilder;
@@ -53,6 +55,8 @@ final class RunSession {
     private final BenchLease lease;
     private volatile Console console;
     private volatile Bench bench;
+    /** The bench's switch, as the checks and the finaliser share it; set with {@link #bench}. */
+    private volatile FinalSwitch power;
     private RunListener listener = RunListener.NONE;
     private volatile LabServices services;
     private boolean finished;
@@ -85,7 +89,13 @@ final class RunSession {
     }
 
     void bench(Bench b) {
+        power = new FinalSwitch(b.power());
         bench = b;
+    }
+
+    /** The power switch the run's Dut uses: the finaliser's switch is its last. */
+    PowerProtocol power() {
+        return power;
     }
 
     void services(LabServices s) {
@@ -283,53 +293,53 @@ final class RunSession {
         }
     }
 
-    /** @return the "Safe state: ..." line */
+    /**
+     * @return the "Safe state: ..." line: the state the switch confirmed (or how else it is known), never
+     *         only the one asked for; UNKNOWN when the switch could not say
+     */
     private String finalise() {
-        Bench b = bench;
-        if (b == null) {
-            String detail = "the bench was never opened, so this run never powered the DUT";
-            journalled(() -> journal.finaliser("no-bench", detail));
-            return safeState("no-bench", detail);
+        FinalSwitch p = power;
+        if (bench == null || p == null) {
+            return finaliser("no-bench", "the bench was never opened: this run never switched the DUT's power and"
+                    + " cannot say its state", PowerState.unknown("the bench was never opened"));
         }
         boolean leaveOn = fixture.leavesDutOn();
         String cause = leaveOn ? "finaliser: the fixture's final-state is on" : "finaliser: end of run";
-        CompletableFuture<Void> safe = CompletableFuture.runAsync(() -> {
+        CompletableFuture<PowerState> safe = CompletableFuture.supplyAsync(() -> {
             try {
-                if (leaveOn) {
-                    b.power().on();
-                } else {
-                    b.power().off();
-                }
+                return p.last(leaveOn);
             } catch (BenchIoException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
         String outcome;
-        String detail;
+        String why;
         try {
-            safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
-            journalled(() -> journal.power(leaveOn ? "on" : "off", cause));
-            outcome = leaveOn ? "left-on" : "powered-off";
-            detail = fixture.power().describe() + (leaveOn ? " left on, as the fixture's final-state says" : " switched off");
+            PowerState reached = safe.get(FINALISER_TIMEOUT_S, TimeUnit.SECONDS);
+            journalled(() -> journal.power(reached.word(), cause, reached));
+            return finaliser(leaveOn ? "left-on" : "powered-off", reached.detail()
+                    + (leaveOn ? "; left on, as the fixture's final-state says" : ""), reached);
         } catch (TimeoutException e) {
             outcome = "timed-out";
-            detail = "switching power took over " + FINALISER_TIMEOUT_S + " s; check the DUT by hand";
+            why = "switching " + p.describe() + " took over " + FINALISER_TIMEOUT_S + " s";
         } catch (ExecutionException e) {
             outcome = "failed";
-            detail = "switching power failed: " + e.getCause().getMessage() + "; check the DUT by hand";
+            why = "switching power failed: " + e.getCause().getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = "failed";
-            detail = "interrupted while switching power; check the DUT by hand";
+            why = "interrupted while switching power";
         }
-        String o = outcome;
-        String d = detail;
-        journalled(() -> journal.finaliser(o, d));
-        return safeState(outcome, detail);
+        PowerState unknown = PowerState.unknown(why + "; the DUT's power state is unknown: check it by hand");
+        journalled(() -> journal.power(unknown.word(), cause, unknown));
+        return finaliser(outcome, unknown.detail(), unknown);
     }
 
-    private static String safeState(String outcome, String detail) {
-        return "Safe state: " + outcome + " (" + Text.terminal(detail) + ")";
+    /** Journals the finaliser, the journal's last word on the DUT, and returns the line that says it. */
+    private String finaliser(String outcome, String detail, PowerState state) {
+        journalled(() -> journal.finaliser(outcome, detail, state));
+        RunRecord.Finaliser said = new RunRecord.Finaliser(outcome, detail, null, state.word(), state.basisWord());
+        return "Safe state: " + Text.terminal(said.describe());
     }
 
     synchronized RunRecord record() {

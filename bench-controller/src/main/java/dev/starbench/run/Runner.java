@@ -153,7 +153,7 @@ public final class Runner {
             return;
         }
         JournalEvidence evidence = new JournalEvidence(journal, console);
-        Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile,
+        Dut dut = new Dut(session.power(), bench.buttons(), console, bench, profile,
                 new DutJournal(journal, evidence, profile.timeouts().bootMs()));
         LabServices services = new LabServices(profile, fixture, CheckContext.seedFor(seed, "lab.update-path"),
                 session.runDir(), journal::service);

@@ -6,6 +6,7 @@ import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.bench.gpio.GpioRelayPower;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.config.Fixture;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,20 @@ public class GpioRelayPowerTest {
             power.cycle();
             power.off();
             assertEquals(levels, List.of("17=0", "17=1", "17=0", "17=1"));
+        }
+    }
+
+    @Test
+    public void theStateIsTheLineReadBackAndSaysItIsOnlyCommanded() throws Exception {
+        try (GpioLines gpio = GpioLines.open(new Fixture.Gpio(Fixture.Provider.MOCK, null))) {
+            GpioRelayPower power = new GpioRelayPower(gpio.output("power", 17, true), Duration.ZERO);
+            PowerState off = power.status();
+            assertEquals(off, PowerState.commanded(false, "power relay on GPIO 17 off: the line reads back high (active-low);"
+                    + " no sense input, so the supply itself is not read"));
+            PowerState on = power.on();
+            assertEquals(on.basis(), PowerState.Basis.COMMANDED);
+            assertEquals(on.detail(), "power relay on GPIO 17 on: the line reads back low (active-low); no sense input,"
+                    + " so the supply itself is not read");
         }
     }
 

@@ -81,7 +81,8 @@ public class ValidationErrorsTest {
                   pn: 17
                 """);
 
-        assertError(e, 6, 3, "power.pn", "unknown field (known: active-low, driver, off-time-ms, pin)");
+        assertError(e, 6, 3, "power.pn", "unknown field (known: active-low, command, driver, mqtt-plug, off-time-ms, pin, "
+                + "snmp-pdu, uhubctl)");
     }
 
     @Test
@@ -283,7 +284,8 @@ public class ValidationErrorsTest {
                   pin: 17
                 """);
 
-        assertError(e, 5, 11, "power.driver", "unknown driver 'usb-hub' (allowed: gpio-relay, qemu)");
+        assertError(e, 5, 11, "power.driver", "unknown driver 'usb-hub' (allowed: gpio-relay, qemu, mqtt-plug, uhubctl, "
+                + "snmp-pdu, command)");
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,46 @@ public class DoctorTest {
                 "buttons.reset.pin: GPIO line 17 is already used by power.pin"), out.text);
         assertTrue(out.text.contains("fix: correct `buttons.reset.pin` at " + fixture + " line 12; `starbench validate "),
                 out.text);
+    }
+
+    @Test
+    public void aPlugBrokerThatTakesNoConnectionFailsWithTheFix() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Path fixture = fixture("bench-id: plug\npower:\n  driver: mqtt-plug\n  mqtt-plug:\n    url: tcp://127.0.0.1:" + closed
+                + "\n    firmware: tasmota\n    topic: lab-plug\nserial:\n  path: /dev/null\n");
+        Out out = doctor("--fixture", fixture.toString(), "--out", fixture.resolveSibling("reports").toString());
+        assertEquals(out.exit, 1, out.text);
+        assertTrue(out.text.contains("FAIL  plug broker cannot connect to tcp://127.0.0.1:" + closed), out.text);
+        assertTrue(out.text.contains("fix: check power.mqtt-plug.url and that the lab's broker runs"), out.text);
+
+        try (ServerSocket broker = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path reachable = fixture(Files.readString(fixture).replace(":" + closed, ":" + broker.getLocalPort()));
+            Out up = doctor("--fixture", reachable.toString(), "--out", reachable.resolveSibling("reports").toString());
+            assertTrue(up.text.contains("PASS  plug broker tcp://127.0.0.1:" + broker.getLocalPort() + " takes connections"
+                    + " (Tasmota plug lab-plug at tcp://127.0.0.1:" + broker.getLocalPort() + ")"), up.text);
+        }
+    }
+
+    @Test
+    public void aMissingPowerCommandOrUhubctlFailsTheTools() throws Exception {
+        Path commands = fixture("bench-id: commands\npower:\n  driver: command\n  command:\n"
+                + "    on: [/nonexistent/plug, \"on\"]\n    off: [/nonexistent/plug, \"off\"]\n    status: [sh, -c, \"echo on\"]\n"
+                + "serial:\n  path: /dev/null\n");
+        Out out = doctor("--fixture", commands.toString(), "--out", commands.resolveSibling("reports").toString());
+        assertEquals(out.exit, 1, out.text);
+        assertTrue(out.text.contains("FAIL  tools       /nonexistent/plug is not installed (it runs the fixture's"
+                + " power.command.on)"), out.text);
+        assertEquals(out.text.split("/nonexistent/plug is not installed", -1).length, 2, "named once: " + out.text);
+        assertTrue(out.text.contains("PASS  tools       sh ("), out.text);
+
+        Path hub = fixture("bench-id: hub\npower:\n  driver: uhubctl\n  uhubctl:\n    binary: /nonexistent/uhubctl\n"
+                + "    location: 1-1\n    port: 2\nserial:\n  path: /dev/null\n");
+        Out noHub = doctor("--fixture", hub.toString(), "--out", hub.resolveSibling("reports").toString());
+        assertTrue(noHub.text.contains("FAIL  tools       /nonexistent/uhubctl is not installed (it switches the DUT's"
+                + " USB hub port)") && noHub.text.contains("fix: sudo apt install uhubctl"), noHub.text);
     }
 
     @Test

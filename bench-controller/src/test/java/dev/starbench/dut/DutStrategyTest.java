@@ -7,6 +7,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import dev.starbench.bench.Bench;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
@@ -145,7 +146,7 @@ public class DutStrategyTest {
             console.attach(bench.openSerial(console));
             dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, new Dut.Listener() {
                 @Override
-                public void power(String state, String cause) {
+                public void power(String state, String cause, PowerState reached) {
                     power.add(state);
                 }
 

@@ -5,6 +5,7 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.assertTrue;
 
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.report.RunRecord.CheckResult;
 import dev.starbench.run.Journal;
 import java.io.IOException;
@@ -166,6 +167,61 @@ public class RecordBuilderTest {
         assertEquals(r.run().abortReason(), "SIGTERM");
         assertEquals(r.run().end(), Instant.parse("2025-05-01T09:00:07.500Z"));
         assertEquals(r.finaliser().outcome(), "powered-off");
+    }
+
+    @Test
+    void aFinalStateTheSwitchDidNotConfirmMakesAPassingRunInconclusive() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        String why = "switching power failed: the plug did not confirm OFF within 5000 ms";
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(Journals.manifest("a.one"));
+            j.checkStarted("a.one", "one", List.of());
+            j.power("on", "boot", PowerState.confirmed(true, "the plug reported stat/p/RESULT {\"POWER\":\"ON\"}"));
+            j.checkEnded("a.one", Verdict.PASS, null, 5);
+            j.power("unknown", "finaliser: end of run", PowerState.unknown(why));
+            j.finaliser("failed", why, PowerState.unknown(why));
+            j.runEnded();
+        }
+        RunRecord r = RecordBuilder.fromJournal(file);
+        assertEquals(r.run().outcome(), "inconclusive");
+        assertEquals(r.finaliser().state(), "unknown");
+        assertNull(r.finaliser().confirmation());
+        assertEquals(r.finaliser().describe(), "UNKNOWN (" + why + ")");
+        assertEquals(r.power().get(0), new RunRecord.PowerEvent("on", "boot", r.power().get(0).timestamp(), "confirmed",
+                "the plug reported stat/p/RESULT {\"POWER\":\"ON\"}"));
+        assertEquals(r.checks().get(0).evidence().get(0).text(),
+                "power on: boot (confirmed: the plug reported stat/p/RESULT {\"POWER\":\"ON\"})");
+        assertEquals(r.power().get(1).state(), "unknown");
+        assertTrue(new String(HtmlReport.render(r), StandardCharsets.UTF_8).contains("UNKNOWN (" + why + ")"), "the report's Safe state line says so");
+    }
+
+    @Test
+    void aConfirmedOrCommandedFinalStateIsSaidAsSuch() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(Journals.manifest("a.one"));
+            j.checkStarted("a.one", "one", List.of());
+            j.checkEnded("a.one", Verdict.PASS, null, 5);
+            PowerState off = PowerState.commanded(false, "power relay on GPIO 17 off: the line reads back high");
+            j.finaliser("powered-off", off.detail(), off);
+            j.runEnded();
+        }
+        RunRecord r = RecordBuilder.fromJournal(file);
+        assertEquals(r.run().outcome(), "pass");
+        assertEquals(r.finaliser().describe(), "powered-off, commanded (power relay on GPIO 17 off: the line reads back high)");
+    }
+
+    @Test
+    void aFinaliserFromBeforeStatesWereJournalledIsReadFromItsOutcome() throws IOException {
+        Path file = dir.resolve("journal.jsonl");
+        try (Journal j = Journal.create(file, StepClock.standard())) {
+            j.runStarted(Journals.manifest("a.one"));
+            j.finaliser("powered-off", "relay off");
+            j.runEnded();
+        }
+        RunRecord.Finaliser f = RecordBuilder.fromJournal(file).finaliser();
+        assertEquals(f.state(), "off");
+        assertEquals(f.describe(), "powered-off (relay off)");
     }
 
     @Test

@@ -40,7 +40,8 @@ public class AbortTest {
         String after = rest.get(10, TimeUnit.SECONDS);
         assertEquals(run.exitValue(), 143, "128 + SIGTERM, as the README's table says: " + after);
         assertTrue(after.contains("Run aborted: interrupted by a signal (SIGTERM or Ctrl-C)"), after);
-        assertTrue(after.contains("\nSafe state: powered-off (power relay on GPIO 17 switched off)\n"), after);
+        assertTrue(after.contains("\nSafe state: powered-off, commanded (power relay on GPIO 17 off: the line reads back high"
+                    + " (active-low); no sense input, so the supply itself is not read)\n"), after);
         for (ProcessHandle h : family) {
             assertTrue(h.onExit().thenApply(x -> true).completeOnTimeout(false, 10, TimeUnit.SECONDS).get(),
                     "still running after the run: " + VirtualBench.describe(List.of(h)));

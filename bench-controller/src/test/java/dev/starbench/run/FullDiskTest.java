@@ -154,7 +154,8 @@ public class FullDiskTest {
             for (int i = 0; i < events.size(); i++) {
                 assertEquals(events.get(i).get("seq").asLong(), i + 1, "whole events, in order");
             }
-            assertTrue(stdout.contains("\nSafe state: powered-off (power relay on GPIO 17 switched off)\n"), o.describe());
+            assertTrue(stdout.contains("\nSafe state: powered-off, commanded (power relay on GPIO 17 off: the line reads back high"
+                    + " (active-low); no sense input, so the supply itself is not read)\n"), o.describe());
             assertTrue(stderr.contains("No space left on device"), o.describe());
             assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
             List<JsonNode> ending = new ArrayList<>(events);

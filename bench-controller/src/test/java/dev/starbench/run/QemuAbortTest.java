@@ -40,7 +40,9 @@ public class QemuAbortTest {
         assertEquals(kinds.get(kinds.size() - 1), "run-ended", kinds.toString());
         JsonNode finaliser = events.get(kinds.lastIndexOf("finaliser"));
         assertEquals(finaliser.get("outcome").asText(), "powered-off");
-        assertEquals(finaliser.get("detail").asText(), "QEMU switched off");
+        assertEquals(finaliser.get("detail").asText(), "QEMU switched off: no QEMU process runs the board");
+        assertEquals(finaliser.get("state").asText(), "off");
+        assertEquals(finaliser.get("confirmation").asText(), "confirmed");
         JsonNode record = json.readTree(runDir.resolve("record.json").toFile());
         assertEquals(record.get("run").get("outcome").asText(), "aborted");
     }

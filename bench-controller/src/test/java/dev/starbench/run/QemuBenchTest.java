@@ -75,7 +75,7 @@ public class QemuBenchTest {
             // One serial handle for the whole test, as for a whole run: it must outlive 20 QEMU processes.
             link = bench.openSerial(console);
             console.attach(link);
-            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> { });
+            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause, reached) -> { });
             CheckContext context = new CheckContext(dut, new Evidence() {
                 @Override
                 public void step(String text) {
@@ -138,7 +138,7 @@ public class QemuBenchTest {
         try (Bench bench = Bench.open(fixture, profile);
              Console console = new Console(new Transcript(flashDir.resolve("console.transcript")))) {
             console.attach(bench.openSerial(console));
-            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause) -> { });
+            Dut dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, (state, cause, reached) -> { });
 
             for (int cycle = 1; cycle <= 2; cycle++) {
                 long bootStart = dut.powerCycle("test");

@@ -14,59 +14,85 @@ import java.util.concurrent.TimeUnit;
  * it takes only the unit's credential; with {@code anonymous-broker} it lets anyone in.
  */
 final class LocalBroker {
-    private final SimulationSettings sim;
     private final int port;
+    private final boolean anonymous;
+    private final String certPem;
+    private final String keyPem;
+    private final SimulationSettings.Credential credential;
+    private final String problem;
     private Process process;
     private Path dir;
 
+    /** The device's own broker, hardened or not as the simulation says. */
     LocalBroker(SimulationSettings sim, int port) {
-        this.sim = sim;
         this.port = port;
+        this.anonymous = sim.has(Flaw.ANONYMOUS_BROKER) || sim.credentials().isEmpty();
+        NetworkSettings net = sim.network();
+        boolean tls = Boolean.TRUE.equals(net.brokerTls());
+        this.certPem = tls ? net.brokerCert() : null;
+        this.keyPem = tls ? net.brokerKey() : null;
+        this.credential = anonymous ? null : sim.credentials().get(0);
+        this.problem = tls && (certPem == null || keyPem == null) ? "broker-tls needs broker-cert and broker-key" : null;
     }
 
+    private LocalBroker(int port) {
+        this.port = port;
+        this.anonymous = true;
+        this.certPem = null;
+        this.keyPem = null;
+        this.credential = null;
+        this.problem = null;
+    }
+
+    /** A plain anonymous broker on loopback: the lab's broker a simulated smart plug lives on. */
+    static LocalBroker anonymous(int port) {
+        return new LocalBroker(port);
+    }
+
+    /** Starts the device's own broker; a failure is the device's, noted in its log. */
     void start() {
+        if (problem != null) {
+            System.err.println("vdut: broker: " + problem);
+            return;
+        }
         try {
-            dir = Files.createTempDirectory("vdut-mosquitto");
-            // mosquitto drops root privileges before it reads the password file.
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            boolean anonymous = sim.has(Flaw.ANONYMOUS_BROKER) || sim.credentials().isEmpty();
-            StringBuilder conf = new StringBuilder()
-                    .append("listener ").append(port).append(" 127.0.0.1\n")
-                    .append("allow_anonymous ").append(anonymous).append('\n')
-                    .append("persistence false\nsys_interval 1\nlog_dest stderr\nlog_type error\n");
-            NetworkSettings net = sim.network();
-            if (Boolean.TRUE.equals(net.brokerTls())) {
-                if (net.brokerCert() == null || net.brokerKey() == null) {
-                    System.err.println("vdut: broker: broker-tls needs broker-cert and broker-key");
-                    return;
-                }
-                conf.append("certfile ").append(readable(dir.resolve("broker.crt"), net.brokerCert())).append('\n')
-                        .append("keyfile ").append(readable(dir.resolve("broker.key"), net.brokerKey())).append('\n');
-            }
-            if (!anonymous) {
-                var c = sim.credentials().get(0);
-                Path passwd = readable(dir.resolve("passwd"), c.user() + ":" + c.password() + "\n");
-                Process hash = new ProcessBuilder(tool("mosquitto_passwd"), "-U", passwd.toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!hash.waitFor(10, TimeUnit.SECONDS) || hash.exitValue() != 0) {
-                    System.err.println("vdut: broker: mosquitto_passwd failed");
-                    return;
-                }
-                conf.append("password_file ").append(passwd).append('\n');
-            }
-            Path confFile = readable(dir.resolve("mosquitto.conf"), conf.toString());
-            // Under a shell that holds a pipe from this JVM: if the JVM dies, the pipe closes and the broker goes too.
-            process = new ProcessBuilder("sh", "-c", "\"$0\" -c \"$1\" & pid=$!; trap 'kill $pid' EXIT; read _; ",
-                    tool("mosquitto"), confFile.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            System.err.println("vdut: broker: mosquitto on 127.0.0.1:" + port + (Boolean.TRUE.equals(net.brokerTls()) ? " (TLS)" : "")
-                    + (anonymous ? " (anonymous allowed)" : ""));
+            launch();
         } catch (IOException e) {
             System.err.println("vdut: broker: cannot start mosquitto: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    void launch() throws IOException, InterruptedException {
+        dir = Files.createTempDirectory("vdut-mosquitto");
+        // mosquitto drops root privileges before it reads the password file.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StringBuilder conf = new StringBuilder()
+                .append("listener ").append(port).append(" 127.0.0.1\n")
+                .append("allow_anonymous ").append(anonymous).append('\n')
+                .append("persistence false\nsys_interval 1\nlog_dest stderr\nlog_type error\n");
+        if (certPem != null) {
+            conf.append("certfile ").append(readable(dir.resolve("broker.crt"), certPem)).append('\n')
+                    .append("keyfile ").append(readable(dir.resolve("broker.key"), keyPem)).append('\n');
+        }
+        if (credential != null) {
+            Path passwd = readable(dir.resolve("passwd"), credential.user() + ":" + credential.password() + "\n");
+            Process hash = new ProcessBuilder(tool("mosquitto_passwd"), "-U", passwd.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!hash.waitFor(10, TimeUnit.SECONDS) || hash.exitValue() != 0) {
+                throw new IOException("mosquitto_passwd failed");
+            }
+            conf.append("password_file ").append(passwd).append('\n');
+        }
+        Path confFile = readable(dir.resolve("mosquitto.conf"), conf.toString());
+        // Under a shell that holds a pipe from this JVM: if the JVM dies, the pipe closes and the broker goes too.
+        process = new ProcessBuilder("sh", "-c", "\"$0\" -c \"$1\" & pid=$!; trap 'kill $pid' EXIT; read _; ",
+                tool("mosquitto"), confFile.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        System.err.println("vdut: broker: mosquitto on 127.0.0.1:" + port + (certPem != null ? " (TLS)" : "")
+                + (anonymous ? " (anonymous allowed)" : ""));
     }
 
     void stop() {

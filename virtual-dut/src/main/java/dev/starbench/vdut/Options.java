@@ -2,20 +2,24 @@ package dev.starbench.vdut;
 
 import dev.starbench.vdut.contract.GpioWire.Wire;
 import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.PowerPlug;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The command line, which is a contract with the bench controller: keep it stable. */
-record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud) {
+record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int lineBaud, PowerPlug plug) {
 
     static final String USAGE = "usage: virtual-dut --simulation SIM.json|- --work-dir DIR"
-            + " --wire power=PIN[:active-low] [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
+            + " (--wire power=PIN[:active-low] | --power-plug tasmota=TOPIC|shelly-gen2=TOPIC --plug-broker-port PORT)"
+            + " [--wire BUTTON=PIN[:active-low]]... [--line-baud BAUD]";
 
     static Options parse(String[] args) throws StartupException {
         Path simulation = null;
         Path workDir = null;
         Integer lineBaud = null;
+        String plugSpec = null;
+        Integer plugBrokerPort = null;
         Map<Integer, Wire> wires = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -33,6 +37,8 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
                 case GpioWire.SIMULATION_OPTION -> simulation = Path.of(value);
                 case GpioWire.WORK_DIR_OPTION -> workDir = Path.of(value);
                 case GpioWire.LINE_BAUD_OPTION -> lineBaud = positiveInt(arg, value);
+                case PowerPlug.OPTION -> plugSpec = value;
+                case PowerPlug.BROKER_PORT_OPTION -> plugBrokerPort = positiveInt(arg, value);
                 case GpioWire.WIRE_OPTION -> {
                     Wire wire = wire(value);
                     for (Wire other : wires.values()) {
@@ -53,12 +59,33 @@ record Options(Path simulation, Path workDir, Map<Integer, Wire> wiresByPin, int
         if (workDir == null) {
             throw usage("--work-dir is required");
         }
-        // Without a power wire the device could never be switched on, which is surely a wiring mistake.
-        if (wires.values().stream().noneMatch(w -> w.name().equals(GpioWire.POWER))) {
-            throw usage("--wire power=PIN[:active-low] is required");
+        PowerPlug plug = plug(plugSpec, plugBrokerPort);
+        // Without a power wire or plug the device could never be switched on, which is surely a wiring mistake.
+        boolean powerWire = wires.values().stream().anyMatch(w -> w.name().equals(GpioWire.POWER));
+        if (powerWire == (plug != null)) {
+            throw usage(powerWire ? "a power wire and --power-plug both switch the supply: give one"
+                    : "--wire power=PIN[:active-low] or --power-plug is required");
         }
         return new Options(simulation, workDir.toAbsolutePath().normalize(), Map.copyOf(wires),
-                lineBaud == null ? 0 : lineBaud);
+                lineBaud == null ? 0 : lineBaud, plug);
+    }
+
+    private static PowerPlug plug(String spec, Integer brokerPort) throws StartupException {
+        if (spec == null) {
+            if (brokerPort != null) {
+                throw usage(PowerPlug.BROKER_PORT_OPTION + " is only used with " + PowerPlug.OPTION);
+            }
+            return null;
+        }
+        if (brokerPort == null || brokerPort > 65535) {
+            throw usage(PowerPlug.OPTION + " needs " + PowerPlug.BROKER_PORT_OPTION + " PORT (1 to 65535)");
+        }
+        PowerPlug plug = PowerPlug.parse(spec, brokerPort);
+        if (plug == null) {
+            throw usage(PowerPlug.OPTION + " " + spec + ": expected tasmota=TOPIC or shelly-gen2=TOPIC"
+                    + " (TOPIC: 1 to 64 of A-Z a-z 0-9 . _ -)");
+        }
+        return plug;
     }
 
     private static Wire wire(String value) throws StartupException {

@@ -1,5 +1,6 @@
 package dev.starbench.vdut;
 
+import dev.starbench.vdut.contract.PowerPlug;
 import dev.starbench.vdut.contract.ReadyLine;
 import dev.starbench.vdut.jtag.DebugPort;
 import dev.starbench.vdut.contract.SimulationSettings;
@@ -15,19 +16,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * A simulated IoT camera that the bench drives like hardware: a serial console on a pty, power and
- * buttons over a loopback GPIO bridge. The only stdout line is {@code READY tty=... gpio=...}; the
- * process lives until its stdin closes (the bench holds the other end), SIGTERM, or a fatal error.
+ * buttons over a loopback GPIO bridge (or its supply behind a simulated smart plug, {@code --power-plug}).
+ * The simulation is stdin's first line ({@code --simulation -}); the only stdout line is
+ * {@code READY tty=... gpio=...}; the process lives until its stdin closes (the bench holds the other
+ * end), SIGTERM, or a fatal error.
  */
 public final class VirtualDut {
+    private static final long PLUG_BROKER_START_NS = 10_000_000_000L;
     private final Options options;
     private final SimulationSettings simulation;
     private FileChannel lockChannel;
     private PtyPair ptys;
     private GpioBridge gpio;
     private Device device;
+    private LocalBroker plugBroker;
+    private SimulatedPlug plug;
     private DebugPort debugPort;
     private boolean closed;
 
@@ -91,6 +99,9 @@ public final class VirtualDut {
                     new NetworkSide(simulation, ota), debugPort);
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
+        if (options.plug() != null) {
+            startPlug(options.plug());
+        }
         ptys.onExit(status -> fatal("socat exited unexpectedly with status " + status));
         ptys.startReading((buf, n) -> {
             byte[] arrived = line.towardsDevice(buf, n);
@@ -99,6 +110,36 @@ public final class VirtualDut {
         gpio.start();
         System.err.println("vdut: flaws " + simulation.flawKeys() + ", boot count so far " + state.bootCount());
         return new ReadyLine(ptys.benchLink.toString(), gpio.port()).line();
+    }
+
+    /** The lab's broker on loopback, and the plug on it whose relay is the device's supply; both up before READY. */
+    private void startPlug(PowerPlug p) throws StartupException, InterruptedException {
+        synchronized (this) {
+            plugBroker = LocalBroker.anonymous(p.brokerPort());
+        }
+        try {
+            plugBroker.launch();
+        } catch (IOException e) {
+            throw new StartupException(StartupException.RUNTIME, "cannot start mosquitto for the plug: " + e.getMessage(), e);
+        }
+        String url = "tcp://127.0.0.1:" + p.brokerPort();
+        long deadline = System.nanoTime() + PLUG_BROKER_START_NS;
+        while (true) {
+            try {
+                SimulatedPlug started = SimulatedPlug.start(url, new MqttConnectOptions(), p.firmware(), p.topic(),
+                        device::power);
+                synchronized (this) {
+                    plug = started;
+                }
+                return;
+            } catch (MqttException e) {
+                // mosquitto writes nothing when its socket listens; trying to connect is the only sign of it.
+                if (System.nanoTime() - deadline > 0) {
+                    throw new StartupException(StartupException.RUNTIME, "the plug cannot reach its broker " + url + ": " + e, e);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The probe's socket listens before READY, so the bench can connect OpenOCD as soon as it reads that line. */
@@ -137,6 +178,12 @@ public final class VirtualDut {
             return;
         }
         closed = true;
+        if (plug != null) {
+            plug.close();
+        }
+        if (plugBroker != null) {
+            plugBroker.stop();
+        }
         if (device != null) {
             device.close();
         }

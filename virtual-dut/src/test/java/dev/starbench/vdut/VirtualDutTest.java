@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testng.annotations.AfterClass;
@@ -291,6 +292,24 @@ public class VirtualDutTest {
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(p.exitValue(), 2);
         assertTrue(Files.readString(stderr).contains("NAME=PIN"));
+    }
+
+    @Test
+    public void theSupplyIsEitherAPowerWireOrAPlug() throws Exception {
+        Path stderr = root.resolve("plug-usage.stderr");
+        for (String[] c : new String[][] {
+                {"--wire", "power=17", "--power-plug", "tasmota=p1", "--plug-broker-port", "21879"},
+                {"--power-plug", "tasmota=p1"},
+                {"--power-plug", "sonoff=p1", "--plug-broker-port", "21879"},
+                {"--wire", "reset=27", "--plug-broker-port", "21879"}}) {
+            List<String> args = new ArrayList<>(List.of("--simulation", "x.json", "--work-dir", "w"));
+            args.addAll(List.of(c));
+            Process p = VirtualDutProcess.launch(stderr, args.toArray(new String[0]));
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(p.exitValue(), 2, String.join(" ", c));
+        }
+        assertTrue(Files.readString(stderr).contains("--plug-broker-port is only used with --power-plug"),
+                Files.readString(stderr));
     }
 
     @Test

@@ -2,9 +2,14 @@ package dev.starbench.bench.gpio;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerState;
 import java.time.Duration;
 
-/** A relay on a GPIO line switching the DUT's supply (fixture driver `gpio-relay`). */
+/**
+ * A relay on a GPIO line switching the DUT's supply (fixture driver `gpio-relay`). The line's level is
+ * read back after each switch, but that only shows what the bench drives: nothing senses the supply
+ * behind the relay, so the state is "commanded", never "confirmed".
+ */
 public final class GpioRelayPower implements PowerProtocol {
     private final GpioLines.Line relay;
     private final Duration offTime;
@@ -15,18 +20,37 @@ public final class GpioRelayPower implements PowerProtocol {
     }
 
     @Override
-    public void on() throws BenchIoException {
-        relay.set(true);
+    public PowerState on() throws BenchIoException {
+        return set(true);
     }
 
     @Override
-    public void off() throws BenchIoException {
-        relay.set(false);
+    public PowerState off() throws BenchIoException {
+        return set(false);
+    }
+
+    private PowerState set(boolean on) throws BenchIoException {
+        relay.set(on);
+        PowerState now = status();
+        if (now.isOn() != on) {
+            throw new BenchIoException(describe() + " was switched " + (on ? "on" : "off") + " but its line reads back "
+                    + now.word());
+        }
+        return now;
     }
 
     @Override
-    public boolean isOn() {
-        return relay.isActive();
+    public PowerState status() {
+        boolean high = relay.isHigh();
+        boolean on = high ^ relay.activeLow();
+        return PowerState.commanded(on, describe() + " " + (on ? "on" : "off") + ": the line reads back "
+                + (high ? "high" : "low") + (relay.activeLow() ? " (active-low)" : "")
+                + "; no sense input, so the supply itself is not read");
+    }
+
+    @Override
+    public String describe() {
+        return "power relay on GPIO " + relay.pin();
     }
 
     @Override

@@ -7,16 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS to a lab's own broker: trust exactly the CA file a fixture names, and show a client certificate if it names one. */
-final class BrokerTls {
+/**
+ * TLS to a lab's own broker (the cloud relay's, the lab-broker's, a smart plug's): trust exactly the CA
+ * file a fixture names, show a client certificate if it names one, and say readably why a handshake failed.
+ */
+public final class BrokerTls {
     private BrokerTls() {
     }
 
@@ -25,7 +31,7 @@ final class BrokerTls {
      * @param client  the bench's key managers, or null
      * @param what    how the fixture names the CA file, for messages
      */
-    static SSLSocketFactory socketFactory(Path caCert, KeyManager[] client, String what) throws BenchIoException {
+    public static SSLSocketFactory socketFactory(Path caCert, KeyManager[] client, String what) throws BenchIoException {
         if (caCert == null && client == null) {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
@@ -59,5 +65,28 @@ final class BrokerTls {
         } catch (IOException | GeneralSecurityException e) {
             throw new BenchIoException("cannot read " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Paho's own message is often just "MqttException": says what went wrong with the broker's certificate.
+     *
+     * @param caField the fixture field naming the CA file, e.g. "cloud-broker.ca-cert"
+     */
+    public static String reason(Throwable e, String host, Path caCert, String caField) {
+        String trusted = caCert == null ? "a CA in the JVM's trust store" : "the CA in " + caField + " " + caCert;
+        Throwable root = e;
+        boolean tlsFailed = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertPathBuilderException) {
+                return "TLS handshake failed: its certificate is not from " + trusted + " (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertificateException && t.getMessage() != null && t.getMessage().contains("matching")) {
+                return "TLS handshake failed: its certificate does not name " + host + " (" + t.getMessage() + ")";
+            }
+            tlsFailed |= t instanceof SSLException;
+            root = t;
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return (tlsFailed ? "TLS handshake failed: " : "") + message;
     }
 }

@@ -4,13 +4,9 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.config.Fixture;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Path;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertificateException;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -33,7 +29,8 @@ public final class ExternalBroker implements Upstream {
 
     private ExternalBroker(Fixture.CloudBroker broker) throws BenchIoException {
         this.broker = broker;
-        this.tls = broker.tls() ? socketFactory(broker.caCert()) : null;
+        this.tls = broker.tls() ? BrokerTls.socketFactory(broker.caCert(), null, "the cloud broker's CA certificate "
+                + broker.caCert() + " (fixture cloud-broker.ca-cert)") : null;
         try {
             client = new MqttClient(broker.url(), "starbench-cloud-" + UUID.randomUUID().toString().substring(0, 8),
                     new MemoryPersistence());
@@ -122,29 +119,8 @@ public final class ExternalBroker implements Upstream {
         }
     }
 
-    /** Trusts exactly the certificates in the fixture's CA file; without one, the JVM's trust store. */
-    private static SSLSocketFactory socketFactory(Path caCert) throws BenchIoException {
-        return BrokerTls.socketFactory(caCert, null,
-                "the cloud broker's CA certificate " + caCert + " (fixture cloud-broker.ca-cert)");
-    }
-
     /** Paho's own message is often just "MqttException": say what went wrong with the broker's certificate. */
     private String reason(Throwable e) {
-        String trusted = broker.caCert() == null ? "a CA in the JVM's trust store"
-                : "the CA in cloud-broker.ca-cert " + broker.caCert();
-        Throwable root = e;
-        boolean tlsFailed = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CertPathBuilderException) {
-                return "TLS handshake failed: its certificate is not from " + trusted + " (" + t.getMessage() + ")";
-            }
-            if (t instanceof CertificateException && t.getMessage() != null && t.getMessage().contains("matching")) {
-                return "TLS handshake failed: its certificate does not name " + broker.host() + " (" + t.getMessage() + ")";
-            }
-            tlsFailed |= t instanceof SSLException;
-            root = t;
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return (tlsFailed ? "TLS handshake failed: " : "") + message;
+        return BrokerTls.reason(e, broker.host(), broker.caCert(), "cloud-broker.ca-cert");
     }
 }

@@ -3,6 +3,7 @@ package dev.starbench.bench.qemu;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.Spawner;
 import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerState;
 import dev.starbench.config.Fixture;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * not one byte of the boot is lost. Pflash drives named in the fixture keep their content across power
  * cycles, as a board's flash does. A kernel and initrd named in the fixture reach the firmware through
  * fw_cfg; forwarded guest ports are on the bench's loopback through QEMU's user network, which lets the
- * guest reach nothing else ({@code restrict=on}).
+ * guest reach nothing else ({@code restrict=on}). The board is the process: its state is confirmed by
+ * whether QEMU runs.
  */
 public final class QemuPower implements PowerProtocol, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuPower.class);
@@ -116,13 +118,13 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
     }
 
     @Override
-    public synchronized void on() throws BenchIoException {
+    public synchronized PowerState on() throws BenchIoException {
         if (closed) {
             // A check still running when a signal ended the run must not start a board nobody quits.
             throw new BenchIoException("the QEMU bench is closed; the board stays off");
         }
-        if (isOn()) {
-            return;
+        if (running()) {
+            return status();
         }
         off();
         prepareDrives(config);
@@ -145,6 +147,7 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
             bridge.attach(console);
             board = new Board(process, Qmp.connect(monitor));
             log.debug("QEMU pid {} running, console on {}", process.pid(), bridge.path());
+            return status();
         } catch (IOException | BenchIoException | RuntimeException e) {
             process.destroyForcibly();
             bridge.detach();
@@ -280,10 +283,10 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
 
     /** Quits QEMU through its monitor, as pulling the plug; kills it if it does not go. */
     @Override
-    public synchronized void off() throws BenchIoException {
+    public synchronized PowerState off() throws BenchIoException {
         Board b = board;
         if (b == null) {
-            return;
+            return status();
         }
         board = null;
         try {
@@ -304,11 +307,15 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
             b.qmp().close();
             bridge.detach();
         }
+        if (b.process().isAlive()) {
+            throw new BenchIoException("QEMU pid " + b.process().pid() + " is still running after quit and kill");
+        }
+        return status();
     }
 
     /** The board's reset line: {@code system_reset}, the guest restarts without QEMU restarting. */
     public synchronized void reset() throws BenchIoException {
-        if (!isOn()) {
+        if (!running()) {
             throw new BenchIoException("cannot reset the QEMU board: it is off");
         }
         try {
@@ -318,9 +325,19 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized boolean isOn() {
+    private boolean running() {
         return board != null && board.process().isAlive();
+    }
+
+    @Override
+    public synchronized PowerState status() {
+        return running() ? PowerState.confirmed(true, "QEMU pid " + board.process().pid() + " runs the board")
+                : PowerState.confirmed(false, "QEMU switched off: no QEMU process runs the board");
+    }
+
+    @Override
+    public String describe() {
+        return "QEMU";
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.gpio.GpioLines;
 import dev.starbench.vdut.contract.GpioWire;
+import dev.starbench.vdut.contract.PowerPlug;
 import dev.starbench.vdut.contract.ReadyLine;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.BufferedReader;
@@ -65,9 +66,10 @@ public final class VirtualDutProcess implements AutoCloseable {
      *
      * @param simulation what the simulated device really does (passwords included: sent through its stdin,
      *                   never written to a file)
+     * @param plug       null: its supply is the GPIO line named power; else a simulated smart plug it plays
      */
-    public static VirtualDutProcess start(Path jar, SimulationSettings simulation, int lineBaud, List<GpioLines.Line> lines)
-            throws BenchIoException {
+    public static VirtualDutProcess start(Path jar, SimulationSettings simulation, int lineBaud, List<GpioLines.Line> lines,
+                                          PowerPlug plug) throws BenchIoException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchIoException("virtual DUT jar " + jar + " is missing: build it with `mvn -B -q -DskipTests package`"
                     + " (scripts/starbench does this on first use)");
@@ -82,6 +84,9 @@ public final class VirtualDutProcess implements AutoCloseable {
             for (GpioLines.Line line : lines) {
                 cmd.add(GpioWire.WIRE_OPTION);
                 cmd.add(new GpioWire.Wire(line.name(), line.pin(), line.activeLow()).option());
+            }
+            if (plug != null) {
+                cmd.addAll(plug.args());
             }
             process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve(LOG).toFile()))

@@ -1,0 +1,255 @@
+package dev.starbench.bench.power;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.mqtt.BrokerTls;
+import dev.starbench.config.Fixture;
+import dev.starbench.config.PowerConfig;
+import dev.starbench.config.PowerConfig.MqttPlug.Firmware;
+import dev.starbench.vdut.SimulatedPlug;
+import dev.starbench.vdut.contract.PowerPlug;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.AfterMethod;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/**
+ * The mqtt-plug driver against a real mosquitto (TLS with the lab's CA, a password file) and plugs
+ * that behave as Tasmota and Shelly Gen2 firmware document, including the ways real plugs fail.
+ */
+public class MqttPlugPowerTest {
+    private static final String USER = "starbench";
+    private static final String PASSWORD = "pl4g-Br0ker-s3cret";
+    private static final long CONFIRM_MS = 1500;
+
+    private final AtomicInteger topics = new AtomicInteger();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private LabBroker broker;
+
+    @BeforeClass
+    public void labBroker() throws Exception {
+        broker = LabBroker.start(Files.createTempDirectory("starbench-plug-test"), true, USER, PASSWORD);
+    }
+
+    @AfterClass(alwaysRun = true)
+    public void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterMethod(alwaysRun = true)
+    public void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+
+    private PowerConfig.MqttPlug config(Firmware firmware, String topic, String password) {
+        return new PowerConfig.MqttPlug(new Fixture.CloudBroker("localhost", broker.port(), true, broker.caPem()), USER,
+                password, firmware, topic, null, CONFIRM_MS);
+    }
+
+    /** A plug of the given firmware on the lab broker, its relay mirrored into {@code relay}. */
+    private SimulatedPlug plug(PowerPlug.Firmware firmware, String topic, AtomicBoolean relay) throws Exception {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(BrokerTls.socketFactory(broker.caPem(), null, "test CA"));
+        o.setUserName(USER);
+        o.setPassword(PASSWORD.toCharArray());
+        SimulatedPlug plug = SimulatedPlug.start(broker.url(), o, firmware, topic, relay::set);
+        open.add(plug);
+        return plug;
+    }
+
+    private MqttPlugPower power(PowerConfig.MqttPlug config) throws BenchIoException {
+        MqttPlugPower power = MqttPlugPower.open(config, Duration.ofMillis(10));
+        open.add(power);
+        return power;
+    }
+
+    private String topic(String kind) {
+        return "lab/" + kind + "-" + topics.incrementAndGet();
+    }
+
+    @Test
+    public void aTasmotaPlugIsSwitchedAndConfirmedOverTlsWithCredentials() throws Exception {
+        String topic = topic("tasmota");
+        AtomicBoolean relay = new AtomicBoolean();
+        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
+        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
+
+        PowerState start = power.status();
+        assertEquals(start.level(), PowerState.Level.OFF, start.detail());
+        assertEquals(start.basis(), PowerState.Basis.CONFIRMED);
+
+        PowerState on = power.on();
+        assertTrue(on.isOn());
+        assertEquals(on.basis(), PowerState.Basis.CONFIRMED);
+        assertTrue(relay.get(), "the plug's relay is on");
+        assertEquals(on.detail(), "the plug reported stat/" + topic + "/RESULT {\"POWER\":\"ON\"}");
+
+        PowerState off = power.off();
+        assertFalse(off.isOn());
+        assertFalse(relay.get());
+        power.cycle();
+        assertTrue(relay.get());
+        assertTrue(power.isOn());
+
+        String everything = start.detail() + on.detail() + off.detail() + power.describe() + config(Firmware.TASMOTA, topic,
+                PASSWORD);
+        assertFalse(everything.contains(PASSWORD), everything);
+        assertEquals(power.describe(), "Tasmota plug " + topic + " at ssl://localhost:" + broker.port());
+    }
+
+    @Test
+    public void aShellyGen2PlugIsSwitchedThroughRpcAndReadBackWithGetStatus() throws Exception {
+        String topic = topic("shellyplusplugs");
+        AtomicBoolean relay = new AtomicBoolean();
+        plug(PowerPlug.Firmware.SHELLY_GEN2, topic, relay);
+        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
+
+        assertEquals(power.status(), PowerState.confirmed(false, "Switch.GetStatus says output false"));
+        PowerState on = power.on();
+        assertTrue(relay.get());
+        assertEquals(on, PowerState.confirmed(true,
+                "Switch.Set on=true answered {\"was_on\":false}; Switch.GetStatus says output true"));
+        power.off();
+        assertFalse(relay.get());
+        assertFalse(power.isOn());
+    }
+
+    @Test
+    public void theRetainedStateIsReadAtStartAndTheLiveOneConfirmsIt() throws Exception {
+        String topic = topic("tasmota");
+        AtomicBoolean relay = new AtomicBoolean();
+        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
+        power(config(Firmware.TASMOTA, topic, PASSWORD)).on();
+
+        // A later run: the plug's retained POWER (PowerRetain) says ON from before, and it answers ON now.
+        MqttPlugPower later = power(config(Firmware.TASMOTA, topic, PASSWORD));
+        assertEquals(later.retainedAtStart(), "stat/" + topic + "/POWER ON");
+        assertEquals(later.status().level(), PowerState.Level.ON);
+    }
+
+    @Test
+    public void aPlugThatNeverConfirmsIsABenchFaultAndItsStateUnknown() throws Exception {
+        String topic = topic("tasmota");
+        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
+        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
+        plug.answering(false);
+
+        BenchIoException e = expectThrows(BenchIoException.class, power::on);
+        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
+                + " did not confirm ON within " + CONFIRM_MS + " ms: it said nothing (retained from before: stat/" + topic
+                + "/POWER OFF)");
+        PowerState now = power.status();
+        assertEquals(now.level(), PowerState.Level.UNKNOWN);
+        assertTrue(now.detail().contains("did not answer a state query within " + CONFIRM_MS + " ms"), now.detail());
+    }
+
+    @Test
+    public void aShellyThatNeverAnswersIsABenchFault() throws Exception {
+        String topic = topic("shellyplusplugs");
+        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
+        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
+        plug.answering(false);
+
+        BenchIoException e = expectThrows(BenchIoException.class, power::off);
+        assertTrue(e.getMessage().endsWith("did not confirm switch 0 off within " + CONFIRM_MS + " ms: it said nothing"),
+                e.getMessage());
+    }
+
+    @Test
+    public void aPlugThatConfirmsTheWrongStateIsABenchFault() throws Exception {
+        String topic = topic("tasmota");
+        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
+        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
+        plug.misreporting(true);
+
+        BenchIoException e = expectThrows(BenchIoException.class, power::on);
+        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
+                + " was switched ON but reported stat/" + topic + "/POWER OFF, and no other state within " + CONFIRM_MS
+                + " ms");
+    }
+
+    @Test
+    public void aShellyThatReadsBackTheWrongStateIsABenchFault() throws Exception {
+        String topic = topic("shellyplusplugs");
+        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
+        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
+        plug.misreporting(true);
+
+        BenchIoException e = expectThrows(BenchIoException.class, power::on);
+        assertTrue(e.getMessage().contains("took Switch.Set on=true ({\"was_on\":true}) but Switch.GetStatus says output false"),
+                e.getMessage());
+    }
+
+    @Test
+    public void aPlugThatDropsOffTheBrokerMidRunIsABenchFault() throws Exception {
+        for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
+            String topic = topic(firmware.name().toLowerCase());
+            SimulatedPlug plug = plug(firmware, topic, new AtomicBoolean());
+            MqttPlugPower power = power(config(firmware == PowerPlug.Firmware.TASMOTA ? Firmware.TASMOTA
+                    : Firmware.SHELLY_GEN2, topic, PASSWORD));
+            power.on();
+            plug.dropOff();
+
+            BenchIoException e = expectThrows(BenchIoException.class, power::off);
+            assertTrue(e.getMessage().matches(".*(dropped off the broker \\(.*\\) while the bench waited"
+                    + "|is offline \\(.* says so\\): cannot).*"), e.getMessage());
+            assertEquals(power.status().level(), PowerState.Level.UNKNOWN);
+        }
+    }
+
+    @Test
+    public void aPlugThatIsOfflineAtStartIsNotBelievedFromItsRetainedState() throws Exception {
+        String topic = topic("tasmota");
+        plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean()).dropOff();
+
+        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        assertTrue(e.getMessage().contains("did not tell its state"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*(dropped off the broker|is offline).*"), e.getMessage());
+    }
+
+    @Test
+    public void noPlugOnTheTopicIsABenchFaultAtOpen() {
+        String topic = topic("nobody");
+        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        assertTrue(e.getMessage().endsWith("did not answer a state query within " + CONFIRM_MS + " ms: it said nothing"),
+                e.getMessage());
+    }
+
+    @Test
+    public void wrongCredentialsAreNamedWithoutThePassword() {
+        String wrong = "not-the-" + PASSWORD;
+        BenchIoException e = expectThrows(BenchIoException.class,
+                () -> power(config(Firmware.TASMOTA, topic("tasmota"), wrong)));
+        assertEquals(e.getMessage(), "cannot reach the plug broker ssl://localhost:" + broker.port()
+                + ": the broker refused the credentials (power.mqtt-plug.username and password)");
+        assertFalse(e.getMessage().contains(wrong));
+    }
+
+    @Test
+    public void aBrokerCertificateFromAnotherCaIsRefused() throws Exception {
+        Path otherCa = Files.createTempFile("other-ca", ".pem");
+        dev.starbench.bench.net.LabPki.newCa("someone else's CA").writePem(otherCa, Files.createTempFile("other", ".key"));
+        PowerConfig.MqttPlug c = new PowerConfig.MqttPlug(new Fixture.CloudBroker("localhost", broker.port(), true, otherCa),
+                USER, PASSWORD, Firmware.TASMOTA, topic("tasmota"), null, CONFIRM_MS);
+        BenchIoException e = expectThrows(BenchIoException.class, () -> power(c));
+        assertTrue(e.getMessage().contains("TLS handshake failed: its certificate is not from the CA in"
+                + " power.mqtt-plug.ca-cert " + otherCa), e.getMessage());
+    }
+}
