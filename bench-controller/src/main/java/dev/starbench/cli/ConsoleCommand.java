@@ -92,6 +92,8 @@ final class ConsoleCommand implements Callable<Integer> {
         PrintWriter say = terminal.writer();
         OutputStream screen = terminal.output();
         Console console = new Console(new Transcript(dir.resolve("console.transcript")));
+        // The technician's own terminal sees the DUT's queries and answers them; a second answer would confuse the DUT.
+        console.answerTerminalQueries(false);
         try (Bench bench = Bench.open(fixture, profile)) {
             SerialLink link = bench.openSerial(new SerialLink.Sink() {
                 @Override
@@ -103,6 +105,11 @@ final class ConsoleCommand implements Callable<Integer> {
                     } catch (IOException gone) {
                         // the technician's terminal closed; the transcript still gets everything
                     }
+                }
+
+                @Override
+                public void quiet() {
+                    console.quiet();
                 }
 
                 @Override

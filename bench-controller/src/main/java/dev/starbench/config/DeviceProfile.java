@@ -163,23 +163,35 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         }
     }
 
-    public record Timeouts(long bootMs, long autobootWindowMs, long commandMs) {
-        static final Timeouts DEFAULTS = new Timeouts(60_000, 10_000, 5_000);
+    /**
+     * @param loginBudgetMs how long the default-credential sweep of a console login may take; the bench
+     *                      tries the most likely credentials first and says which it could not try
+     */
+    public record Timeouts(long bootMs, long autobootWindowMs, long commandMs, long loginBudgetMs) {
+        static final Timeouts DEFAULTS = new Timeouts(60_000, 10_000, 5_000, 300_000);
 
         // Zero would expire every wait at once; that is never what a profile means.
         public Timeouts {
             positive(bootMs, "boot-ms");
             positive(autobootWindowMs, "autoboot-window-ms");
             positive(commandMs, "command-ms");
+            positive(loginBudgetMs, "login-budget-ms");
+        }
+
+        /** With the default login budget. */
+        public Timeouts(long bootMs, long autobootWindowMs, long commandMs) {
+            this(bootMs, autobootWindowMs, commandMs, DEFAULTS.loginBudgetMs);
         }
 
         @JsonCreator
         static Timeouts fromYaml(@JsonProperty("boot-ms") Long bootMs,
                                  @JsonProperty("autoboot-window-ms") Long autobootWindowMs,
-                                 @JsonProperty("command-ms") Long commandMs) {
+                                 @JsonProperty("command-ms") Long commandMs,
+                                 @JsonProperty("login-budget-ms") Long loginBudgetMs) {
             return new Timeouts(bootMs == null ? DEFAULTS.bootMs : bootMs,
                     autobootWindowMs == null ? DEFAULTS.autobootWindowMs : autobootWindowMs,
-                    commandMs == null ? DEFAULTS.commandMs : commandMs);
+                    commandMs == null ? DEFAULTS.commandMs : commandMs,
+                    loginBudgetMs == null ? DEFAULTS.loginBudgetMs : loginBudgetMs);
         }
     }
 
@@ -190,10 +202,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      *
      * @param autobootStop the string that stops autoboot; null means any key does
      * @param dut          "virtual" (the default) or "linux"
+     * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
+     *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
-                             SimulatedIdentity identity) {
+                             SimulatedIdentity identity, boolean ansiConsole) {
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -236,7 +250,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false);
         }
 
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
@@ -254,12 +268,13 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("flaws") List<Flaw> flaws,
                                    @JsonProperty("ota") SimulatedOta ota,
                                    @JsonProperty("dut") String dut,
-                                   @JsonProperty("identity") SimulatedIdentity identity) {
+                                   @JsonProperty("identity") SimulatedIdentity identity,
+                                   @JsonProperty("ansi-console") Boolean ansiConsole) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}, {"identity", identity}};
+                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -268,14 +283,15 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut, identity);
+                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
         SimulationSettings settings() {
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
-                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null);
+                    loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
+                    ansiConsole);
         }
 
         /** A login the virtual DUT accepts. */

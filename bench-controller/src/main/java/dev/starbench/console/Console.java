@@ -6,40 +6,68 @@ import dev.starbench.config.BoundedRegex;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The DUT's console: what the serial reader delivers is logged to the transcript and appended to a
- * bounded text buffer, and waiters are woken at once. Bytes map 1:1 to chars (ISO-8859-1), so
- * positions are byte offsets in the stream.
+ * The DUT's console: what the adapter delivers is logged to the transcript and kept in a bounded
+ * buffer, both as received and as a terminal shows it ({@link TerminalModel}: colours, cursor moves,
+ * titles and queries are not shown). Patterns match what a terminal shows; positions are byte offsets
+ * in the raw stream, so excerpts by position are what crossed the wire.
  *
- * <p>Expect keeps a cursor, like pexpect: a match consumes the stream up to its end. Each search only
- * rescans the last {@link #MAX_MATCH} chars before new data, so a flooding console costs linear time,
- * and the buffer keeps the newest {@link #CAPACITY} chars, so memory stays flat.
+ * <p>Expect keeps a cursor, like pexpect: a match consumes the stream up to its end. While an expect
+ * waits, its own thread reads the adapter ({@link SerialLink#readWhile}) and searches each chunk as it
+ * comes, so the chunk that settles the wait wakes no other thread; when nobody waits, the link's reader
+ * thread delivers here and a waiter fed by hand is signalled. Each search only rescans the last
+ * {@link #MAX_MATCH} shown chars before new data, so a flooding console costs linear time, and the
+ * buffer keeps the newest {@link #CAPACITY} bytes, so memory stays flat.
+ *
+ * <p>Terminal queries (a cursor position request after a BusyBox prompt, a size query) are answered as a
+ * VT100-like 80×24 terminal would, by {@link QueryAnswerer}'s thread, never in the middle of a line the
+ * bench is typing; each answer is a TX line and a NOTE in the transcript.
  */
 public final class Console implements SerialLink.Sink, AutoCloseable {
     static final int CAPACITY = 1 << 20;
     static final int MAX_MATCH = BoundedRegex.MAX_REPEAT;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
-    private final StringBuilder buffer = new StringBuilder();
+    /** How long an answer waits for a line the bench is typing to end before it goes out anyway. */
+    static final Duration LINE_WAIT = Duration.ofSeconds(1);
     /** What every console prints when it dies; profiles add their own. */
     public static final List<String> STANDARD_DEATH_STRINGS = List.of("Kernel panic", "Unable to mount root");
 
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition decided = lock.newCondition();
+    private final ConsoleBuffer buffer = new ConsoleBuffer(CAPACITY);
     private final Transcript transcript;
+    /** Held across a chunk's publication and its transcript line, so a TX it prompts is never logged before it. */
+    private final Object transcriptOrder = new Object();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Condition lineEnded = sendLock.newCondition();
+    private final QueryAnswerer answerer;
     private volatile List<String> deathStrings = STANDARD_DEATH_STRINGS;
-    private long base;          // stream position of buffer[0]
+    private volatile boolean answering = true;
     private long cursor;        // expect consumes up to here
-    private SerialLink link;
+    private Waiter waiter;      // the expect in progress, searched by whichever thread delivers a chunk
+    private volatile String failure;   // why the link failed for good
+    private boolean lineOpen;   // the bench's last send did not end a line
+    private volatile SerialLink link;
 
     public Console(Transcript transcript) {
         this.transcript = transcript;
+        this.answerer = new QueryAnswerer(new QueryAnswerer.Sender() {
+            @Override
+            public void answer(ConsoleBuffer.Query query) throws BenchIoException {
+                Console.this.answer(query);
+            }
+
+            @Override
+            public void note(String text, Instant at) {
+                transcript.note(text, at);
+            }
+        });
     }
 
     /** Attaches the adapter; kept separate so the link can deliver into an existing console. */
@@ -49,9 +77,17 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
 
     /** The standard death strings plus these: any of them ends every wait at once. */
     public void addDeathStrings(List<String> more) {
-        List<String> all = new java.util.ArrayList<>(STANDARD_DEATH_STRINGS);
+        List<String> all = new ArrayList<>(STANDARD_DEATH_STRINGS);
         all.addAll(more);
         deathStrings = List.copyOf(all);
+    }
+
+    /**
+     * Whether the bench answers terminal queries (default on). Off when a person's terminal is attached
+     * (the interactive console): theirs answers, and two answers would reach the DUT.
+     */
+    public void answerTerminalQueries(boolean on) {
+        answering = on;
     }
 
     public Transcript transcript() {
@@ -60,20 +96,32 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
 
     @Override
     public void received(byte[] data, int length, Instant at) {
-        transcript.write(Transcript.Direction.RX, data, length, at);
-        String text = new String(data, 0, length, StandardCharsets.ISO_8859_1);
-        lock.lock();
-        try {
-            buffer.append(text);
-            if (buffer.length() > CAPACITY) {
-                int drop = buffer.length() - CAPACITY / 2;
-                buffer.delete(0, drop);
-                base += drop;
+        List<ConsoleBuffer.Query> queries;
+        synchronized (transcriptOrder) {
+            lock.lock();
+            try {
+                queries = buffer.append(data, length);
+                Waiter w = waiter;
+                if (w != null && w.search()) {
+                    decided.signal();
+                }
+            } finally {
+                lock.unlock();
             }
-            arrived.signalAll();
-        } finally {
-            lock.unlock();
+            // Held for the transcript's own thread, which writes it to the file.
+            transcript.append(Transcript.Direction.RX, data, length, at);
         }
+        if (!queries.isEmpty() && answering) {
+            String unanswered = answerer.offer(queries);
+            if (unanswered != null) {
+                transcript.note(unanswered, at);
+            }
+        }
+    }
+
+    @Override
+    public void quiet() {
+        transcript.hurry();
     }
 
     @Override
@@ -81,20 +129,77 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         transcript.note(note, at);
     }
 
+    @Override
+    public void failed(String why, Instant at) {
+        transcript.note(why, at);
+        lock.lock();
+        try {
+            failure = why;
+            decided.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends text as one write; an answer to a terminal query never lands inside it. */
     public void send(String text) throws BenchIoException {
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-        transcript.write(Transcript.Direction.TX, bytes, bytes.length, Instant.now());
-        if (link == null) {
+        sendLock.lock();
+        try {
+            write(bytes, Instant.now(), null);
+            if (bytes.length > 0) {
+                int last = bytes[bytes.length - 1];
+                // Ctrl-C and Ctrl-D end a line as surely as Enter does.
+                lineOpen = !(last == '\r' || last == '\n' || last == 0x03 || last == 0x04);
+                if (!lineOpen) {
+                    lineEnded.signalAll();
+                }
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** On the answerer's thread: waits (bounded) for a line the bench is typing to end, then answers. */
+    private void answer(ConsoleBuffer.Query query) throws BenchIoException {
+        sendLock.lock();
+        try {
+            long left = LINE_WAIT.toNanos();
+            while (lineOpen && left > 0) {
+                left = lineEnded.awaitNanos(left);
+            }
+            byte[] reply = query.reply().getBytes(StandardCharsets.ISO_8859_1);
+            write(reply, Instant.now(), "answered the terminal query " + query.name() + " as a terminal would: "
+                    + Printable.of(query.reply())
+                    + (lineOpen ? " (the line the bench was typing stayed open " + LINE_WAIT.toMillis() + " ms)" : ""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchIoException("interrupted before answering a terminal query", e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Logs, then writes; {@code note} (or null) is logged with the bytes, so the transcript is whole when the DUT reads them. */
+    private void write(byte[] bytes, Instant at, String note) throws BenchIoException {
+        synchronized (transcriptOrder) {
+            transcript.write(Transcript.Direction.TX, bytes, bytes.length, at);
+            if (note != null) {
+                transcript.note(note, at);
+            }
+        }
+        SerialLink l = link;
+        if (l == null) {
             throw new BenchIoException("console has no serial adapter attached");
         }
-        link.write(bytes);
+        l.write(bytes);
     }
 
     /** The stream position now: everything received so far lies before it. */
     public long position() {
         lock.lock();
         try {
-            return base + buffer.length();
+            return buffer.rawEnd();
         } finally {
             lock.unlock();
         }
@@ -104,19 +209,17 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     public void skipToEnd() {
         lock.lock();
         try {
-            cursor = base + buffer.length();
+            cursor = buffer.rawEnd();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Text received between two stream positions (the part still buffered). */
+    /** The bytes received between two stream positions (the part still buffered), one char per byte. */
     public String text(long from, long to) {
         lock.lock();
         try {
-            long start = Math.max(from, base);
-            long end = Math.min(to, base + buffer.length());
-            return start >= end ? "" : buffer.substring((int) (start - base), (int) (end - base));
+            return buffer.rawText(from, to);
         } finally {
             lock.unlock();
         }
@@ -126,7 +229,23 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         return text(from, Long.MAX_VALUE);
     }
 
-    /** The result of an expect: which pattern matched, its groups, and where. */
+    /**
+     * What a terminal showed between two stream positions: the text without escape sequences and
+     * invisible controls (CR, LF, TAB and BS stay). What patterns and {@link PromptClassifier} read.
+     */
+    public String visibleText(long from, long to) {
+        lock.lock();
+        try {
+            return buffer.shownText(from, to);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The result of an expect: which pattern matched, its groups and text (as a terminal showed them),
+     * and where it lies in the raw stream.
+     */
     public record Match(int index, Pattern pattern, String text, List<String> groups, long start, long end) {
         public String group(int i) {
             return groups.get(i);
@@ -136,97 +255,165 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     /**
      * Waits until one of the patterns matches after the cursor, or the timeout. The earliest match in
      * the stream wins; on equal starts, the first pattern. A death string before the match ends the
-     * wait with {@link ConsoleDeath}. Patterns must be bounded ({@link BoundedPattern}).
+     * wait with {@link ConsoleDeath}. Patterns must be bounded ({@link BoundedPattern}); they see what
+     * a terminal shows, so {@code $} is the end of the visible text (a trailing query is not there).
+     * One thread at a time may wait on a console.
      */
     public Match expect(Duration timeout, Pattern... patterns) throws ExpectTimeout, BenchIoException {
         for (Pattern p : patterns) {
             BoundedPattern.check(p);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
+        Waiter w = new Waiter(patterns);
         try {
-            long scanFrom = cursor;
             while (true) {
-                long end = base + buffer.length();
-                long from = Math.max(Math.max(cursor, base), scanFrom - MAX_MATCH);
-                Match best = search(patterns, from, end);
-                dieIfDead(from, best == null ? end : best.start());
-                if (best != null) {
-                    cursor = best.end();
-                    return best;
+                SerialLink l = link;
+                lock.lock();
+                try {
+                    if (w.decided()) {
+                        break;
+                    }
+                    String broken = failure != null ? failure : l == null ? null : l.failure();
+                    if (broken != null) {
+                        throw new BenchIoException(broken);
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ExpectTimeout(timeout, patterns, w.tail());
+                    }
+                    if (l == null) {
+                        decided.awaitNanos(left);   // fed by hand (tests): the feeder wakes us
+                        continue;
+                    }
+                } finally {
+                    lock.unlock();
                 }
-                scanFrom = end;
-                String broken = link == null ? null : link.failure();
-                if (broken != null) {
-                    throw new BenchIoException(broken);
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ExpectTimeout(timeout, patterns, tail(from, end));
-                }
-                arrived.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS);
+                // This thread reads the port itself while it waits: the chunk that settles the wait
+                // wakes no other thread (the reader thread delivers only when nobody waits).
+                l.readWhile(() -> !w.decided() && failure == null, deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted while waiting for the console", e);
         } finally {
-            lock.unlock();
+            lock.lock();
+            try {
+                waiter = null;
+            } finally {
+                lock.unlock();
+            }
         }
+        if (w.death != null) {
+            throw w.death;
+        }
+        return w.match;
     }
 
-    private Match search(Pattern[] patterns, long from, long end) {
-        if (from >= end) {
-            return null;
-        }
-        CharSequence window = buffer.subSequence((int) (from - base), (int) (end - base));
-        Match best = null;
-        for (int i = 0; i < patterns.length; i++) {
-            Matcher m = patterns[i].matcher(window);
-            if (m.find() && (best == null || from + m.start() < best.start())) {
-                String[] groups = new String[m.groupCount() + 1];
-                for (int g = 0; g <= m.groupCount(); g++) {
-                    groups[g] = m.group(g);
+    /** One expect: its patterns, how far it has searched, and how it was decided. Searched under the lock. */
+    private final class Waiter {
+        private final Pattern[] patterns;
+        private final Matcher[] matchers;
+        private final long from;        // shown position of the cursor
+        private long scanned;           // searched up to here without a match
+        private volatile Match match;          // read without the lock by the reading thread's loop
+        private volatile ConsoleDeath death;
+
+        /** Registers itself as the console's one waiter and searches what is already there. */
+        Waiter(Pattern[] patterns) {
+            this.patterns = patterns;
+            this.matchers = new Matcher[patterns.length];
+            lock.lock();
+            try {
+                if (waiter != null) {
+                    throw new IllegalStateException("another thread is already waiting on this console");
                 }
-                best = new Match(i, patterns[i], m.group(), List.of(nullsAsEmpty(groups)), from + m.start(), from + m.end());
+                for (int i = 0; i < patterns.length; i++) {
+                    matchers[i] = patterns[i].matcher(buffer.view());
+                }
+                this.from = buffer.shownAt(cursor);
+                this.scanned = from;
+                waiter = this;
+                search();
+            } finally {
+                lock.unlock();
             }
         }
-        return best;
-    }
 
-    /** Throws if a death string starts in [from, before); the cursor moves past it so it is told once. */
-    private void dieIfDead(long from, long before) {
-        int start = (int) (from - base);
-        int limit = (int) (before - base);
-        for (String death : deathStrings) {
-            int at = buffer.indexOf(death, start);
-            if (at >= 0 && at < limit) {
-                int lineStart = buffer.lastIndexOf("\n", at) + 1;
-                int lineEnd = buffer.indexOf("\n", at);
-                String line = buffer.substring(Math.max(lineStart, at - 200), lineEnd < 0 ? buffer.length() : Math.min(lineEnd, at + 200));
-                cursor = base + at + death.length();
-                throw new ConsoleDeath(death, line.strip());
-            }
+        boolean decided() {
+            return match != null || death != null;
         }
-    }
 
-    private static String[] nullsAsEmpty(String[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == null) {
-                a[i] = "";
+        /** Searches what arrived since the last search (and MAX_MATCH before it); true once decided. */
+        boolean search() {
+            if (decided()) {
+                return true;
             }
+            long base = buffer.shownBase();
+            long start = Math.max(Math.max(from, base), scanned - MAX_MATCH);
+            long end = buffer.shownEnd();
+            if (start >= end) {
+                return false;
+            }
+            int bestIndex = -1;
+            long bestStart = Long.MAX_VALUE;
+            for (int i = 0; i < matchers.length; i++) {
+                Matcher m = matchers[i];
+                m.region((int) (start - base), (int) (end - base));
+                if (m.find() && base + m.start() < bestStart) {
+                    bestIndex = i;
+                    bestStart = base + m.start();
+                }
+            }
+            if (dead(start, bestIndex < 0 ? end : bestStart)) {
+                return true;
+            }
+            if (bestIndex < 0) {
+                scanned = end;
+                return false;
+            }
+            Matcher m = matchers[bestIndex];   // still holds its match: no other search touched it
+            String[] groups = new String[m.groupCount() + 1];
+            for (int g = 0; g <= m.groupCount(); g++) {
+                String s = m.group(g);
+                groups[g] = s == null ? "" : s;
+            }
+            long rawStart = buffer.rawAt(bestStart);
+            long rawEnd = m.end() == m.start() ? rawStart : buffer.rawAfter(base + m.end());
+            match = new Match(bestIndex, patterns[bestIndex], groups[0], List.of(groups), rawStart, rawEnd);
+            cursor = rawEnd;
+            return true;
         }
-        return a;
-    }
 
-    private String tail(long from, long end) {
-        long start = Math.max(base, Math.max(from, end - 400));
-        return buffer.substring((int) (start - base), (int) (end - base));
+        /** A death string starting in [start, before): decided, and the cursor moves past it so it is told once. */
+        private boolean dead(long start, long before) {
+            for (String d : deathStrings) {
+                long at = buffer.indexOf(d, start, before);
+                if (at >= 0) {
+                    String around = buffer.shownBetween(Math.max(at - 200, buffer.shownBase()), at + d.length() + 200);
+                    int offset = (int) (at - Math.max(at - 200, buffer.shownBase()));
+                    int lineStart = around.lastIndexOf('\n', offset) + 1;
+                    int lineEnd = around.indexOf('\n', offset);
+                    death = new ConsoleDeath(d, around.substring(lineStart, lineEnd < 0 ? around.length() : lineEnd).strip());
+                    cursor = buffer.rawAfter(at + d.length());
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The last shown text before the timeout, for the message. */
+        String tail() {
+            long end = buffer.shownEnd();
+            return buffer.shownBetween(Math.max(from, end - 400), end);
+        }
     }
 
     @Override
     public void close() {
-        if (link != null) {
-            link.close();
+        answerer.close();
+        SerialLink l = link;
+        if (l != null) {
+            l.close();
         }
         transcript.close();
     }

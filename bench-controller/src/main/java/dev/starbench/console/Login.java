@@ -2,15 +2,26 @@ package dev.starbench.console;
 
 import dev.starbench.bench.BenchIoException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Tries credentials at a console login that is waiting for a user name, with pacing, and records how
  * each attempt ended and how long the login took to answer, so a growing delay or a lockout shows.
- * Only ever answers login and password prompts: never a bare Enter, which a bootloader would take as
- * "repeat the last command".
+ *
+ * <p>Real logins are slow and noisy: BusyBox waits 3 s after a failure, kernel and syslog lines land in
+ * the dialogue, a shell may take its time to print its first prompt. So an attempt reads the console
+ * as a terminal shows it, waits at least the answer time measured so far (twice the slowest answer,
+ * never less than the timeout given), and never concludes from silence: when nothing recognisable
+ * arrives in time it looks at what the console shows last (a shell prompt there means the login
+ * succeeded) and then probes with a bare CR. Only the console's login and shell see that CR: a Linux
+ * login answers it with a new prompt and a shell with its prompt; it is never sent when the console
+ * shows a bootloader, which would take it as "repeat the last command". Every line the bench types is
+ * answered by one prompt; a probe's extra prompt is awaited before the next attempt types, so a late
+ * prompt is never taken as the answer to the next credential.
  */
 public final class Login {
     /** A user name and password; the password shows only where the credential is the finding. */
@@ -21,20 +32,47 @@ public final class Login {
         }
     }
 
+    /**
+     * How an attempt ended. {@code NO_ANSWER}: no prompt arrived within the answer time, none after a
+     * CR probe either, and the console did not show a shell prompt at the end: the login is silent (a
+     * silent lockout, a hung login, or the adapter is gone). The bench cannot tell which.
+     */
     public enum Outcome { ACCEPTED, REFUSED, LOCKED_OUT, NO_ANSWER }
 
     /** One try: how it ended and how long the login took to decide. */
     public record Attempt(Credential credential, Outcome outcome, Duration answeredIn) {
     }
 
+    /**
+     * A run through a list within a time budget: the attempts made, the credentials left untried (the
+     * budget ran out, or the run stopped at an acceptance, lockout or silence), and how long it took.
+     */
+    public record Sweep(List<Attempt> attempts, List<Credential> untried, Duration took, boolean budgetExhausted) {
+        public Attempt last() {
+            return attempts.get(attempts.size() - 1);
+        }
+    }
+
     static final Pattern LOCKOUT = BoundedPattern.compile("(?i)(?:locked|too many (?:failed |login )?(?:attempts|failures)|try again later)");
+    /**
+     * A login or password prompt in text the bench passed over: prompts are matched at the end of what
+     * arrived, so one followed at once by more output (the next prompt, answering a probe's CR) is only
+     * seen here. Each still answered one line the bench typed.
+     */
+    private static final Pattern SKIPPED_PROMPT = BoundedPattern.compile("(?i)login: |password: ");
+    /** How many answer timeouts a login that stayed silent gets after the probe before it counts as silent. */
+    static final int PROBE_PATIENCE = 4;
 
     private final Console console;
     private final Duration timeout;
     private final Duration pacing;
+    private Duration slowest = Duration.ZERO;
+    /** Prompts still owed for CRs the bench sent as probes; awaited before the next attempt types. */
+    private int owed;
 
     /**
-     * @param timeout how long one prompt may take to answer (the device's failure delay included)
+     * @param timeout the shortest time one prompt may take to answer; the login's measured answer time
+     *                raises it (the device's failure delay included)
      * @param pacing  pause between attempts, so the bench does not itself trip a rate limit it is measuring
      */
     public Login(Console console, Duration timeout, Duration pacing) {
@@ -43,49 +81,242 @@ public final class Login {
         this.pacing = pacing;
     }
 
+    /** The slowest refusal so far: what one more attempt is expected to cost. */
+    public Duration slowest() {
+        return slowest;
+    }
+
+    /** How long the next prompt may take: twice the slowest answer so far, at least the timeout given. */
+    public Duration answerTimeout() {
+        Duration measured = slowest.multipliedBy(2);
+        return measured.compareTo(timeout) > 0 ? measured : timeout;
+    }
+
     /**
      * Tries the credentials in order until one is accepted, the login locks out or stops answering.
      * The last attempt tells why it stopped; on ACCEPTED the console is at the shell prompt.
      */
     public List<Attempt> tryEach(List<Credential> credentials) throws BenchIoException {
+        return sweep(credentials, null).attempts();
+    }
+
+    /**
+     * Like {@link #tryEach}, in order (most likely first), but only as long as the next attempt is
+     * expected to finish within the budget: each attempt is expected to take as long as the slowest
+     * answer so far plus the pacing. Null budget: no limit.
+     */
+    public Sweep sweep(List<Credential> credentials, Duration budget) throws BenchIoException {
+        long start = System.nanoTime();
         List<Attempt> attempts = new ArrayList<>();
-        for (Credential c : credentials) {
-            Attempt a = attempt(c);
+        boolean exhausted = false;
+        int i = 0;
+        for (; i < credentials.size(); i++) {
+            if (budget != null && !attempts.isEmpty()) {
+                Duration next = slowest.plus(pacing);
+                if (Duration.ofNanos(System.nanoTime() - start).plus(next).compareTo(budget) > 0) {
+                    exhausted = true;
+                    break;
+                }
+            }
+            Attempt a = attempt(credentials.get(i));
             attempts.add(a);
             if (a.outcome() != Outcome.REFUSED) {
+                i++;
                 break;
             }
             pause();
         }
-        return attempts;
+        return new Sweep(List.copyOf(attempts), List.copyOf(credentials.subList(Math.min(i, credentials.size()), credentials.size())),
+                Duration.ofNanos(System.nanoTime() - start), exhausted);
     }
 
+    /**
+     * One credential: user name, password, and whatever the login answers, probing once if it stays
+     * silent. A round whose probe may have been read as the password is not counted: the credential is
+     * tried once more from a fresh login prompt.
+     */
     public Attempt attempt(Credential c) throws BenchIoException {
         long start = System.nanoTime();
-        try {
-            console.send(c.user() + "\r");
-            Console.Match m = console.expect(timeout, Prompts.PASSWORD, Prompts.SHELL, Prompts.LOGIN, LOCKOUT);
-            if (m.pattern() == Prompts.PASSWORD) {
-                console.send(c.password() + "\r");
-                m = console.expect(timeout, Prompts.SHELL, Prompts.LOGIN_FAILED, Prompts.LOGIN, LOCKOUT);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (m.pattern() == Prompts.SHELL) {
-                return new Attempt(c, Outcome.ACCEPTED, took);
-            }
-            if (m.pattern() == LOCKOUT) {
-                return new Attempt(c, Outcome.LOCKED_OUT, took);
-            }
-            if (m.pattern() == Prompts.LOGIN_FAILED) {
-                m = console.expect(timeout, Prompts.LOGIN, LOCKOUT);
-                if (m.pattern() == LOCKOUT) {
-                    return new Attempt(c, Outcome.LOCKED_OUT, Duration.ofNanos(System.nanoTime() - start));
+        for (int round = 0; round < 2; round++) {
+            settle();
+            Round r = new Round(c);
+            Outcome o = r.play();
+            if (o != null) {
+                Duration took = Duration.ofNanos((r.decidedAt == 0 ? System.nanoTime() : r.decidedAt) - start);
+                if (o == Outcome.REFUSED && took.compareTo(slowest) > 0) {
+                    slowest = took;
                 }
+                return new Attempt(c, o, took);
             }
-            return new Attempt(c, Outcome.REFUSED, took);
-        } catch (ExpectTimeout e) {
-            return new Attempt(c, Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start));
         }
+        return new Attempt(c, Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * One pass through the dialogue. Counts the lines typed whose prompt has not come yet: every line
+     * the bench types (user name, password, a probe's CR) is answered by one prompt, so the round ends
+     * only when all of them are, or hands the rest to {@link #owed}.
+     */
+    private final class Round {
+        private final Credential c;
+        private final long from = console.position();
+        private long seen = from;    // the stream position up to which prompts are counted
+        private long decidedAt;      // when the login answered decisively; 0 until then
+        private int pending;
+        private boolean passwordSent;
+        private boolean refused;
+        private boolean probed;
+        private boolean spoiled;     // a probe went out before the password: it may have been read as one
+        private boolean closed;      // a spoiled round was ended with an empty password
+        private Pattern lastPrompt;
+
+        Round(Credential c) {
+            this.c = c;
+        }
+
+        /** The outcome, or null when the round was spoiled and the credential needs another round. */
+        Outcome play() throws BenchIoException {
+            type(c.user());
+            while (true) {
+                Console.Match m;
+                try {
+                    // After a probe the login has shown it is slow: it gets longer, to tell slow from dead.
+                    Duration wait = probed ? answerTimeout().multipliedBy(PROBE_PATIENCE) : answerTimeout();
+                    m = console.expect(wait, Prompts.SHELL, LOCKOUT, Prompts.LOGIN_FAILED, Prompts.PASSWORD, Prompts.LOGIN);
+                } catch (ExpectTimeout silence) {
+                    Outcome o = silence();
+                    if (o != null || closed && pending == 0) {
+                        return end(o);
+                    }
+                    continue;
+                }
+                Pattern p = m.pattern();
+                pending -= skippedPrompts(console.visibleText(seen, m.start()));
+                seen = m.end();
+                if (p == Prompts.SHELL) {
+                    decide();
+                    pending--;
+                    return end(Outcome.ACCEPTED);
+                }
+                if (p == LOCKOUT) {
+                    decide();
+                    return end(Outcome.LOCKED_OUT);
+                }
+                if (p == Prompts.LOGIN_FAILED) {
+                    refused = true;
+                    decide();
+                    continue;
+                }
+                pending--;
+                lastPrompt = p;
+                if (p == Prompts.PASSWORD) {
+                    if (pending > 0) {
+                        continue;   // the answer to the user name; a probe's CR is still to be answered
+                    }
+                    if (!passwordSent && !spoiled) {
+                        type(c.password());
+                        passwordSent = true;
+                    } else {
+                        // Asked again (a PAM retry), or a spoiled round: an empty password ends it.
+                        type("");
+                        refused |= passwordSent;
+                        closed |= spoiled;
+                    }
+                    continue;
+                }
+                decide();   // a login prompt
+                if (pending > 0) {
+                    continue;
+                }
+                // After the password, or the user name refused outright (re-asked without a password prompt).
+                return spoiled ? null : end(Outcome.REFUSED);
+            }
+        }
+
+        /** Nothing recognisable in time: look at what the console shows, then probe once. Null: go on waiting. */
+        private Outcome silence() throws BenchIoException {
+            if (refused && passwordSent) {
+                return Outcome.REFUSED;   // the refusal was said; its next prompt is late, and owed
+            }
+            PromptClassifier.Stage shown = PromptClassifier.classify(console.textSince(from));
+            if (shown == PromptClassifier.Stage.SHELL) {
+                // A shell prompt the patterns missed (an odd prompt, output after it): the login succeeded.
+                decide();
+                pending = 0;
+                return Outcome.ACCEPTED;
+            }
+            if (spoiled && lastPrompt == Prompts.PASSWORD && !closed) {
+                // The probe's CR went before the password prompt and was dropped: end the round, then retry.
+                type("");
+                closed = true;
+                pending = 1;
+                return null;
+            }
+            if (probed || isBootloader(shown)) {
+                return Outcome.NO_ANSWER;
+            }
+            probed = true;
+            spoiled = !passwordSent;
+            console.transcript().note("login: no prompt within " + answerTimeout().toMillis()
+                    + " ms; probing with CR (the console last showed: " + shown + ")", Instant.now());
+            type("");
+            return null;
+        }
+
+        private void type(String line) throws BenchIoException {
+            console.send(line + "\r");
+            pending++;
+        }
+
+        /** The login's first answer that decides the round: the answer time measured. */
+        private void decide() {
+            if (decidedAt == 0) {
+                decidedAt = System.nanoTime();
+            }
+        }
+
+        private Outcome end(Outcome o) {
+            owed = Math.max(0, pending);
+            return o;
+        }
+    }
+
+    private static int skippedPrompts(String text) {
+        int n = 0;
+        for (Matcher m = SKIPPED_PROMPT.matcher(text); m.find(); ) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Waits for the prompts owed to an earlier round's probes, so none is taken as an answer to this one. */
+    private void settle() throws BenchIoException {
+        long seen = console.position();
+        for (int i = 0; owed > 0 && i < 4; i++) {
+            try {
+                Console.Match m = console.expect(answerTimeout(), Prompts.SHELL, Prompts.PASSWORD, Prompts.LOGIN);
+                owed -= 1 + skippedPrompts(console.visibleText(seen, m.start()));
+                seen = m.end();
+                if (m.pattern() == Prompts.PASSWORD && owed == 0) {
+                    // A CR the login took as a user name: an empty password ends that round.
+                    console.send("\r");
+                    owed++;
+                }
+            } catch (ExpectTimeout dropped) {
+                // Some logins flush typed-ahead input after a failure: the CR is gone, and nothing more is owed.
+                console.transcript().note("login: " + owed + " prompt(s) owed to a probe's CR did not come within "
+                        + answerTimeout().toMillis() + " ms (the login dropped the typed-ahead CR); going on", Instant.now());
+                owed = 0;
+            }
+        }
+        owed = 0;
+    }
+
+    private static boolean isBootloader(PromptClassifier.Stage stage) {
+        return switch (stage) {
+            case BOOTLOADER_BANNER, AUTOBOOT_COUNTDOWN, BOOTLOADER_PROMPT, BOOTLOADER_PASSWORD -> true;
+            default -> false;
+        };
     }
 
     private void pause() throws BenchIoException {

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Says what stage a console is at from what it printed last: the stage whose marker ends latest in
- * the tail wins, so a login prompt after a U-Boot banner reads as LOGIN, not BOOTLOADER.
+ * the tail wins, so a login prompt after a U-Boot banner reads as LOGIN, not BOOTLOADER. The tail is
+ * read as a terminal shows it, so colour codes and a trailing query do not hide a prompt.
  */
 public final class PromptClassifier {
     public enum Stage {
@@ -42,10 +43,11 @@ public final class PromptClassifier {
     }
 
     public static Stage classify(CharSequence tail) {
+        String shown = TerminalModel.strip(tail);
         Stage stage = Stage.UNKNOWN;
         int latest = -1;
         for (Marker m : MARKERS) {
-            Matcher matcher = m.pattern().matcher(tail);
+            Matcher matcher = m.pattern().matcher(shown);
             int at = -1;
             while (matcher.find()) {
                 at = matcher.end();

@@ -3,12 +3,20 @@ package dev.starbench.console;
 import java.util.regex.Pattern;
 
 /**
- * What consoles print at each stage, as bounded patterns. Prompts are anchored at the end of what has
- * arrived ({@code $}): a prompt is the last thing a console prints before it waits.
+ * What consoles print at each stage, as bounded patterns over what a terminal shows (the console hides
+ * colours, cursor moves, titles and queries before matching). Prompts are anchored at the end of what
+ * has arrived ({@code $}): a prompt is the last thing a console prints before it waits. Two things may
+ * still follow a prompt on a real console, and are allowed: a CR redraw before it (a line editor
+ * reprinting its prompt), and up to three kernel or syslog lines after it ({@code [   12.345] ...},
+ * {@code login[89]: ...}), which the kernel prints wherever the cursor is and which leave the prompt waiting.
  */
 public final class Prompts {
     private Prompts() {
     }
+
+    /** Kernel ("[   12.345678] ...") and syslog ("login[89]: ...") lines printed after a prompt. */
+    private static final String TRAILING_LOG =
+            "(?:(?:\\r?\\n)?(?:\\[ {0,6}\\d{1,6}\\.\\d{1,6}\\]|[A-Za-z][\\w.-]{0,31}\\[\\d{1,7}\\]:)[^\\n]{0,200}\\n){0,3}";
 
     public static final Pattern AUTOBOOT = BoundedPattern.compile(
             "(?i)hit any key to stop autoboot|autoboot(?:ing)? in \\d{1,3}|press [^\\n]{0,40}to (?:stop|abort)");
@@ -18,9 +26,9 @@ public final class Prompts {
     public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,120}(?=[\\r\\n])");
     public static final Pattern KERNEL_START = BoundedPattern.compile("Starting kernel|Linux version \\d|Booting Linux");
     public static final Pattern ACTIVATE = BoundedPattern.compile("Please press Enter to activate this console");
-    public static final Pattern LOGIN = BoundedPattern.compile("(?:^|\\n)[^\\n]{0,60}login: ?$");
-    public static final Pattern PASSWORD = BoundedPattern.compile("(?i)password: ?$");
+    public static final Pattern LOGIN = BoundedPattern.compile("(?:^|[\\r\\n])[^\\r\\n]{0,60}login: ?" + TRAILING_LOG + "$");
+    public static final Pattern PASSWORD = BoundedPattern.compile("(?i)password: ?" + TRAILING_LOG + "$");
     public static final Pattern LOGIN_FAILED = BoundedPattern.compile("(?i)login incorrect|permission denied|authentication fail");
-    public static final Pattern SHELL = BoundedPattern.compile("(?:^|\\n)[^\\n#$]{0,60}[#$] $");
+    public static final Pattern SHELL = BoundedPattern.compile("(?:^|[\\r\\n])[^\\r\\n#$]{0,60}[#$] " + TRAILING_LOG + "$");
     public static final Pattern ID_OUTPUT = BoundedPattern.compile("uid=(\\d{1,10})\\(([^)\\n]{0,32})\\)");
 }

@@ -340,7 +340,7 @@ public final class Dut {
             case LOGIN, PASSWORD -> State.LOGIN;
             case SHELL -> State.SHELL;
             // An OS that started and offers no prompt (a production console): booted, with nothing to log in to.
-            case KERNEL, ACTIVATE_CONSOLE, UNKNOWN -> prompt == null && Prompts.KERNEL_START.matcher(console.text(at, end)).find()
+            case KERNEL, ACTIVATE_CONSOLE, UNKNOWN -> prompt == null && Prompts.KERNEL_START.matcher(console.visibleText(at, end)).find()
                     ? State.LOGIN : State.UNKNOWN;
             default -> State.UNKNOWN;
         };
@@ -386,7 +386,7 @@ public final class Dut {
             return true;
         }
         long now = console.position();
-        if (state != State.BOOTLOADER && restarted(console.text(leftAt, now))) {
+        if (state != State.BOOTLOADER && restarted(console.visibleText(leftAt, now))) {
             listener.step("the console shows the device starting again since the bench left it at " + state
                     + ": it restarted on its own, so it is booted afresh");
             forget();
@@ -443,7 +443,7 @@ public final class Dut {
         long end = console.position();
         long from = boot == null ? Math.max(0, end - 2048) : boot.powerOnAt();
         listener.transcript("the boot that did not reach " + target, from, end);
-        String tail = Printable.of(console.text(Math.max(from, end - 160), end).strip());
+        String tail = Printable.of(console.visibleText(Math.max(from, end - 160), end).strip());
         return new TransitionFailed("the device did not reach " + target + " for " + cause + ": it was last seen at stage "
                 + observe() + (tail.isEmpty() ? "" : " (console: …" + tail + ")"), boot);
     }

@@ -1,5 +1,6 @@
 package dev.starbench.bench;
 
+import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import dev.starbench.bench.serial.Adapters;
@@ -59,6 +60,51 @@ public class SerialLinkTest {
         String transcript = Files.readString(dir.resolve("console.transcript"));
         assertTrue(transcript.contains("NOTE \"serial adapter " + bench) && transcript.contains("stopped answering"), transcript);
         assertTrue(transcript.contains("serial adapter back as " + bench), transcript);
+    }
+
+    @Test(timeOut = 30_000)
+    public void aWaitingCallerReadsForItselfAndTheReaderThreadTakesOverWhenItStops() throws Exception {
+        Path dir = Files.createTempDirectory("turns");
+        Path bench = dir.resolve("bench-tty");
+        Path dut = dir.resolve("dut-tty");
+        Process socat = ptyPair(bench, dut);
+        Console console = new Console(new Transcript(dir.resolve("console.transcript")));
+        java.util.List<String> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SerialLink.Sink recording = new SerialLink.Sink() {
+            @Override
+            public void received(byte[] data, int length, java.time.Instant at) {
+                readers.add(Thread.currentThread().getName());
+                console.received(data, length, at);
+            }
+        };
+        try (SerialLink link = SerialLink.open(bench.toString(), 115200, recording)) {
+            console.attach(link);
+            // the DUT speaks once the caller is waiting (and the reader thread's last read has timed out)
+            Thread dutSide = new Thread(() -> {
+                try {
+                    Thread.sleep(500);
+                    write(dut, "first\r\n");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            dutSide.start();
+            link.readWhile(() -> console.position() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+            dutSide.join();
+            assertEquals(readers, java.util.List.of(Thread.currentThread().getName()), "read on the thread that waited for it");
+            // nobody waits now: the reader thread reads again
+            write(dut, "second\r\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!console.text(0, console.position()).contains("second") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(readers.size() == 2 && readers.get(1).startsWith("serial-reader"), "the reader thread took the port back: " + readers);
+        } finally {
+            console.close();
+            socat.destroyForcibly();
+        }
+        String transcript = Files.readString(dir.resolve("console.transcript"));
+        assertTrue(transcript.contains("first\\r\\n") && transcript.contains("second\\r\\n"), transcript);
     }
 
     @Test(timeOut = 30_000)

@@ -95,6 +95,7 @@ public class DefaultsAndJsonTest {
         assertNull(profile.console());
         assertEquals(profile.bootloader(), new DeviceProfile.Bootloader("u-boot", List.of()));
         assertEquals(profile.timeouts(), new DeviceProfile.Timeouts(60000, 10000, 5000));
+        assertEquals(profile.timeouts().loginBudgetMs(), 300_000, "five minutes: 46 credentials at BusyBox's 3 s and more");
         assertNull(profile.simulation());
     }
 
@@ -123,7 +124,7 @@ public class DefaultsAndJsonTest {
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(keys, List.of("baud", "bootdelay-s", "autoboot-stop", "credentials", "login-fail-delay-ms",
-                "hostname", "flaws"));
+                "hostname", "flaws", "ansi-console"));
         assertEquals(json.get("baud").asInt(), 57600);
         assertEquals(json.get("bootdelay-s").asInt(), 3);
         assertEquals(json.get("autoboot-stop").asText(), "stop");
@@ -133,6 +134,7 @@ public class DefaultsAndJsonTest {
         assertEquals(json.get("hostname").asText(), "cam1");
         assertEquals(json.get("flaws").get(0).asText(), "root-console");
         assertEquals(json.get("flaws").get(1).asText(), "secret-in-bootlog");
+        assertFalse(json.get("ansi-console").asBoolean());
     }
 
     @Test
@@ -141,7 +143,7 @@ public class DefaultsAndJsonTest {
         // the unit's cloud identity, which the bench acts out in what it provisions and which need simulation.identity.
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
                 Arrays.stream(Flaw.values()).filter(f -> f != Flaw.SSH_DEFAULT_PASSWORD)
-                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList());
+                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true);
 
         Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 

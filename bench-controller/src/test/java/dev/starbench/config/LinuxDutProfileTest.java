@@ -107,6 +107,12 @@ public class LinuxDutProfileTest {
                   bootdelay-s: 0
                 """, 4, 16, "simulation.bootdelay-s",
                 "the Linux DUT does not read it; with dut: linux only flaws is read");
+        assertError(HEAD + """
+                simulation:
+                  dut: linux
+                  ansi-console: true
+                """, 4, 17, "simulation.ansi-console",
+                "the Linux DUT does not read it; with dut: linux only flaws is read");
     }
 
     @Test

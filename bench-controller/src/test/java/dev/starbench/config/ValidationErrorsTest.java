@@ -232,6 +232,18 @@ public class ValidationErrorsTest {
     }
 
     @Test
+    public void aLoginBudgetOfZeroIsLocated() throws Exception {
+        ConfigException e = fails("""
+                device: {name: cam}
+                timeouts:
+                  command-ms: 3000
+                  login-budget-ms: 0
+                """);
+
+        assertError(e, 4, 20, "timeouts.login-budget-ms", "must be greater than 0, got 0");
+    }
+
+    @Test
     public void unknownEnumListsTheAllowedValues() throws Exception {
         ConfigException e = fails("bench-id: b1\ngpio:\n  provider: foo\n");
 

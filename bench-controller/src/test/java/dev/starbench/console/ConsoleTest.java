@@ -99,4 +99,50 @@ public class ConsoleTest {
         c.close();
         assertEquals(Files.readString(dir.resolve("t")), "2026-11-25T10:00:00Z RX \"ok\\r\\n\\x1b[31m\\xff\\\"\\\\\"\n");
     }
+
+    @Test
+    public void patternsSeeWhatATerminalShowsAndPositionsStayRawOffsets() throws Exception {
+        Console c = console();
+        String before = "\u001b]0;root@vdut:~\u0007";
+        String prompt = "\u001b[1;32mroot@vdut\u001b[0m:\u001b[1;34m~\u001b[0m# ";
+        feed(c, before + prompt + "\u001b[6n");
+        Console.Match m = c.expect(Duration.ofMillis(50), Prompts.SHELL);
+        assertEquals(m.text(), "root@vdut:~# ");
+        assertEquals(m.start(), before.length() + "\u001b[1;32m".length(), "the shown prompt starts at its first visible byte");
+        assertEquals(m.end(), (long) (before + prompt).length(), "and ends before the trailing query");
+        assertEquals(c.text(m.start(), m.end()), prompt.substring("\u001b[1;32m".length()), "excerpts by position are the raw bytes");
+        assertEquals(c.visibleText(0, c.position()), "root@vdut:~# ");
+    }
+
+    @Test
+    public void aPromptAfterAKernelOrSyslogLineStillMatchesAndTheLinesAreNoPrompt() throws Exception {
+        Console c = console();
+        feed(c, "Password: ");
+        c.expect(Duration.ofMillis(50), Prompts.PASSWORD);
+        feed(c, "\r\n[   13.000001] eth0: link becomes ready\r\nlogin[89]: invalid password for 'root'\r\n");
+        expectThrows(ExpectTimeout.class, () -> c.expect(Duration.ofMillis(20), Prompts.LOGIN, Prompts.SHELL, Prompts.PASSWORD));
+        feed(c, "Login incorrect\r\nvdut login: ");
+        assertEquals(c.expect(Duration.ofMillis(50), Prompts.LOGIN_FAILED, Prompts.LOGIN).pattern(), Prompts.LOGIN_FAILED);
+        assertEquals(c.expect(Duration.ofMillis(50), Prompts.LOGIN).text(), "\nvdut login: ");
+        // the kernel prints where the cursor is: after the prompt, which still waits
+        feed(c, "\r\nvdut login: [   14.200000] random: crng init done\r\n");
+        assertTrue(c.expect(Duration.ofMillis(50), Prompts.LOGIN).text().startsWith("\nvdut login: [   14.2"));
+    }
+
+    @Test
+    public void aFloodOfEscapeSequencesKeepsMemoryFlatAndPositionsRight() throws Exception {
+        Console c = console();
+        String line = "\u001b[1;31mE\u001b[0m" + "x".repeat(100) + "\r\n";
+        int lines = 3 * Console.CAPACITY / line.length();
+        for (int i = 0; i < lines; i++) {
+            feed(c, line);
+        }
+        long end = c.position();
+        feed(c, "\u001b[32mvdut login: \u001b[0m");
+        Console.Match m = c.expect(Duration.ofMillis(200), Prompts.LOGIN);
+        assertEquals(m.start(), end - 1, "the match starts at the line feed before the prompt");
+        assertEquals(c.text(m.end(), c.position()), "\u001b[0m");
+        assertTrue(c.text(0, c.position()).length() <= Console.CAPACITY);
+        assertTrue(c.visibleText(0, c.position()).length() <= Console.CAPACITY);
+    }
 }

@@ -24,6 +24,10 @@ public class PromptClassifierTest {
                 {"Login incorrect\r\nvdut login: ", Stage.LOGIN},
                 {"BusyBox v1.36.1 built-in shell (ash)\r\n~ # ", Stage.SHELL},
                 {"pi@raspberrypi:~ $ ", Stage.SHELL},
+                {"\u001b]0;root@dut: ~\u0007\u001b[1;32mroot@dut\u001b[0m:\u001b[1;34m~\u001b[0m# \u001b[6n", Stage.SHELL},
+                {"BusyBox v1.36.1 built-in shell (ash)\r\n~ # \u001b[6n", Stage.SHELL},
+                {"Login incorrect\r\n\u001b[1mvdut login: \u001b[0m[   12.345678] random: crng init done\r\n", Stage.LOGIN},
+                {"login[89]: invalid password for 'root'\r\n", Stage.UNKNOWN},
         };
     }
 

@@ -14,6 +14,7 @@ import dev.starbench.config.Fixture;
 import dev.starbench.console.Console;
 import dev.starbench.console.Login;
 import dev.starbench.console.Prompts;
+import dev.starbench.console.ShellProbe;
 import dev.starbench.console.Transcript;
 import dev.starbench.run.VirtualBench;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -103,6 +105,26 @@ public class DutStrategyTest {
             rig.dut.transition(Dut.State.LOGIN, "test: the OS");
             assertEquals(rig.powerOns(), 2, "a device at its bootloader is booted again for its OS");
             assertEquals(rig.dut.state(), Dut.State.LOGIN);
+        }
+    }
+
+    @Test(timeOut = 120_000)
+    public void aColourShellWaitingForItsCursorReportIsReachedAndReusedThroughTheProbe() throws Exception {
+        Path ansi = dir.resolve("virtual-hardened-ansi.yaml");
+        Files.writeString(ansi, Files.readString(VirtualBench.profileWithFlaws(dir))
+                .replace("\nsimulation:\n", "\nsimulation:\n  ansi-console: true\n"));
+        try (Rig rig = new Rig(ansi)) {
+            rig.dut.transition(Dut.State.SHELL, "test: shell", new Login.Credential("admin", UNIT_PASSWORD));
+            assertEquals(rig.dut.state(), Dut.State.SHELL, "logged in at a colour prompt followed by ESC[6n");
+
+            long before = rig.console.position();
+            rig.dut.transition(Dut.State.SHELL, "test: again");
+            assertEquals(rig.powerOns(), 1, "the probe's Enter got the colour prompt again: reused, not booted again");
+            assertTrue(rig.steps.stream().anyMatch(s -> s.startsWith("the device is still at SHELL")), rig.steps.toString());
+            assertTrue(rig.console.textSince(before).contains("\u001b[6n"), "the prompt the probe got asked for the cursor");
+            // The shell reads nothing before the terminal's report (the virtual DUT gives up after 5 s): a working
+            // shell within 3 s means the bench answered the query.
+            assertEquals(new ShellProbe(rig.console, Duration.ofSeconds(3), new Random(7)).confirm().uid(), 1000);
         }
     }
 

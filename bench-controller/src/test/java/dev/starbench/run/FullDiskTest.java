@@ -7,15 +7,22 @@ import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starbench.console.Transcript;
 import dev.starbench.report.RecordBuilder;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.testng.annotations.Test;
 
@@ -55,6 +62,50 @@ public class FullDiskTest {
         assertTrue(o.unjournalled().isEmpty(), o.describe());
         assertTrue(o.stdout().contains("Summary: 0 PASS, 3 FAIL"), o.stdout());
         assertTrue(o.stderr().contains("cannot write the report into "), o.stderr());
+    }
+
+    /**
+     * Received lines are written by the transcript's own thread: when that write meets the full disk, the
+     * reader thread that hands lines over is never thrown at, {@code failure()} (what stops the run)
+     * says why, and the file keeps whole lines only.
+     */
+    @Test(timeOut = 60_000)
+    public void aFullDiskMetByTheTranscriptsWriterThreadIsSeenByFailure() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-full-transcript");
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve("out"), "16k")) {
+            Path file = disk.dir().resolve("console.transcript");
+            Transcript t = new Transcript(file);
+            Set<Thread> before = writers();
+            byte[] line = "[    1.000000] a kernel line of a boot that outgrows the disk\r\n".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 4000; i++) {
+                t.append(Transcript.Direction.RX, line, line.length, Instant.now());
+            }
+            t.hurry();
+            Set<Thread> ours = writers();
+            ours.removeAll(before);
+            assertEquals(ours.size(), 1, "the transcript's own writer thread");
+            Thread writer = ours.iterator().next();
+            // It waits without a deadline only when nothing is held: it has written (or dropped) it all.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (writer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            IOException failure = t.failure();
+            assertNotNull(failure, "a 16 KiB disk cannot take 300 KB of lines");
+            assertTrue(failure.getMessage().contains("No space left on device"), failure.toString());
+            assertTrue(Arrays.stream(failure.getStackTrace()).anyMatch(f -> f.getMethodName().contains("writeLoop")),
+                    "met by the writer thread, not by the caller of failure()");
+            t.write(Transcript.Direction.TX, new byte[] {'\r'}, 1, Instant.now());
+            t.close();
+            byte[] bytes = Files.readAllBytes(file);
+            assertTrue(bytes.length == 0 || bytes[bytes.length - 1] == '\n', "whole lines only");
+            assertEquals(Transcript.read(file).size(), new String(bytes, StandardCharsets.US_ASCII).lines().count());
+        }
+    }
+
+    private static Set<Thread> writers() {
+        return Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("transcript-writer"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     private record Outcome(String stdout, String stderr, Path runDir, List<JsonNode> events, List<JsonNode> unjournalled,

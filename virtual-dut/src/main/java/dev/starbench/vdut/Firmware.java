@@ -37,6 +37,8 @@ final class Firmware {
             "-----END EC PRIVATE KEY-----");
 
     private static final int UBOOT_LINE_MAX = 255;
+    /** How long the ANSI shell waits for the terminal's cursor report before it reads input anyway. */
+    private static final long CURSOR_REPORT_WAIT_MS = 5000;
     private static final int SHELL_LINE_MAX = 1023;
 
     private final SimulationSettings sim;
@@ -340,7 +342,16 @@ final class Firmware {
     private void shell(String user) throws InterruptedException, IOException {
         boolean root = user.equals("root");
         while (true) {
-            s.print(root ? ROOT_PROMPT : USER_PROMPT);
+            if (sim.ansiConsole()) {
+                // A colour PS1 with a window title, and BusyBox's line editor asking where the cursor is.
+                String who = user + "@" + sim.hostname();
+                s.print("\u001b]0;" + who + ": ~\u0007\u001b[1;32m" + who + "\u001b[0m:\u001b[1;34m~\u001b[0m" + (root ? "# " : "$ "));
+                if (s.askCursorPosition(CURSOR_REPORT_WAIT_MS) == null) {
+                    System.err.println("vdut: no terminal answered the cursor position query");
+                }
+            } else {
+                s.print(root ? ROOT_PROMPT : USER_PROMPT);
+            }
             Line line = s.readLine(Echo.ON, SHELL_LINE_MAX, true);
             if (line.end() == End.CTRL_C) {
                 s.println("^C");

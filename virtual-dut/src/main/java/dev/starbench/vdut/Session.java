@@ -30,6 +30,8 @@ final class Session {
     private volatile boolean live = true;
     private volatile Thread thread;
     private boolean lastWasCr;
+    /** Input that arrived while the firmware waited for a terminal's report: read before anything newer. */
+    private final java.util.ArrayDeque<Integer> pushedBack = new java.util.ArrayDeque<>();
 
     Session(OutputStream uart) {
         this.uart = uart;
@@ -90,12 +92,16 @@ final class Session {
 
     void flushInput() {
         rx.clear();
+        pushedBack.clear();
         lastWasCr = false;
     }
 
     /** The next received byte (0..255), or -1 when none arrives within the timeout. */
     int read(long timeoutMillis) throws InterruptedException {
         alive();
+        if (!pushedBack.isEmpty()) {
+            return pushedBack.poll();
+        }
         Byte b = rx.poll(Math.max(0, timeoutMillis), TimeUnit.MILLISECONDS);
         alive();
         return b == null ? -1 : b & 0xff;
@@ -103,9 +109,39 @@ final class Session {
 
     int read() throws InterruptedException {
         alive();
+        if (!pushedBack.isEmpty()) {
+            return pushedBack.poll();
+        }
         int b = rx.take() & 0xff;
         alive();
         return b;
+    }
+
+    /**
+     * Asks the terminal where the cursor is ({@code ESC[6n}) and waits for its report
+     * ({@code ESC[row;colR}), as programs that lay out their line do; what else arrives meanwhile is
+     * kept for later reads. Returns the report ("row;col"), or null when none came in time.
+     */
+    String askCursorPosition(long timeoutMillis) throws InterruptedException, IOException {
+        print("\u001b[6n");
+        StringBuilder seen = new StringBuilder();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        java.util.regex.Pattern report = java.util.regex.Pattern.compile("\u001b\\[(\\d{1,4};\\d{1,4})R");
+        while (true) {
+            alive();
+            Byte b = rx.poll(Math.max(0, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            if (b == null) {
+                seen.chars().forEach(pushedBack::add);
+                return null;
+            }
+            seen.append((char) (b & 0xff));
+            java.util.regex.Matcher m = report.matcher(seen);
+            if (m.find()) {
+                seen.substring(0, m.start()).chars().forEach(pushedBack::add);
+                seen.substring(m.end()).chars().forEach(pushedBack::add);
+                return m.group(1);
+            }
+        }
     }
 
     /**

@@ -69,6 +69,21 @@ public class VirtualDutTest {
     }
 
     @Test
+    public void anAnsiConsoleColoursItsPromptAndWaitsForTheCursorReport() throws Exception {
+        try (var dut = VirtualDutProcess.start(dir("ansi"),
+                "{\"bootdelay-s\":0,\"flaws\":[\"root-console\"],\"ansi-console\":true}")) {
+            dut.powerOn();
+            String prompt = "\u001b]0;root@vdut: ~\u0007\u001b[1;32mroot@vdut\u001b[0m:\u001b[1;34m~\u001b[0m# \u001b[6n";
+            dut.expect(prompt);
+            // typed before the report: kept, and read once the report is in
+            dut.send("id\r");
+            assertEquals(dut.collect(Duration.ofMillis(300)), "", "the shell waits for the terminal's report");
+            dut.send("\u001b[24;15R");
+            assertTrue(dut.expect(prompt).contains("uid=0(root) gid=0(root) groups=0(root)\r\n"));
+        }
+    }
+
+    @Test
     public void profileCredentialsGiveAnUnprivilegedShell() throws Exception {
         try (var dut = VirtualDutProcess.start(dir("credentials"),
                 "{\"bootdelay-s\":0,\"hostname\":\"cam7\",\"credentials\":[{\"user\":\"ops\",\"password\":\"s3cret\"}]}")) {

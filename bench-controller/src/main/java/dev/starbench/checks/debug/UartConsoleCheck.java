@@ -6,10 +6,12 @@ import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.checks.NotApplicable;
+import dev.starbench.config.DeviceProfile;
 import dev.starbench.console.Console;
 import dev.starbench.console.ExpectTimeout;
 import dev.starbench.console.Prompts;
 import dev.starbench.console.Login;
+import dev.starbench.console.Printable;
 import dev.starbench.console.SecretScanner;
 import dev.starbench.console.ShellProbe;
 import dev.starbench.dut.Boot;
@@ -82,7 +84,15 @@ public class UartConsoleCheck {
             evidence.transcript("shell confirmation", bootEnd, console.position());
             fail.accept("the console gives an interactive shell without login (" + who + ")");
         } else {
-            loginFinding(console, evidence, commandTimeout, random).ifPresent(fail);
+            try {
+                loginFinding(console, evidence, ctx.profile().timeouts(), random).ifPresent(fail);
+            } catch (BenchFault undecided) {
+                // A boot-log secret already fails the device; the login's open question is then only a step.
+                if (failures.isEmpty()) {
+                    throw undecided;
+                }
+                evidence.step(undecided.getMessage());
+            }
         }
         if (!failures.isEmpty()) {
             throw new AssertionError(String.join("; ", failures));
@@ -91,60 +101,90 @@ public class UartConsoleCheck {
 
     /**
      * A random credential first (a login that takes anything is its own finding), then the universal
-     * default list. Empty when the login refused them all or locked the bench out.
+     * default list, most likely first, within the profile's login budget. Empty when the login refused
+     * the whole list; a bench fault (INCONCLUSIVE) when part of the list could not be tried (budget,
+     * lockout, silence), naming what was not tried: refusing part of a list is not refusing it.
      */
-    private static Optional<String> loginFinding(Console console, Evidence evidence, Duration timeout, Random seeded)
-            throws BenchIoException {
-        Login login = new Login(console, timeout, PACING);
+    private static Optional<String> loginFinding(Console console, Evidence evidence, DeviceProfile.Timeouts timeouts,
+                                                 Random seeded) throws BenchIoException {
+        Duration budget = Duration.ofMillis(timeouts.loginBudgetMs());
+        Login login = new Login(console, Duration.ofMillis(timeouts.commandMs()), PACING);
         String random = new UUID(seeded.nextLong(), seeded.nextLong()).toString();
         evidence.step("control: a random credential, which the login must refuse");
         long start = console.position();
         Login.Attempt control = login.attempt(new Login.Credential("sb" + random.substring(0, 8), random.substring(9)));
         switch (control.outcome()) {
             case ACCEPTED -> {
-                ShellProbe.Identity who = confirmShell(console, timeout, seeded);
+                ShellProbe.Identity who = confirmShell(console, login.answerTimeout(), seeded);
                 evidence.transcript("login with a random credential", start, console.position());
                 return Optional.of("the console login accepts any credential (a random user and password logged in as " + who + ")");
             }
-            case NO_ANSWER -> throw new BenchFault("the console login did not answer a login attempt within "
-                    + timeout.toMillis() + " ms (or the adapter is gone)");
+            case NO_ANSWER -> {
+                evidence.transcript("the unanswered login attempt", start, console.position());
+                throw new BenchFault("the console login gave no prompt to a login attempt within " + login.answerTimeout().toMillis()
+                        + " ms, nor after a CR probe (a hung login, or the adapter is gone); the console last showed: "
+                        + lastShown(console, start));
+            }
             case LOCKED_OUT -> throw new BenchFault("the console login was locked before the default list could be tried");
             case REFUSED -> evidence.step("the random credential was refused in " + control.answeredIn().toMillis() + " ms");
         }
         List<Login.Credential> dictionary = DefaultCredentials.load();
-        evidence.step("trying " + dictionary.size() + " universal default credentials (Mirai-era list and empty passwords), "
-                + PACING.toMillis() + " ms apart");
+        long perAttempt = control.answeredIn().plus(PACING).toMillis();
+        evidence.step(String.format(Locale.ROOT, "trying the %d universal default credentials, most likely first (Mirai-era list and"
+                        + " empty passwords), %d ms apart, within timeouts.login-budget-ms %d ms: at %d ms an attempt, that covers about %d",
+                dictionary.size(), PACING.toMillis(), budget.toMillis(), perAttempt, budget.toMillis() / Math.max(1, perAttempt)));
         start = console.position();
-        List<Login.Attempt> attempts = login.tryEach(dictionary);
-        Login.Attempt last = attempts.get(attempts.size() - 1);
-        evidence.note(answerTimes(attempts));
+        Login.Sweep sweep = login.sweep(dictionary, budget);
+        Login.Attempt last = sweep.last();
+        String tried = String.format(Locale.ROOT, "%d of %d default credentials tried in %.1f s", sweep.attempts().size(),
+                dictionary.size(), sweep.took().toMillis() / 1000.0);
+        evidence.note(tried + "; " + answerTimes(sweep.attempts()));
+        String untried = sweep.untried().isEmpty() ? "" : "; not tried: " + sweep.untried().stream().map(Login.Credential::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
         return switch (last.outcome()) {
             case ACCEPTED -> {
-                ShellProbe.Identity who = confirmShell(console, timeout, seeded);
+                ShellProbe.Identity who = confirmShell(console, login.answerTimeout(), seeded);
                 evidence.transcript("login attempts up to the accepted one", start, console.position());
                 yield Optional.of("the console login accepts the universal default credential " + last.credential()
-                        + " (" + who + ", after " + attempts.size() + " of " + dictionary.size() + " tried)");
+                        + " (" + who + ", after " + sweep.attempts().size() + " of " + dictionary.size() + " tried)");
             }
             case LOCKED_OUT -> {
                 evidence.transcript("login attempts up to the lockout", start, console.position());
-                evidence.finding("the console login locked out after " + attempts.size() + " failed attempts; the rest of the list"
-                        + " was not tried, and neither can an attacker's");
-                yield Optional.empty();
+                evidence.finding("the console login locked out after " + sweep.attempts().size() + " failed attempts");
+                throw new BenchFault("the console login locked out after " + tried + ": a lockout slows an attacker, but the bench"
+                        + " cannot say that none of the rest would log in" + untried);
             }
-            case NO_ANSWER -> throw new BenchFault("the console login stopped answering after " + attempts.size()
-                    + " attempts (a silent lockout, or the adapter is gone)");
+            case NO_ANSWER -> {
+                evidence.transcript("login attempts up to the silence", start, console.position());
+                throw new BenchFault("the console login stopped answering after " + tried + ": no prompt within "
+                        + login.answerTimeout().toMillis() + " ms, nor after a CR probe (a silent lockout, a hung login, or the"
+                        + " adapter is gone); the console last showed: " + lastShown(console, start) + untried);
+            }
             case REFUSED -> {
+                if (!sweep.untried().isEmpty()) {
+                    evidence.transcript("login attempts within the budget", start, console.position());
+                    long needed = (long) dictionary.size() * (login.slowest().plus(PACING).toMillis()) + control.answeredIn().toMillis();
+                    throw new BenchFault("the login budget ran out: " + tried + ", all refused (the slowest refusal took "
+                            + login.slowest().toMillis() + " ms)" + untried + "; timeouts.login-budget-ms of at least " + needed
+                            + " would cover the whole list");
+                }
                 evidence.finding("the console login refused a random credential and all " + dictionary.size()
-                        + " credentials of the default list");
+                        + " credentials of the default list (" + tried + ")");
                 yield Optional.empty();
             }
         };
     }
 
+    /** The end of what the console showed since a position, made safe for a message. */
+    private static String lastShown(Console console, long from) {
+        String shown = console.visibleText(from, console.position());
+        return "\"" + Printable.of(shown.length() > 200 ? "..." + shown.substring(shown.length() - 200) : shown) + "\"";
+    }
+
     private static String answerTimes(List<Login.Attempt> attempts) {
         long[] ms = attempts.stream().mapToLong(a -> a.answeredIn().toMillis()).sorted().toArray();
-        return String.format(Locale.ROOT, "%d attempts answered in %d ms (fastest), %d ms (median), %d ms (slowest)",
-                ms.length, ms[0], ms[ms.length / 2], ms[ms.length - 1]);
+        return String.format(Locale.ROOT, "answered in %d ms (fastest), %d ms (median), %d ms (slowest)",
+                ms[0], ms[ms.length / 2], ms[ms.length - 1]);
     }
 
     private static ShellProbe.Identity confirmShell(Console console, Duration timeout, Random random) throws BenchIoException {

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param network      null: the device connects nowhere and serves nothing
  * @param ota          null: the device has no update agent
  * @param debugPort    null: no probe is wired to the device's debug port
+ * @param ansiConsole  the shell's prompt as a real terminal's: colours, a window title, then a cursor
+ *                     position query it waits for (up to 5 s) before reading input
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationSettings(
@@ -29,7 +31,8 @@ public record SimulationSettings(
         @JsonProperty("flaws") Set<Flaw> flaws,
         @JsonProperty("network") NetworkSettings network,
         @JsonProperty("ota") OtaSettings ota,
-        @JsonProperty("debug-port") DebugPortSettings debugPort) {
+        @JsonProperty("debug-port") DebugPortSettings debugPort,
+        @JsonProperty("ansi-console") Boolean ansiConsole) {
 
     public static final int DEFAULT_BAUD = 115200;
     public static final int DEFAULT_BOOTDELAY_S = 2;
@@ -43,6 +46,7 @@ public record SimulationSettings(
         loginFailDelayMs = loginFailDelayMs == null ? DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs;
         hostname = hostname == null ? DEFAULT_HOSTNAME : hostname;
         flaws = flaws == null || flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
+        ansiConsole = ansiConsole != null && ansiConsole;
     }
 
     public boolean has(Flaw flaw) {
@@ -51,12 +55,12 @@ public record SimulationSettings(
 
     public SimulationSettings withNetwork(NetworkSettings n) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
-                debugPort);
+                debugPort, ansiConsole);
     }
 
     public SimulationSettings withDebugPort(DebugPortSettings d) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
-                ota, d);
+                ota, d, ansiConsole);
     }
 
     /** A login the simulated device accepts. */
