@@ -173,6 +173,8 @@ public class CommsRunTest {
                 + "network:\n"
                 + "  address: 127.0.0.1\n"
                 + "  scan-ports: " + freePort() + "\n"
+                // a free loopback port, not the host's own SNMP or mDNS (the default UDP ports)
+                + "  udp-ports: [" + freePort() + "]\n"
                 + "  services: [{port: " + brokerPort + ", name: mqtt}]\n"
                 + "  broker: {port: " + brokerPort + "}\n"
                 + "  replay-protection: true\n"

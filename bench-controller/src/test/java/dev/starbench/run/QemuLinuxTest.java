@@ -58,6 +58,7 @@ public class QemuLinuxTest {
     private static final int SSH = 21922;
     private static final int TELNET = 21923;
     private static final int MQTT = 21983;
+    private static final int COAP = 21956;
     private static final Pattern LOGIN = BoundedPattern.compile("linux-dut login: ");
     private static final Pattern PASSWORD = BoundedPattern.compile("Password: ");
     private static final Pattern ROOT_ID = BoundedPattern.compile("uid=0\\(root\\) gid=0\\(root\\)");
@@ -88,7 +89,8 @@ public class QemuLinuxTest {
         assertEquals(qemu.initrd(), LinuxDutImage.DIR.resolve("initramfs.cpio"));
         assertEquals(qemu.append(), "console=ttyAMA0,115200");
         assertEquals(qemu.forwards(), List.of(new Fixture.Forward("tcp", SSH, 22), new Fixture.Forward("tcp", TELNET, 23),
-                new Fixture.Forward("tcp", MQTT, 1883)));
+                new Fixture.Forward("tcp", MQTT, 1883), new Fixture.Forward("udp", COAP, 5683)));
+        assertFalse(qemu.restrict(), "QEMU's restricted network would drop the guest's UDP answers");
     }
 
     @Test(timeOut = 400_000)
