@@ -146,7 +146,8 @@ public record NetworkScan(InetAddress address, Network network, List<TcpService>
 
     /** One line on a TCP port: what it speaks, what it said, and what it gives. */
     public static String describe(TcpService s) {
-        return "TCP port " + s.port() + ": " + s.kind().label() + (s.detail().isEmpty() ? "" : " (" + Printable.of(s.detail()) + ")")
+        return "TCP port " + s.port() + ": " + s.label() + (s.detail().isEmpty() ? "" : " (" + Printable.of(s.detail()) + ")")
+                + (s.tls() == null ? "" : "; TLS: " + Printable.of(s.tls()))
                 + (s.gives() == null ? "" : "; it gives: " + Printable.of(s.gives()));
     }
 

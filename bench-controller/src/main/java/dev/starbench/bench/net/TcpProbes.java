@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.net.telnet.EchoOptionHandler;
 import org.apache.commons.net.telnet.InvalidTelnetOptionException;
 import org.apache.commons.net.telnet.SuppressGAOptionHandler;
@@ -75,56 +77,95 @@ public final class TcpProbes {
 
     /** What one open port speaks. */
     public TcpService classify(InetAddress address, OpenPort open) {
+        Link plain = new Link(address, open.port(), null, null);
         if (!open.banner().isEmpty()) {
-            return identified(address, open.port(), open.banner(), recognise(open.banner()));
+            return identified(plain, open.banner(), recognise(open.banner()));
         }
-        if (!open.probeReply().isEmpty()) {
-            Kind kind = recognise(open.probeReply());
-            if (kind != null) {
-                return identified(address, open.port(), open.probeReply(), kind);
-            }
+        Kind kind = recognise(open.probeReply());
+        if (kind != null) {
+            return identified(plain, open.probeReply(), kind);
         }
-        String unrecognised = open.probeReply();
-        for (byte[] probe : List.of(httpRequest(address), ConnectProbe.anonymousConnect("starbench-scan"), adbConnect(),
-                SHELL_PROBE)) {
-            String answer = ask(address, open.port(), probe);
-            Kind kind = recognise(answer);
-            if (kind != null) {
-                return identified(address, open.port(), answer, kind);
-            }
-            unrecognised = unrecognised.isEmpty() ? answer : unrecognised;
+        TcpService found = probe(plain, open.probeReply());
+        if (found.kind() != Kind.SILENT && found.kind() != Kind.OTHER) {
+            return found;
         }
-        if (!unrecognised.isEmpty()) {
-            return new TcpService(open.port(), Kind.OTHER, cap(unrecognised), firstLine(unrecognised), null);
+        // Silent to every probe, or answering none in its language: it may speak inside TLS.
+        Link tls = tls(address, open.port());
+        if (tls != null) {
+            String banner = ask(tls, null);
+            Kind inner = recognise(banner);
+            return inner != null ? identified(tls, banner, inner) : probe(tls, banner);
+        }
+        if (found.kind() == Kind.OTHER) {
+            return found;
         }
         // A port forwarder (QEMU's user network, a NAT, a proxy) accepts where nothing listens behind it.
         return new TcpService(open.port(), Kind.SILENT, "", (open.hungUp()
                 ? "accepted a connection and closed it without a byte, also after every probe"
                 : "accepted connections and said nothing to any probe within " + answerTimeout.toMillis() + " ms")
-                + ": nothing answers there, as behind a port forwarder for a port where nothing listens", null);
+                + ": nothing answers there, as behind a port forwarder for a port where nothing listens", null, null);
+    }
+
+    /** The probes one after the other, each on a new connection, until one is understood. */
+    private TcpService probe(Link link, String heard) {
+        String unrecognised = heard;
+        for (byte[] probe : List.of(httpRequest(link.address()), ConnectProbe.anonymousConnect("starbench-scan"), adbConnect(),
+                SHELL_PROBE)) {
+            String answer = ask(link, probe);
+            Kind kind = recognise(answer);
+            if (kind != null) {
+                return identified(link, answer, kind);
+            }
+            unrecognised = unrecognised.isEmpty() ? answer : unrecognised;
+        }
+        if (unrecognised.isEmpty()) {
+            // A TLS handshake that completed is a service, whatever it keeps quiet about inside.
+            return new TcpService(link.port(), link.tls() == null ? Kind.SILENT : Kind.OTHER, "", "said nothing to any probe",
+                    null, link.tls());
+        }
+        return new TcpService(link.port(), Kind.OTHER, cap(unrecognised), firstLine(unrecognised), null, link.tls());
     }
 
     /** A port whose words were understood: what it speaks, and for the debug kinds, what it gives. */
-    private TcpService identified(InetAddress address, int port, String said, Kind kind) {
+    private TcpService identified(Link link, String said, Kind kind) {
+        int port = link.port();
+        String tls = link.tls();
         if (kind == null) {
-            return new TcpService(port, Kind.OTHER, cap(said), firstLine(said), null);
+            return new TcpService(port, Kind.OTHER, cap(said), firstLine(said), null, tls);
         }
         return switch (kind) {
-            case TELNET -> telnet(address, port, said);
-            case SSH -> new TcpService(port, kind, cap(said), firstLine(said), null);
-            case HTTP -> new TcpService(port, kind, cap(said), http(said), null);
-            case GDBSERVER -> new TcpService(port, kind, cap(said), "answered GDB's $?#3f with " + firstLine(said), said);
-            case ADB -> adb(port, said);
-            case SHELL -> shell(address, port, said);
+            case TELNET -> telnet(link, said);
+            case SSH -> new TcpService(port, kind, cap(said), firstLine(said), null, tls);
+            case HTTP -> new TcpService(port, kind, cap(said), http(said), null, tls);
+            case GDBSERVER -> new TcpService(port, kind, cap(said), "answered GDB's $?#3f with " + firstLine(said), said, tls);
+            case ADB -> adb(link, said);
+            case SHELL -> shell(link, said);
             case MQTT -> new TcpService(port, kind, cap(said), "answers an anonymous MQTT CONNECT with CONNACK "
-                    + ConnectProbe.connAck(said.getBytes(StandardCharsets.ISO_8859_1)), null);
-            case OTHER, SILENT -> new TcpService(port, kind, cap(said), firstLine(said), null);
+                    + ConnectProbe.connAck(said.getBytes(StandardCharsets.ISO_8859_1)), null, tls);
+            case OTHER, SILENT -> new TcpService(port, kind, cap(said), firstLine(said), null, tls);
         };
+    }
+
+    /** Where the probes go: in the clear, or inside TLS that takes any certificate. */
+    private record Link(InetAddress address, int port, String tls, SSLSocketFactory factory) {
+    }
+
+    /** The port as a TLS server, when a handshake succeeds; null when it does not speak TLS. */
+    private Link tls(InetAddress address, int port) {
+        AnyCertificate any = new AnyCertificate();
+        SSLSocketFactory factory = any.socketFactory();
+        try (Socket raw = connect(address, port); SSLSocket s = (SSLSocket) factory.createSocket(raw, address.getHostAddress(), port, true)) {
+            s.startHandshake();
+            return new Link(address, port, s.getSession().getProtocol() + ", " + s.getSession().getCipherSuite() + ", certificate "
+                    + any.describeSeen(), factory);
+        } catch (IOException | RuntimeException notTls) {
+            return null;
+        }
     }
 
     /** What a stretch of a peer's words is, or null when no recogniser knows it. */
     static Kind recognise(String said) {
-        if (said.isEmpty()) {
+        if (said == null || said.isEmpty()) {
             return null;
         }
         if (said.startsWith("SSH-")) {
@@ -163,47 +204,56 @@ public final class TcpProbes {
 
     /**
      * A telnet session as a client would have it (Apache Commons Net answers the option negotiation):
-     * read until a login, password or shell prompt; at a shell prompt, run {@code id}.
+     * read until a login, password or shell prompt; at a shell prompt, run {@code id}. A server that hangs
+     * up in the middle of the negotiation is judged by the prompt its banner already showed.
      */
-    private TcpService telnet(InetAddress address, int port, String banner) {
-        TelnetClient client = new TelnetClient("VT100");
-        String seen = "";
-        try {
-            client.addOptionHandler(new TerminalTypeOptionHandler("VT100", false, false, true, false));
-            client.addOptionHandler(new EchoOptionHandler(false, false, false, true));
-            client.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
-            client.setReaderThread(false);
-            client.setConnectTimeout((int) connectTimeout.toMillis());
-            client.connect(address, port);
-            client.setSoTimeout(200);
-            InputStream in = client.getInputStream();
-            StringBuilder text = new StringBuilder();
-            Prompt prompt = readPrompt(in, text, answerTimeout.multipliedBy(3));
-            seen = text.toString();
-            if (prompt == Prompt.SHELL) {
-                OutputStream out = client.getOutputStream();
-                out.write("id\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                StringBuilder after = new StringBuilder();
-                readUntil(in, after, ID, answerTimeout.multipliedBy(3));
-                Matcher id = ID.matcher(visible(after.toString()));
-                return new TcpService(port, Kind.TELNET, cap(banner), greeting(banner) + "gives a shell without login",
-                        id.find() ? "`id` → " + id.group().strip() : "a shell prompt " + lastLine(seen));
-            }
-            if (prompt != null) {
-                return new TcpService(port, Kind.TELNET, cap(banner), greeting(banner) + "asks for a login", lastLine(seen));
-            }
-        } catch (IOException | InvalidTelnetOptionException e) {
-            seen = seen.isEmpty() ? e.getMessage() == null ? e.toString() : e.getMessage() : seen;
-        } finally {
+    private TcpService telnet(Link link, String banner) {
+        int port = link.port();
+        String shown = visible(banner);
+        boolean bannerPrompt = LOGIN.matcher(shown).find() || PASSWORD.matcher(shown).find();
+        StringBuilder text = new StringBuilder();
+        String failure = "no prompt within " + answerTimeout.multipliedBy(3).toMillis() + " ms";
+        if (link.tls() == null) {
+            TelnetClient client = new TelnetClient("VT100");
             try {
-                client.disconnect();
-            } catch (IOException | NullPointerException notConnected) {
-                // nothing to close
+                client.addOptionHandler(new TerminalTypeOptionHandler("VT100", false, false, true, false));
+                client.addOptionHandler(new EchoOptionHandler(false, false, false, true));
+                client.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
+                client.setReaderThread(false);
+                client.setConnectTimeout((int) connectTimeout.toMillis());
+                client.connect(link.address(), port);
+                client.setSoTimeout(200);
+                InputStream in = client.getInputStream();
+                Prompt prompt = readPrompt(in, text, answerTimeout.multipliedBy(3));
+                if (prompt == Prompt.SHELL) {
+                    OutputStream out = client.getOutputStream();
+                    out.write("id\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    StringBuilder after = new StringBuilder();
+                    readUntil(in, after, ID, answerTimeout.multipliedBy(3));
+                    Matcher id = ID.matcher(visible(after.toString()));
+                    return new TcpService(port, Kind.TELNET, cap(banner), greeting(banner) + "gives a shell without login",
+                            id.find() ? "`id` → " + id.group().strip() : "a shell prompt " + lastLine(text.toString()), null);
+                }
+                if (prompt != null) {
+                    return new TcpService(port, Kind.TELNET, cap(banner), greeting(banner) + "asks for a login",
+                            lastLine(text.toString()), null);
+                }
+            } catch (IOException | InvalidTelnetOptionException e) {
+                failure = "the session ended: " + e.getMessage();
+            } finally {
+                try {
+                    client.disconnect();
+                } catch (IOException | NullPointerException notConnected) {
+                    // nothing to close
+                }
             }
         }
-        return new TcpService(port, Kind.TELNET, cap(banner), "telnet (option negotiation), no prompt within "
-                + answerTimeout.multipliedBy(3).toMillis() + " ms", "no prompt; it said: " + cap(visible(seen)));
+        if (bannerPrompt) {
+            return new TcpService(port, Kind.TELNET, cap(banner), greeting(banner) + "asks for a login", lastLine(banner), link.tls());
+        }
+        return new TcpService(port, Kind.TELNET, cap(banner), "telnet (option negotiation), " + failure,
+                "no prompt; it said: " + cap(visible(text.isEmpty() ? banner : text.toString())), link.tls());
     }
 
     private enum Prompt { LOGIN, SHELL }
@@ -252,20 +302,37 @@ public final class TcpProbes {
 
     // ---- the probes on a new connection -----------------------------------------------------------
 
-    /** Sends one probe on a new connection and returns what came back (empty for nothing, or a refused connection). */
-    private String ask(InetAddress address, int port, byte[] probe) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
-            s.setSoTimeout((int) answerTimeout.toMillis());
-            try {
-                s.getOutputStream().write(probe);
-                s.getOutputStream().flush();
+    /**
+     * Sends one probe on a new connection (none: only listens) and returns what came back: empty for nothing,
+     * or for a connection refused or reset.
+     */
+    private String ask(Link link, byte[] probe) {
+        try (Socket raw = connect(link.address(), link.port())) {
+            Socket s = link.factory() == null ? raw : link.factory().createSocket(raw, link.address().getHostAddress(), link.port(), true);
+            try (s) {
+                s.setSoTimeout((int) answerTimeout.toMillis());
+                if (probe != null) {
+                    s.getOutputStream().write(probe);
+                    s.getOutputStream().flush();
+                }
+                return PortScanner.read(s.getInputStream()).text();
             } catch (SocketException gone) {
                 return "";
             }
-            return PortScanner.read(s.getInputStream()).text();
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private Socket connect(InetAddress address, int port) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+            s.setSoTimeout((int) answerTimeout.toMillis());
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
         }
     }
 
@@ -300,24 +367,25 @@ public final class TcpProbes {
         return known && header.getInt(20) == ~command ? command : 0;
     }
 
-    private static TcpService adb(int port, String said) {
+    private static TcpService adb(Link link, String said) {
         if (adbCommand(said) == ADB_AUTH) {
-            return new TcpService(port, Kind.ADB, cap(said), "adb answers CNXN with AUTH", "asks for the host's adb key (AUTH)");
+            return new TcpService(link.port(), Kind.ADB, cap(said), "adb answers CNXN with AUTH", "asks for the host's adb key (AUTH)",
+                    link.tls());
         }
         String banner = said.length() > 24 ? said.substring(24).replace("\0", "") : "";
-        return new TcpService(port, Kind.ADB, cap(said), "adb answers CNXN with CNXN",
-                "a device session without authentication: " + cap(banner));
+        return new TcpService(link.port(), Kind.ADB, cap(said), "adb answers CNXN with CNXN",
+                "a device session without authentication: " + cap(banner), link.tls());
     }
 
     /** A prompt seen, or the shell probe's marker: confirmed by the marker and {@code id} on a new connection. */
-    private TcpService shell(InetAddress address, int port, String said) {
-        String answer = said.contains(MARKER) ? said : ask(address, port, SHELL_PROBE);
+    private TcpService shell(Link link, String said) {
+        String answer = said.contains(MARKER) ? said : ask(link, SHELL_PROBE);
         if (!answer.contains(MARKER)) {
-            return new TcpService(port, Kind.OTHER, cap(said), firstLine(said), null);
+            return new TcpService(link.port(), Kind.OTHER, cap(said), firstLine(said), null, link.tls());
         }
         Matcher id = ID.matcher(visible(answer));
-        return new TcpService(port, Kind.SHELL, cap(answer), "runs commands without authentication (echo 'SB''MARK' → SBMARK)",
-                id.find() ? "`id` → " + id.group().strip() : "a shell whose `id` printed nothing");
+        return new TcpService(link.port(), Kind.SHELL, cap(answer), "runs commands without authentication (echo 'SB''MARK' → SBMARK)",
+                id.find() ? "`id` → " + id.group().strip() : "a shell whose `id` printed nothing", link.tls());
     }
 
     // ---- text --------------------------------------------------------------------------------------

@@ -8,8 +8,15 @@ package dev.starbench.bench.net;
  * @param detail one line on what it said, e.g. {@code SSH-2.0-dropbear_2022.83} or {@code HTTP/1.0 200 OK, Server: BusyBox}
  * @param gives  for a telnet, adb or shell port, what it gives a stranger: the login prompt, or what {@code id}
  *               printed; null for other kinds
+ * @param tls    null when it speaks in the clear; else it speaks inside TLS, and this says which TLS and which
+ *               certificate it showed (any is taken, as an intruder would)
  */
-public record TcpService(int port, Kind kind, String said, String detail, String gives) {
+public record TcpService(int port, Kind kind, String said, String detail, String gives, String tls) {
+    /** What it speaks, with "over TLS" where it does: {@code MQTT over TLS}. */
+    public String label() {
+        return kind.label() + (tls == null ? "" : " over TLS");
+    }
+
     /** What a port speaks. */
     public enum Kind {
         TELNET("telnet"),

@@ -2,6 +2,7 @@ package dev.starbench.checks.comms;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.mqtt.ConnectProbe;
+import dev.starbench.bench.net.AnyCertificate;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;

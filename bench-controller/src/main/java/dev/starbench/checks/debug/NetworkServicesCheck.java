@@ -54,7 +54,7 @@ public class NetworkServicesCheck {
             if (version != null) {
                 evidence.finding("TCP port " + s.port() + " discloses a version: " + Printable.of(version));
             }
-            String what = "TCP port " + s.port() + ": " + s.kind().label()
+            String what = "TCP port " + s.port() + ": " + s.label()
                     + (s.gives() == null ? "" : " (" + Printable.of(s.gives()) + ")");
             if (s.kind().debug()) {
                 problems.add(what + " reachable");

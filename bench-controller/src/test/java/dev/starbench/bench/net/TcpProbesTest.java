@@ -80,6 +80,33 @@ public class TcpProbesTest {
     }
 
     @Test
+    public void servicesInsideTlsAreNamedWithTheCertificateTheyShow() throws Exception {
+        LabPki.Identity ca = LabPki.newCa("StarBench test CA");
+        LabPki.leaf(ca, "localhost").writePem(dir.resolve("tls.pem"), dir.resolve("tls.key"));
+        for (String f : List.of("tls.pem", "tls.key")) {
+            Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        int port = Daemon.freePort();
+        Path conf = Files.writeString(dir.resolve("mosquitto-tls.conf"), "listener " + port + " 127.0.0.1\ncertfile "
+                + dir.resolve("tls.pem") + "\nkeyfile " + dir.resolve("tls.key") + "\nallow_anonymous false\npersistence false\n");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+        try (Daemon d = Daemon.start(dir, false, port, "/usr/sbin/mosquitto", "-c", conf.toString())) {
+            TcpService s = classify(port);
+
+            assertEquals(s.label(), "MQTT over TLS", s + "\n" + d.log());
+            assertTrue(s.detail().contains("CONNECTION_REFUSED_NOT_AUTHORIZED"), s.detail());
+            assertTrue(s.tls().startsWith("TLSv1.") && s.tls().contains("CN=localhost, issuer O=StarBench lab,CN=StarBench test CA"), s.tls());
+        }
+        try (Daemon d = Daemon.start(dir, false, "openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:PORT", "-cert",
+                dir.resolve("tls.pem").toString(), "-key", dir.resolve("tls.key").toString())) {
+            TcpService s = classify(d.port);
+
+            assertEquals(s.label(), "HTTP over TLS", s + "\n" + d.log());
+            assertTrue(s.detail().startsWith("HTTP/1.0 200 ok"), s.detail());
+        }
+    }
+
+    @Test
     public void busyboxTelnetdShowsItsLoginPrompt() throws Exception {
         try (Daemon d = Daemon.start(dir, false, "busybox", "telnetd", "-F", "-b", "127.0.0.1:PORT", "-l", "/bin/login")) {
             TcpService s = classify(d.port);
