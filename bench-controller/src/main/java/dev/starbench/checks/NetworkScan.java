@@ -17,8 +17,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -98,8 +100,11 @@ public record NetworkScan(InetAddress address, Network network, List<TcpService>
         List<TcpService> tcp;
         List<UdpService> udp;
         try {
+            Map<Integer, TcpService.Kind> promised = new HashMap<>();
+            network.services().stream().filter(s -> s.protocol().equals("tcp") && TcpService.Kind.promisedBy(s.name()) != null)
+                    .forEach(s -> promised.put(s.port(), TcpService.Kind.promisedBy(s.name())));
             tcp = new ArrayList<>(tcpProbes.classify(address, scanner.scan(address, network.scanPorts().from(),
-                    network.scanPorts().to()), PARALLEL_PROBES));
+                    network.scanPorts().to()), PARALLEL_PROBES, promised));
             udp = udpProbes.probe(address, udpPorts(network), PARALLEL_PROBES);
             // An accepting port may be a forwarder whose service starts later: asked again until the deadline.
             while (tcp.stream().anyMatch(s -> !s.kind().service()) && Instant.now().isBefore(deadline)) {
@@ -158,6 +163,10 @@ public record NetworkScan(InetAddress address, Network network, List<TcpService>
             } catch (IOException e) {
                 return false;
             }
+        }
+        TcpService.Kind promised = TcpService.Kind.promisedBy(s.name());
+        if (promised != null && tcp.speaks(address, s.port(), promised)) {
+            return true;
         }
         PortScanner.OpenPort open = scanner.probe(address, s.port());
         return open != null && tcp.classify(address, open).kind().service();

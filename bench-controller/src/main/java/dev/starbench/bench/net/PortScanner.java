@@ -46,6 +46,8 @@ public final class PortScanner {
     }
 
     static final byte[] GDB_PROBE = "+$?#3f".getBytes(StandardCharsets.US_ASCII);
+    /** Once a peer has started to answer, this much silence ends its answer: a reply comes in one burst. */
+    static final int QUIET_MS = 300;
     /** What is kept of one answer: enough for a banner, a prompt or a status line. */
     static final int MAX_ANSWER = 2048;
 
@@ -85,7 +87,7 @@ public final class PortScanner {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
             s.setSoTimeout((int) bannerTimeout.toMillis());
-            Answer banner = read(s.getInputStream());
+            Answer banner = read(s);
             if (!banner.text().isEmpty() || banner.closed()) {
                 return new OpenPort(port, banner.text(), "", banner.text().isEmpty());
             }
@@ -93,7 +95,7 @@ public final class PortScanner {
             try {
                 s.getOutputStream().write(GDB_PROBE);
                 s.getOutputStream().flush();
-                reply = read(s.getInputStream());
+                reply = read(s);
             } catch (SocketException reset) {
                 reply = new Answer("", true);
             }
@@ -104,10 +106,12 @@ public final class PortScanner {
     }
 
     /**
-     * Everything a peer says until it falls silent for the socket's timeout, closes, or fills the buffer.
-     * A reset counts as closed.
+     * Everything a peer says until it closes, fills the buffer, or falls silent: for the socket's timeout
+     * before its first byte, for {@link #QUIET_MS} after it. A reset counts as closed.
      */
-    static Answer read(InputStream in) throws IOException {
+    static Answer read(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        int timeout = socket.getSoTimeout();
         byte[] buf = new byte[MAX_ANSWER];
         int n = 0;
         boolean closed = false;
@@ -119,11 +123,16 @@ public final class PortScanner {
                     break;
                 }
                 n += r;
+                socket.setSoTimeout(Math.min(timeout, QUIET_MS));
             }
         } catch (SocketTimeoutException e) {
             // silence is an answer too
         } catch (SocketException reset) {
             closed = true;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(timeout);
+            }
         }
         return new Answer(new String(Arrays.copyOf(buf, n), StandardCharsets.ISO_8859_1), closed);
     }

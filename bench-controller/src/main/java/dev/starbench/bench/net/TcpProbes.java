@@ -18,7 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,15 +71,38 @@ public final class TcpProbes {
         this.answerTimeout = answerTimeout;
     }
 
-    /** Classifies each port the scan found, in parallel, in the scan's order. */
-    public List<TcpService> classify(InetAddress address, List<OpenPort> open, int parallelism)
+    /**
+     * Classifies each port the scan found, in parallel, in the scan's order; {@code expected} names what a port
+     * is declared to speak, whose probe then goes first (only the order: the answer still decides).
+     */
+    public List<TcpService> classify(InetAddress address, List<OpenPort> open, int parallelism, Map<Integer, Kind> expected)
             throws BenchIoException, InterruptedException {
-        return PortScanner.inParallel(parallelism, open.stream().<Callable<TcpService>>map(p -> () -> classify(address, p)).toList(),
+        return PortScanner.inParallel(parallelism, open.stream()
+                        .<Callable<TcpService>>map(p -> () -> classify(address, p, expected.get(p.port()))).toList(),
                 "classifying the open ports of " + address.getHostAddress());
+    }
+
+    /**
+     * Whether a port speaks this kind now, asked the way that kind is asked (its banner, an HTTP request, an
+     * MQTT CONNECT): a quick look at a service the maker declares, before the scan names everything.
+     */
+    public boolean speaks(InetAddress address, int port, Kind kind) {
+        Link plain = new Link(address, port, null, null);
+        byte[] probe = switch (kind) {
+            case HTTP -> httpRequest(address);
+            case MQTT -> ConnectProbe.anonymousConnect("starbench-scan");
+            default -> null;
+        };
+        return recognise(ask(plain, probe)) == kind;
     }
 
     /** What one open port speaks. */
     public TcpService classify(InetAddress address, OpenPort open) {
+        return classify(address, open, null);
+    }
+
+    /** What one open port speaks; the probe of the {@code expected} kind (null: none) goes first. */
+    public TcpService classify(InetAddress address, OpenPort open, Kind expected) {
         Link plain = new Link(address, open.port(), null, null);
         if (!open.banner().isEmpty()) {
             return identified(plain, open.banner(), recognise(open.banner()));
@@ -85,7 +111,7 @@ public final class TcpProbes {
         if (kind != null) {
             return identified(plain, open.probeReply(), kind);
         }
-        TcpService found = probe(plain, open.probeReply());
+        TcpService found = probe(plain, open.probeReply(), expected);
         if (found.kind() != Kind.SILENT && found.kind() != Kind.OTHER) {
             return found;
         }
@@ -94,7 +120,7 @@ public final class TcpProbes {
         if (tls != null) {
             String banner = ask(tls, null);
             Kind inner = recognise(banner);
-            return inner != null ? identified(tls, banner, inner) : probe(tls, banner);
+            return inner != null ? identified(tls, banner, inner) : probe(tls, banner, expected);
         }
         if (found.kind() == Kind.OTHER) {
             return found;
@@ -107,10 +133,14 @@ public final class TcpProbes {
     }
 
     /** The probes one after the other, each on a new connection, until one is understood. */
-    private TcpService probe(Link link, String heard) {
+    private TcpService probe(Link link, String heard, Kind expected) {
         String unrecognised = heard;
-        for (byte[] probe : List.of(httpRequest(link.address()), ConnectProbe.anonymousConnect("starbench-scan"), adbConnect(),
-                SHELL_PROBE)) {
+        List<byte[]> probes = new ArrayList<>(List.of(httpRequest(link.address()), ConnectProbe.anonymousConnect("starbench-scan"),
+                adbConnect(), SHELL_PROBE));
+        if (expected == Kind.MQTT) {
+            Collections.swap(probes, 0, 1);
+        }
+        for (byte[] probe : probes) {
             String answer = ask(link, probe);
             Kind kind = recognise(answer);
             if (kind != null) {
@@ -315,7 +345,7 @@ public final class TcpProbes {
                     s.getOutputStream().write(probe);
                     s.getOutputStream().flush();
                 }
-                return PortScanner.read(s.getInputStream()).text();
+                return PortScanner.read(s).text();
             } catch (SocketException gone) {
                 return "";
             }

@@ -53,5 +53,16 @@ public record TcpService(int port, Kind kind, String said, String detail, String
         public boolean service() {
             return this != SILENT;
         }
+
+        /** The kind a declared service's name promises (ssh, telnet, mqtt, http, https); null for other names. */
+        public static Kind promisedBy(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "ssh" -> SSH;
+                case "telnet" -> TELNET;
+                case "mqtt", "mqtts" -> MQTT;
+                case "http", "https" -> HTTP;
+                default -> null;
+            };
+        }
     }
 }
