@@ -196,7 +196,8 @@ public record NetworkScan(InetAddress address, Network network, List<TcpService>
             return;
         }
         try {
-            Thread.sleep(d.toMillis());
+            // rounded up: a wait "until 20000 ms after power-on" must not end at 19999
+            Thread.sleep(d.plusNanos(999_999).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted while waiting for the DUT's services", e);
