@@ -14,15 +14,18 @@ import org.testng.annotations.Test;
 
 /**
  * Whole runs against the real-Linux DUT (scripts/build-linux-dut) through the shipped fixture and profiles:
- * every flaw FAILs its check with what the real program gave (U-Boot's prompt, BusyBox telnetd's login, libcoap's
- * resource list, mosquitto letting a stranger in, dropbear named SSH by its banner), and the hardened build PASSes
- * the same checks. One boot serves the checks of a run where the strategy can reuse it.
+ * every flaw FAILs its check with what the real program gave (BusyBox ash's root shell and the secrets in the
+ * boot log, BusyBox login taking root/root, U-Boot's prompt, BusyBox telnetd's login, libcoap's resource list,
+ * mosquitto letting a stranger in, dropbear named SSH by its banner), and the hardened build PASSes the same
+ * checks, its console login refusing the whole default list at BusyBox's 3 s a failure. One boot serves the
+ * checks of a run where the strategy can reuse it.
  */
 public class QemuLinuxRunTest {
+    static final String CONSOLE = "debug.uart-console";
     static final String BOOTLOADER = "debug.bootloader-interrupt";
     static final String SERVICES = "debug.network-services";
     static final String BROKER = "comms.broker-exposure";
-    static final List<String> CHECKS = List.of(BOOTLOADER, SERVICES, BROKER);
+    static final List<String> CHECKS = List.of(CONSOLE, BOOTLOADER, SERVICES, BROKER);
 
     private Path dir;
 
@@ -33,13 +36,21 @@ public class QemuLinuxRunTest {
     }
 
     private Map<String, RunRecord.CheckResult> run(String profile) throws Exception {
+        return run(profile, VirtualBench.profile(profile), CHECKS);
+    }
+
+    private Map<String, RunRecord.CheckResult> run(String name, Path profileFile, List<String> checkIds) throws Exception {
+        String profile = name;
         Path work = Files.createDirectories(dir.resolve(profile));
         long t0 = System.nanoTime();
-        VirtualBench.Run run = VirtualBench.run(work, QemuBench.linuxFixture(work), VirtualBench.profile(profile), CHECKS, null);
+        VirtualBench.Run run = VirtualBench.run(work, QemuBench.linuxFixture(work), profileFile, checkIds, null);
         Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run.result().record());
-        System.out.printf("QemuLinuxRunTest %s: %d s; scan started %s ms after power-on%n", profile,
-                (System.nanoTime() - t0) / 1_000_000_000, checks.get(SERVICES).measurements().stream()
-                        .filter(m -> m.name().equals("scan-start")).map(m -> Long.toString((long) m.value())).toList());
+        System.out.printf("QemuLinuxRunTest %s: %d s; boot times %s ms; %s%n", profile, (System.nanoTime() - t0) / 1_000_000_000,
+                checks.values().stream().flatMap(c -> c.measurements().stream()).filter(m -> m.name().equals("boot-time"))
+                        .map(m -> Long.toString((long) m.value())).toList(),
+                checks.values().stream().map(c -> c.id() + " " + c.durationMs() + " ms" + c.measurements().stream()
+                        .filter(m -> m.name().equals("scan-start")).map(m -> " (scan " + (long) m.value() + " ms after power-on)")
+                        .findFirst().orElse("")).toList());
         QemuBenchTest.assertNoQemuOrSocatLeft();
         return checks;
     }
@@ -51,6 +62,9 @@ public class QemuLinuxRunTest {
             assertEquals(checks.get(id).verdict(), Verdict.FAIL, id + ": " + checks.get(id).reason() + "\n"
                     + VirtualRunTest.evidenceText(checks.get(id)));
         }
+        String console = checks.get(CONSOLE).reason();
+        assertTrue(console.contains("the console gives an interactive shell without login (uid=0(root))"), console);
+        assertTrue(console.contains("EC PRIVATE KEY") && console.contains("psk=[masked"), console);
         String bootloader = checks.get(BOOTLOADER).reason();
         assertTrue(bootloader.contains("`=>`") && bootloader.contains("U-Boot 2023.01"), bootloader);
 
@@ -90,6 +104,19 @@ public class QemuLinuxRunTest {
         assertScanWaitedForTheDevice(services);
         assertTrue(VirtualRunTest.evidenceText(checks.get(BROKER)).contains("refused a random credential, an anonymous CONNECT"
                 + " and all 46 default credentials"));
+        String console = VirtualRunTest.evidenceText(checks.get(CONSOLE));
+        assertTrue(console.contains("46 of 46 default credentials tried in"), console);
+    }
+
+    /** BusyBox login on the console takes root/root (default-password alone: without root-console, there is a login). */
+    @Test(timeOut = 600_000)
+    public void busyboxLoginTakesTheDefaultPassword() throws Exception {
+        Path profile = Files.writeString(dir.resolve("qemu-linux-default-password.yaml"), Files.readString(VirtualBench
+                .profile("qemu-linux-insecure")).replaceAll("(?s)  flaws: \\[.*?\\]", "  flaws: [default-password]"));
+        RunRecord.CheckResult console = run("qemu-linux-default-password", profile, List.of(CONSOLE)).get(CONSOLE);
+
+        assertEquals(console.verdict(), Verdict.FAIL, console.reason() + "\n" + VirtualRunTest.evidenceText(console));
+        assertTrue(console.reason().contains("root/root"), console.reason());
     }
 
     /** The scan started once the declared services answered and the profile's settle time (20 s) had passed. */
