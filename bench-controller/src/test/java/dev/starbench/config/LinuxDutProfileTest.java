@@ -81,6 +81,14 @@ public class LinuxDutProfileTest {
     }
 
     @Test
+    public void theVirtualDutHasNoUdpService() throws Exception {
+        assertError(HEAD + """
+                simulation:
+                  flaws: [telnet-open, coap-open]
+                """, 3, 24, "simulation.flaws[1]", "only the Linux DUT implements coap-open (simulation.dut: linux)");
+    }
+
+    @Test
     public void anUnknownFlawNameIsRefusedAsBefore() throws Exception {
         Path file = write(HEAD + """
                 simulation:
