@@ -380,9 +380,11 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
      * @param append    the kernel command line ({@code -append}), null for none; one line of printable text
      * @param forwards  the guest's ports reachable on the bench's loopback (QEMU user networking and a
      *                  virtio-net-pci card); empty: the board has no network card
+     * @param restrict  the guest reaches nothing but its forwarded ports (QEMU's {@code restrict=on}, the default);
+     *                  false lets it reach the bench's network, which a UDP forward needs
      */
     public record Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives,
-                       Path kernel, Path initrd, String append, List<Forward> forwards) {
+                       Path kernel, Path initrd, String append, List<Forward> forwards, boolean restrict) {
         static final String DEFAULT_BINARY = "qemu-system-aarch64";
         static final String DEFAULT_MACHINE = "virt";
         static final String DEFAULT_CPU = "cortex-a57";
@@ -416,12 +418,12 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                 checkAppend(append);
             }
             forwards = InvalidField.list(forwards, "forward");
-            checkForwards(forwards);
+            checkForwards(forwards, restrict);
         }
 
         /** A board that runs its firmware only: no kernel handed over, no network. */
         public Qemu(String binary, String machine, String cpu, int memoryMb, Path firmware, List<Drive> drives) {
-            this(binary, machine, cpu, memoryMb, firmware, drives, null, null, null, List.of());
+            this(binary, machine, cpu, memoryMb, firmware, drives, null, null, null, List.of(), true);
         }
 
         @JsonCreator
@@ -435,12 +437,13 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
                              @JsonProperty("kernel") String kernel,
                              @JsonProperty("initrd") String initrd,
                              @JsonProperty("append") String append,
-                             @JsonProperty("forward") ArrayList<Forward> forwards) {
+                             @JsonProperty("forward") ArrayList<Forward> forwards,
+                             @JsonProperty("restrict") Boolean restrict) {
             return new Qemu(binary == null ? DEFAULT_BINARY : binary, machine == null ? DEFAULT_MACHINE : machine,
                     cpu == null ? DEFAULT_CPU : cpu, memoryMb == null ? DEFAULT_MEMORY_MB : memoryMb,
                     firmware == null ? DEFAULT_FIRMWARE : resolve(baseDir, firmware, "firmware"), drives,
                     kernel == null ? null : resolve(baseDir, kernel, "kernel"),
-                    initrd == null ? null : resolve(baseDir, initrd, "initrd"), append, forwards);
+                    initrd == null ? null : resolve(baseDir, initrd, "initrd"), append, forwards, !Boolean.FALSE.equals(restrict));
         }
 
         // Checked when the fixture loads: a kernel that is not there is a bench not set up, and says how to fix it.
@@ -468,10 +471,14 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         }
 
         // Two rules on one host port would make QEMU refuse to start, at power-on, mid-run.
-        private static void checkForwards(List<Forward> forwards) {
+        private static void checkForwards(List<Forward> forwards, boolean restrict) {
             Map<String, Integer> hostPorts = new LinkedHashMap<>();
             for (int i = 0; i < forwards.size(); i++) {
                 Forward f = required(forwards.get(i), "forward", i);
+                // QEMU's restricted user network drops every datagram the guest sends, its answers included.
+                check(!restrict || f.protocol().equals("tcp"), "a UDP forward needs `restrict: false` (QEMU's restricted user"
+                        + " network drops every UDP datagram the guest sends, so its answers never come back)", "forward", i,
+                        "protocol");
                 Integer previous = hostPorts.putIfAbsent(f.protocol() + ":" + f.host(), i);
                 check(previous == null, "host port " + f.host() + "/" + f.protocol() + " is already forwarded by forward["
                         + previous + "]", "forward", i, "host");

@@ -20,13 +20,13 @@ public final class LinuxDut {
     /** What the Linux DUT implements; bootloader-open is U-Boot's stock environment, the rest its /init. */
     static final Set<Flaw> FLAWS = Collections.unmodifiableSet(EnumSet.of(Flaw.ROOT_CONSOLE, Flaw.DEFAULT_PASSWORD,
             Flaw.BOOTLOADER_OPEN, Flaw.SECRET_IN_BOOTLOG, Flaw.TELNET_OPEN, Flaw.SSH_DEFAULT_PASSWORD,
-            Flaw.ANONYMOUS_BROKER));
+            Flaw.ANONYMOUS_BROKER, Flaw.COAP_OPEN));
 
     /**
      * What only the Linux DUT implements: refused at load for the virtual DUT, which would refuse them at
      * start-up anyway (VirtualDutFlawsTest holds this list against what the virtual DUT acts out).
      */
-    public static final Set<Flaw> ONLY_LINUX = Collections.unmodifiableSet(EnumSet.of(Flaw.SSH_DEFAULT_PASSWORD));
+    public static final Set<Flaw> ONLY_LINUX = Collections.unmodifiableSet(EnumSet.of(Flaw.SSH_DEFAULT_PASSWORD, Flaw.COAP_OPEN));
 
     private LinuxDut() {
     }

@@ -21,33 +21,58 @@ import java.util.regex.Pattern;
  * optional; a check whose part is missing is NOT_APPLICABLE.
  *
  * @param address          the DUT's IP address or host name, for the service scan
- * @param scanPorts        the ports to scan (default all)
+ * @param scanPorts        the TCP ports to scan (default all)
+ * @param udpPorts         the UDP ports to probe (default {@link #DEFAULT_UDP_PORTS}); empty: none
+ * @param settleMs         how long after power-on the DUT may take to start all its services; null when the
+ *                         profile does not say (the declared services answering is then the signal)
  * @param services         what the maker declares the DUT listens on
  * @param cloud            null when the DUT talks to no cloud the bench can play
  * @param broker           null unless the DUT runs an MQTT broker of its own
  * @param replayProtection the maker claims commands cannot be replayed; null when it does not say
  */
-public record Network(String address, PortRange scanPorts, List<Service> services, Cloud cloud, LocalBroker broker,
-                      Boolean replayProtection) {
+public record Network(String address, PortRange scanPorts, List<Integer> udpPorts, Long settleMs, List<Service> services,
+                      Cloud cloud, LocalBroker broker, Boolean replayProtection) {
+    /** The usual IoT UDP services: TFTP, SNMP, SSDP, mDNS, CoAP. */
+    public static final List<Integer> DEFAULT_UDP_PORTS = List.of(69, 161, 1900, 5353, 5683);
+    /** An hour: a settle time beyond it is a typo, not a device. */
+    static final long MAX_SETTLE_MS = 3_600_000;
+
     public Network {
         scanPorts = scanPorts == null ? PortRange.ALL : scanPorts;
+        udpPorts = udpPorts == null ? DEFAULT_UDP_PORTS : InvalidField.list(udpPorts, "udp-ports");
+        for (int i = 0; i < udpPorts.size(); i++) {
+            int port = udpPorts.get(i);
+            check(port >= 1 && port <= 65535, "must be a port between 1 and 65535, got " + port, "udp-ports", i);
+            check(udpPorts.indexOf(port) == i, "port " + port + " is listed twice", "udp-ports", i);
+        }
+        if (settleMs != null) {
+            check(settleMs >= 0 && settleMs <= MAX_SETTLE_MS, "must be between 0 and " + MAX_SETTLE_MS + " ms, got " + settleMs,
+                    "settle-ms");
+        }
         services = InvalidField.list(services, "services");
     }
 
     @JsonCreator
     static Network fromYaml(@JsonProperty("address") String address, @JsonProperty("scan-ports") String scanPorts,
+                            @JsonProperty("udp-ports") List<Integer> udpPorts, @JsonProperty("settle-ms") Long settleMs,
                             @JsonProperty("services") List<Service> services, @JsonProperty("cloud") Cloud cloud,
                             @JsonProperty("broker") LocalBroker broker,
                             @JsonProperty("replay-protection") Boolean replayProtection) {
         if (address != null) {
             requiredText(address, "address");
         }
-        return new Network(address, scanPorts == null ? null : PortRange.parse(scanPorts, "scan-ports"), services,
-                cloud, broker, replayProtection);
+        return new Network(address, scanPorts == null ? null : PortRange.parse(scanPorts, "scan-ports"), udpPorts, settleMs,
+                services, cloud, broker, replayProtection);
     }
 
+    /** Whether the maker declares a service on this TCP port. */
     public boolean declares(int port) {
-        return services.stream().anyMatch(s -> s.port() == port);
+        return declares("tcp", port);
+    }
+
+    /** @param protocol tcp or udp */
+    public boolean declares(String protocol, int port) {
+        return services.stream().anyMatch(s -> s.port() == port && s.protocol().equals(protocol));
     }
 
     public record PortRange(int from, int to) {
@@ -76,15 +101,25 @@ public record Network(String address, PortRange scanPorts, List<Service> service
         }
     }
 
-    public record Service(int port, String name) {
+    /** @param protocol tcp (the default) or udp */
+    public record Service(int port, String name, String protocol) {
+        static final List<String> PROTOCOLS = List.of("tcp", "udp");
+
         public Service {
             check(port >= 1 && port <= 65535, "must be a port between 1 and 65535, got " + port, "port");
             requiredText(name, "name");
+            check(PROTOCOLS.contains(protocol), "unknown value '" + protocol + "' (allowed: tcp, udp)", "protocol");
         }
 
         @JsonCreator
-        static Service fromYaml(@JsonProperty("port") Integer port, @JsonProperty("name") String name) {
-            return new Service(required(port, "port"), name);
+        static Service fromYaml(@JsonProperty("port") Integer port, @JsonProperty("name") String name,
+                                @JsonProperty("protocol") String protocol) {
+            return new Service(required(port, "port"), name, protocol == null ? "tcp" : protocol);
+        }
+
+        @Override
+        public String toString() {
+            return port + (protocol.equals("tcp") ? "" : "/" + protocol) + " (" + name + ")";
         }
     }
 

@@ -139,10 +139,10 @@ public class DefaultsAndJsonTest {
 
     @Test
     public void simulationJsonReadsBackAsTheSameSimulation() throws Exception {
-        // Every flaw the virtual DUT implements (ssh-default-password is the real-Linux DUT's alone), but those of
+        // Every flaw the virtual DUT implements (ssh-default-password and coap-open are the real-Linux DUT's alone), but those of
         // the unit's cloud identity, which the bench acts out in what it provisions and which need simulation.identity.
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
-                Arrays.stream(Flaw.values()).filter(f -> f != Flaw.SSH_DEFAULT_PASSWORD)
+                Arrays.stream(Flaw.values()).filter(f -> !LinuxDut.ONLY_LINUX.contains(f))
                         .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true);
 
         Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");

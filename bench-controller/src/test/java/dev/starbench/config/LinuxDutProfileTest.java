@@ -44,9 +44,9 @@ public class LinuxDutProfileTest {
 
         assertTrue(insecure.isLinuxDut());
         assertEquals(insecure.flaws(), List.of(Flaw.ROOT_CONSOLE, Flaw.DEFAULT_PASSWORD, Flaw.BOOTLOADER_OPEN,
-                Flaw.SECRET_IN_BOOTLOG, Flaw.TELNET_OPEN, Flaw.SSH_DEFAULT_PASSWORD, Flaw.ANONYMOUS_BROKER));
+                Flaw.SECRET_IN_BOOTLOG, Flaw.TELNET_OPEN, Flaw.SSH_DEFAULT_PASSWORD, Flaw.ANONYMOUS_BROKER, Flaw.COAP_OPEN));
         assertEquals(LinuxDut.kernelArgument(insecure.flaws()), "starbench.flaws=root-console,default-password,"
-                + "bootloader-open,secret-in-bootlog,telnet-open,ssh-default-password,anonymous-broker");
+                + "bootloader-open,secret-in-bootlog,telnet-open,ssh-default-password,anonymous-broker,coap-open");
         assertTrue(hardened.isLinuxDut());
         assertEquals(hardened.flaws(), List.of());
         assertEquals(LinuxDut.kernelArgument(hardened.flaws()), "starbench.flaws=");
@@ -68,7 +68,7 @@ public class LinuxDutProfileTest {
                   flaws: [root-console, plaintext-mqtt]
                 """, 4, 25, "simulation.flaws[1]", "the Linux DUT does not implement plaintext-mqtt (it implements: "
                 + "root-console, default-password, bootloader-open, secret-in-bootlog, anonymous-broker, telnet-open, "
-                + "ssh-default-password)");
+                + "ssh-default-password, coap-open)");
     }
 
     @Test
@@ -78,6 +78,14 @@ public class LinuxDutProfileTest {
                   flaws: [ssh-default-password]
                 """, 3, 11, "simulation.flaws[0]",
                 "only the Linux DUT implements ssh-default-password (simulation.dut: linux)");
+    }
+
+    @Test
+    public void theVirtualDutHasNoUdpService() throws Exception {
+        assertError(HEAD + """
+                simulation:
+                  flaws: [telnet-open, coap-open]
+                """, 3, 24, "simulation.flaws[1]", "only the Linux DUT implements coap-open (simulation.dut: linux)");
     }
 
     @Test

@@ -89,6 +89,56 @@ public class NetworkConfigTest {
     }
 
     @Test
+    public void udpPortsSettleTimeAndUdpServices() throws Exception {
+        Network n = ConfigLoader.loadProfile(write(HEAD + """
+                network:
+                  address: 10.0.0.5
+                  udp-ports: [5683, 161]
+                  settle-ms: 45000
+                  services:
+                    - {port: 22, name: ssh}
+                    - {port: 5683, name: coap, protocol: udp}
+                """)).network();
+        assertEquals(n.udpPorts(), List.of(5683, 161));
+        assertEquals(n.settleMs(), Long.valueOf(45_000));
+        assertTrue(n.declares(22) && n.declares("tcp", 22) && !n.declares("udp", 22));
+        assertTrue(n.declares("udp", 5683) && !n.declares(5683));
+
+        Network defaults = ConfigLoader.loadProfile(write(HEAD + "network: {address: 10.0.0.5}\n")).network();
+        assertEquals(defaults.udpPorts(), List.of(69, 161, 1900, 5353, 5683));
+        assertNull(defaults.settleMs(), "no settle time: the declared services answering is the signal");
+        assertEquals(ConfigLoader.loadProfile(write(HEAD + "network: {udp-ports: []}\n")).network().udpPorts(), List.of());
+    }
+
+    @Test
+    public void badUdpPortsSettleTimesAndProtocolsAreNamedWhereTheyStand() throws Exception {
+        assertRefused("""
+                network:
+                  udp-ports: [161, 0]
+                """, "network.udp-ports[1]", 4, "must be a port between 1 and 65535, got 0");
+        assertRefused("""
+                network:
+                  udp-ports: [161, 69, 161]
+                """, "network.udp-ports[2]", 4, "port 161 is listed twice");
+        assertRefused("""
+                network:
+                  settle-ms: -1
+                """, "network.settle-ms", 4, "must be between 0 and 3600000 ms, got -1");
+        assertRefused("""
+                network:
+                  services:
+                    - {port: 161, name: snmp, protocol: sctp}
+                """, "network.services[0].protocol", 5, "unknown value 'sctp' (allowed: tcp, udp)");
+    }
+
+    private void assertRefused(String network, String field, int line, String problem) throws Exception {
+        ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + network)));
+        assertEquals(e.field(), field, e.getMessage());
+        assertEquals(e.line(), line, e.getMessage());
+        assertTrue(e.getMessage().endsWith(field + ": " + problem), e.getMessage());
+    }
+
+    @Test
     public void aCaCertWithoutItsKeyIsRefused() throws Exception {
         ConfigException e = expectThrows(ConfigException.class, () -> ConfigLoader.loadProfile(write(HEAD + """
                 network:

@@ -208,6 +208,7 @@ public class QemuFixtureTest {
                   kernel: Image
                   initrd: initramfs.cpio
                   append: console=ttyAMA0,115200 quiet
+                  restrict: false
                   forward:
                     - {host: 21922, guest: 22}
                     - {host: 21961, guest: 161, protocol: udp}
@@ -221,6 +222,7 @@ public class QemuFixtureTest {
         assertEquals(qemu.forwards(), List.of(new Fixture.Forward("tcp", 21922, 22),
                 new Fixture.Forward("udp", 21961, 161), new Fixture.Forward("udp", 21922, 22)));
         assertTrue(qemu.networked());
+        assertFalse(qemu.restrict());
     }
 
     @Test
@@ -231,6 +233,7 @@ public class QemuFixtureTest {
         assertNull(qemu.append());
         assertEquals(qemu.forwards(), List.of());
         assertFalse(qemu.networked());
+        assertTrue(qemu.restrict(), "the guest reaches nothing by default");
     }
 
     @Test
@@ -329,5 +332,16 @@ public class QemuFixtureTest {
                   forward:
                     - {host: 21922, guest: 22, protocol: sctp}
                 """, 5, 42, "qemu.forward[0].protocol", "unknown value 'sctp' (allowed: tcp, udp)");
+    }
+
+    @Test
+    public void aUdpForwardOnARestrictedNetworkIsRefusedWhereItIsWritten() throws Exception {
+        assertError(HEAD + """
+                qemu:
+                  forward:
+                    - {host: 21922, guest: 22}
+                    - {host: 21956, guest: 5683, protocol: udp}
+                """, 6, 44, "qemu.forward[1].protocol", "a UDP forward needs `restrict: false` (QEMU's restricted user"
+                + " network drops every UDP datagram the guest sends, so its answers never come back)");
     }
 }

@@ -263,7 +263,7 @@ public class ValidationErrorsTest {
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
                 + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused, no-client-cert, "
-                + "shared-device-key, expired-device-cert, device-key-in-image)");
+                + "shared-device-key, expired-device-cert, device-key-in-image, coap-open)");
     }
 
     @Test

@@ -73,8 +73,14 @@ public class CommsRunTest {
         Runner.Result result = run(profile("lab-ca.key", "telnet-open"), List.of(SERVICES));
         RunRecord.CheckResult c = VirtualRunTest.byId(result.record()).get(SERVICES);
         String evidence = VirtualRunTest.evidenceText(c);
-        assertTrue(c.reason().contains("telnet reachable"), c.reason());
-        assertTrue(evidence.contains("BusyBox v1.36.1") && evidence.contains("discloses a version"), evidence);
+        // Named by its option negotiation and its prompt, not its port number; what it gives a stranger is shown.
+        assertTrue(c.reason().matches("TCP port \\d+: telnet \\(vdut login: \\) reachable"), c.reason());
+        assertTrue(evidence.contains("telnet (BusyBox v1.36.1 (2026-11-01 12:00:00 UTC) built-in shell; asks for a login);"
+                + " it gives: vdut login: "), evidence);
+        assertTrue(evidence.contains("discloses a version: BusyBox v1.36.1"), evidence);
+        // the scan waited for the declared broker to answer; the probed UDP port has nothing behind it on loopback
+        assertTrue(evidence.matches("(?s).*every declared service answered \\d+ ms after power-on.*"), evidence);
+        assertTrue(evidence.matches("(?s).*UDP port \\d+ closed: ICMP port unreachable.*"), evidence);
     }
 
     /** Over TLS (the hardened pair is in the full hardened run below); in plaintext among the flaws above. */
@@ -173,6 +179,8 @@ public class CommsRunTest {
                 + "network:\n"
                 + "  address: 127.0.0.1\n"
                 + "  scan-ports: " + freePort() + "\n"
+                // a free loopback port, not the host's own SNMP or mDNS (the default UDP ports)
+                + "  udp-ports: [" + freePort() + "]\n"
                 + "  services: [{port: " + brokerPort + ", name: mqtt}]\n"
                 + "  broker: {port: " + brokerPort + "}\n"
                 + "  replay-protection: true\n"

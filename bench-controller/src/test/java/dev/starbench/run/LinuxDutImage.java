@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * others find it up to date.
  */
 final class LinuxDutImage {
-    static final Path DIR = Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")),
-            ".starbench", "linux-dut");
+    /** STARBENCH_LINUX_DUT names another directory: a build of changed sources that must not replace the shared one. */
+    static final Path DIR = System.getenv("STARBENCH_LINUX_DUT") != null ? Path.of(System.getenv("STARBENCH_LINUX_DUT"))
+            : Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")), ".starbench", "linux-dut");
     private static final long BUILD_TIMEOUT_MIN = 20;
 
     private LinuxDutImage() {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,20 +56,46 @@ public final class ConnectProbe {
         }
     }
 
+    /** An anonymous MQTT 3.1.1 CONNECT as bytes, for a probe that reads the answer itself. */
+    public static byte[] anonymousConnect(String clientId) {
+        return encode(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId(clientId)
+                .cleanSession(true).keepAlive(10).build());
+    }
+
+    /** The return code of the CONNACK these bytes start with; null when they start with no CONNACK. */
+    public static MqttConnectReturnCode connAck(byte[] bytes) {
+        EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
+        try {
+            decoder.writeInbound(Unpooled.copiedBuffer(bytes));
+            return decoder.readInbound() instanceof MqttConnAckMessage ack && ack.decoderResult().isSuccess()
+                    ? ack.variableHeader().connectReturnCode() : null;
+        } catch (RuntimeException notMqtt) {
+            return null;
+        } finally {
+            decoder.finishAndReleaseAll();
+        }
+    }
+
     private static void write(OutputStream out, MqttMessage message) throws IOException {
+        out.write(encode(message));
+        out.flush();
+    }
+
+    private static byte[] encode(MqttMessage message) {
         EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
         try {
             encoder.writeOutbound(message);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (ByteBuf b; (b = encoder.readOutbound()) != null; ) {
                 try {
                     byte[] bytes = new byte[b.readableBytes()];
                     b.readBytes(bytes);
-                    out.write(bytes);
+                    out.writeBytes(bytes);
                 } finally {
                     b.release();
                 }
             }
-            out.flush();
+            return out.toByteArray();
         } finally {
             encoder.finishAndReleaseAll();
         }

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * not one byte of the boot is lost. Pflash drives named in the fixture keep their content across power
  * cycles, as a board's flash does. A kernel and initrd named in the fixture reach the firmware through
  * fw_cfg; forwarded guest ports are on the bench's loopback through QEMU's user network, which lets the
- * guest reach nothing else ({@code restrict=on}). The board is the process: its state is confirmed by
- * whether QEMU runs.
+ * guest reach nothing else ({@code restrict=on}) unless the fixture sets {@code restrict: false}. The board is
+ * the process: its state is confirmed by whether QEMU runs.
  */
 public final class QemuPower implements PowerProtocol, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuPower.class);
@@ -185,14 +185,15 @@ public final class QemuPower implements PowerProtocol, AutoCloseable {
 
     /**
      * A virtio-net card on QEMU's user network when the fixture forwards ports, else none. Only the bench's
-     * loopback reaches the forwarded ports, and the guest reaches nothing but them (restrict=on); the
-     * card's boot ROM is left out (romfile=): U-Boot does not need it.
+     * loopback reaches the forwarded ports, and the guest reaches nothing but them (restrict=on) unless the
+     * fixture says otherwise (a UDP forward needs that); the card's boot ROM is left out (romfile=): U-Boot
+     * does not need it.
      */
     private static List<String> network(Fixture.Qemu config) {
         if (!config.networked()) {
             return List.of("-nic", "none");
         }
-        StringBuilder netdev = new StringBuilder("user,id=n0,restrict=on");
+        StringBuilder netdev = new StringBuilder("user,id=n0,restrict=" + (config.restrict() ? "on" : "off"));
         for (Fixture.Forward f : config.forwards()) {
             netdev.append(",hostfwd=").append(f.protocol()).append(":127.0.0.1:").append(f.host()).append("-:")
                     .append(f.guest());

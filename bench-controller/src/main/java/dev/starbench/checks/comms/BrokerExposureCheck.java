@@ -2,22 +2,24 @@ package dev.starbench.checks.comms;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.mqtt.ConnectProbe;
+import dev.starbench.bench.net.AnyCertificate;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
+import dev.starbench.checks.NetworkScan;
 import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.Network;
+import dev.starbench.dut.Boot;
 import dev.starbench.dut.Dut;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.HexFormat;
@@ -68,13 +70,14 @@ public class BrokerExposureCheck {
         Network.LocalBroker declared = network.broker();
         AnyCertificate certificate = declared.tls() ? new AnyCertificate() : null;
         Target broker = new Target(network.address(), declared, certificate == null ? null : certificate.socketFactory());
-        ctx.dut().transition(Dut.State.LOGIN, ID + ": the DUT's broker runs with its OS");
-        evidence.step("wait for " + broker + " to accept TCP connections");
-        awaitListening(network.address(), declared.port(), ctx.profile().timeouts().bootMs());
-
+        Boot boot = ctx.dut().transition(Dut.State.LOGIN, ID + ": the DUT's broker runs with its OS");
+        Instant deadline = NetworkScan.settleDeadline(ctx, boot);
         // Every random choice comes from the run's seed: a rerun sends the broker the same bytes.
         Random seeded = new Random(ctx.seedFor(ID));
         Credential random = new Credential("sb-" + hex(seeded, 4), new UUID(seeded.nextLong(), seeded.nextLong()).toString());
+        evidence.step("wait for " + broker + " to answer an MQTT CONNECT with a random user and password (any CONNACK), until "
+                + Duration.between(boot.poweredOn(), deadline).toMillis() + " ms after power-on");
+        awaitAnswer(broker, random, "starbench-" + hex(seeded, 4), boot, deadline, evidence);
         List<String> problems = new ArrayList<>();
         Credential access = null;
         evidence.step("control: a random user and password");
@@ -118,20 +121,28 @@ public class BrokerExposureCheck {
         return HexFormat.of().formatHex(b);
     }
 
-    private static void awaitListening(String host, int port, long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 1000);
+    /**
+     * A broker starts some time after the OS, and a port forwarder accepts before it listens: only a CONNACK
+     * says it is up. Nothing signals that, so a CONNECT is tried every moment until the deadline.
+     */
+    private static void awaitAnswer(Target broker, Credential c, String clientId, Boot boot, Instant deadline, Evidence evidence)
+            throws InterruptedException {
+        IOException last;
+        do {
+            try {
+                MqttConnectReturnCode code = ConnectProbe.connect(broker.host(), broker.broker().port(), broker.tls(), clientId, c.user(),
+                        c.password(), PROBE_TIMEOUT);
+                evidence.step("the broker answered (CONNACK " + code + ") " + Duration.between(boot.poweredOn(), Instant.now()).toMillis()
+                        + " ms after power-on");
                 return;
             } catch (IOException e) {
                 last = e;
-                Thread.sleep(200);
+                Thread.sleep(500);
             }
-        }
-        throw new BenchFault("the DUT's broker at " + host + ":" + port + " did not accept a TCP connection within "
-                + timeoutMs + " ms: " + (last == null ? "" : last.getMessage()));
+        } while (Instant.now().isBefore(deadline));
+        throw new BenchFault("the DUT's broker at " + broker + " did not answer an MQTT CONNECT by "
+                + Duration.between(boot.poweredOn(), deadline).toMillis() + " ms after power-on (`network.settle-ms`, else the"
+                + " boot timeout): " + last.getMessage());
     }
 
     /** @param quiet only accepted credentials go into the evidence (the default list is long) */

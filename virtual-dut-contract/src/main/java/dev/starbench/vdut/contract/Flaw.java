@@ -44,7 +44,9 @@ public enum Flaw {
     /** The unit's certificate expired before the device shipped. */
     @JsonProperty("expired-device-cert") EXPIRED_DEVICE_CERT,
     /** The unit's private key is in the firmware image the maker supplies. */
-    @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE;
+    @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE,
+    /** libcoap's CoAP server answers anyone on UDP 5683 (the real-Linux DUT only). */
+    @JsonProperty("coap-open") COAP_OPEN;
 
     /**
      * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends

@@ -1,4 +1,4 @@
-package dev.starbench.checks.comms;
+package dev.starbench.bench.net;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -10,13 +10,13 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The intruder's TLS client for a broker on the DUT: whether the broker lets anyone in does not
- * depend on its certificate, so any certificate is taken, and the last one shown is kept as evidence.
+ * The intruder's TLS client for a service on the DUT: whether a service lets anyone in does not depend on
+ * its certificate, so any certificate is taken, and the last one shown is kept as evidence.
  */
-final class AnyCertificate implements X509TrustManager {
+public final class AnyCertificate implements X509TrustManager {
     private volatile X509Certificate[] seen;
 
-    SSLSocketFactory socketFactory() {
+    public SSLSocketFactory socketFactory() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {this}, new SecureRandom());
@@ -27,7 +27,7 @@ final class AnyCertificate implements X509TrustManager {
     }
 
     /** The certificate the broker showed, in one line; null before any handshake. */
-    String describeSeen() {
+    public String describeSeen() {
         X509Certificate[] chain = seen;
         if (chain == null || chain.length == 0) {
             return null;
