@@ -40,12 +40,11 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * says nothing, or whose will announces it offline makes the switch a bench fault; so does losing the
  * broker (one reconnect is tried first). The broker's password is never put into any message.
  */
-public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
+public final class MqttPlugPower extends PowerDriver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEEPALIVE_S = 15;
 
     private final PowerConfig.MqttPlug config;
-    private final Duration offTime;
     private final MqttClient client;
     private final MqttConnectOptions options;
     private final Dialect dialect;
@@ -61,8 +60,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     }
 
     private MqttPlugPower(PowerConfig.MqttPlug config, Duration offTime) throws BenchIoException {
+        super(config.describe(), offTime);
         this.config = config;
-        this.offTime = offTime;
         this.clientId = "starbench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.dialect = config.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? new Tasmota() : new Shelly();
         options = new MqttConnectOptions();
@@ -134,13 +133,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     }
 
     @Override
-    public synchronized PowerState on() throws BenchIoException {
-        return dialect.set(true);
-    }
-
-    @Override
-    public synchronized PowerState off() throws BenchIoException {
-        return dialect.set(false);
+    protected synchronized PowerState switchTo(boolean on) throws BenchIoException {
+        return dialect.set(on);
     }
 
     @Override
@@ -357,13 +351,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
             String doing = "confirm switch " + id + " " + (on ? "on" : "off");
             ObjectNode params = JSON.createObjectNode().put("id", id).put("on", on);
             JsonNode result = call("Switch.Set", params, doing);
-            PowerState now = query();
-            if (now.isOn() != on) {
-                throw new BenchIoException("the " + describe() + " took Switch.Set on=" + on + " (" + result + ") but "
-                        + now.detail());
-            }
-            return new PowerState(now.level(), now.basis(), "Switch.Set on=" + on + " answered " + result + "; "
-                    + now.detail());
+            String done = "Switch.Set on=" + on + " answered " + result;
+            return confirm(on, done, query()).after(done);
         }
 
         @Override
@@ -418,16 +407,6 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     /** The plug's retained state message as the broker kept it from before this session, or null. */
     public String retainedAtStart() {
         return retainedAtStart;
-    }
-
-    @Override
-    public String describe() {
-        return config.describe();
-    }
-
-    @Override
-    public Duration offTime() {
-        return offTime;
     }
 
     @Override

@@ -58,9 +58,9 @@ public class MqttPlugPowerTest {
         open.clear();
     }
 
-    private PowerConfig.MqttPlug config(Firmware firmware, String topic, String password) {
+    private PowerConfig.MqttPlug config(PowerPlug.Firmware firmware, String topic, String password) {
         return new PowerConfig.MqttPlug(new Fixture.CloudBroker("localhost", broker.port(), true, broker.caPem()), USER,
-                password, firmware, topic, null, CONFIRM_MS);
+                password, Firmware.valueOf(firmware.name()), topic, null, CONFIRM_MS);
     }
 
     /** A plug of the given firmware on the lab broker, its relay mirrored into {@code relay}. */
@@ -84,12 +84,21 @@ public class MqttPlugPowerTest {
         return "lab/" + kind + "-" + topics.incrementAndGet();
     }
 
+    /** A plug on a topic of its own and the driver opened on it. */
+    private record Plugged(String topic, SimulatedPlug plug, AtomicBoolean relay, MqttPlugPower power) {
+    }
+
+    private Plugged plugged(PowerPlug.Firmware firmware) throws Exception {
+        String topic = topic(firmware.optionName());
+        AtomicBoolean relay = new AtomicBoolean();
+        SimulatedPlug plug = plug(firmware, topic, relay);
+        return new Plugged(topic, plug, relay, power(config(firmware, topic, PASSWORD)));
+    }
+
     @Test
     public void aTasmotaPlugIsSwitchedAndConfirmedOverTlsWithCredentials() throws Exception {
-        String topic = topic("tasmota");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        MqttPlugPower power = p.power();
 
         PowerState start = power.status();
         assertEquals(start.level(), PowerState.Level.OFF, start.detail());
@@ -98,119 +107,102 @@ public class MqttPlugPowerTest {
         PowerState on = power.on();
         assertTrue(on.isOn());
         assertEquals(on.basis(), PowerState.Basis.CONFIRMED);
-        assertTrue(relay.get(), "the plug's relay is on");
-        assertEquals(on.detail(), "the plug reported stat/" + topic + "/RESULT {\"POWER\":\"ON\"}");
+        assertTrue(p.relay().get(), "the plug's relay is on");
+        assertEquals(on.detail(), "the plug reported stat/" + p.topic() + "/RESULT {\"POWER\":\"ON\"}");
 
         PowerState off = power.off();
         assertFalse(off.isOn());
-        assertFalse(relay.get());
+        assertFalse(p.relay().get());
         power.cycle();
-        assertTrue(relay.get());
+        assertTrue(p.relay().get());
         assertTrue(power.isOn());
 
-        String everything = start.detail() + on.detail() + off.detail() + power.describe() + config(Firmware.TASMOTA, topic,
-                PASSWORD);
+        String everything = start.detail() + on.detail() + off.detail() + power.describe()
+                + config(PowerPlug.Firmware.TASMOTA, p.topic(), PASSWORD);
         assertFalse(everything.contains(PASSWORD), everything);
-        assertEquals(power.describe(), "Tasmota plug " + topic + " at ssl://localhost:" + broker.port());
+        assertEquals(power.describe(), "Tasmota plug " + p.topic() + " at ssl://localhost:" + broker.port());
     }
 
     @Test
     public void aShellyGen2PlugIsSwitchedThroughRpcAndReadBackWithGetStatus() throws Exception {
-        String topic = topic("shellyplusplugs");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.SHELLY_GEN2, topic, relay);
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        MqttPlugPower power = p.power();
 
         assertEquals(power.status(), PowerState.confirmed(false, "Switch.GetStatus says output false"));
         PowerState on = power.on();
-        assertTrue(relay.get());
+        assertTrue(p.relay().get());
         assertEquals(on, PowerState.confirmed(true,
-                "Switch.Set on=true answered {\"was_on\":false}; Switch.GetStatus says output true"));
+                "Switch.Set on=true answered {\"was_on\":false}; then Switch.GetStatus says output true"));
         power.off();
-        assertFalse(relay.get());
+        assertFalse(p.relay().get());
         assertFalse(power.isOn());
     }
 
     @Test
     public void theRetainedStateIsReadAtStartAndTheLiveOneConfirmsIt() throws Exception {
-        String topic = topic("tasmota");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
-        power(config(Firmware.TASMOTA, topic, PASSWORD)).on();
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.power().on();
 
         // A later run: the plug's retained POWER (PowerRetain) says ON from before, and it answers ON now.
-        MqttPlugPower later = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        assertEquals(later.retainedAtStart(), "stat/" + topic + "/POWER ON");
+        MqttPlugPower later = power(config(PowerPlug.Firmware.TASMOTA, p.topic(), PASSWORD));
+        assertEquals(later.retainedAtStart(), "stat/" + p.topic() + "/POWER ON");
         assertEquals(later.status().level(), PowerState.Level.ON);
     }
 
     @Test
     public void aPlugThatNeverConfirmsIsABenchFaultAndItsStateUnknown() throws Exception {
-        String topic = topic("tasmota");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        plug.answering(false);
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.plug().answering(false);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
-                + " did not confirm ON within " + CONFIRM_MS + " ms: it said nothing (retained from before: stat/" + topic
-                + "/POWER OFF)");
-        PowerState now = power.status();
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertEquals(e.getMessage(), "the " + p.power().describe() + " did not confirm ON within " + CONFIRM_MS
+                + " ms: it said nothing (retained from before: stat/" + p.topic() + "/POWER OFF)");
+        PowerState now = p.power().status();
         assertEquals(now.level(), PowerState.Level.UNKNOWN);
         assertTrue(now.detail().contains("did not answer a state query within " + CONFIRM_MS + " ms"), now.detail());
     }
 
     @Test
     public void aShellyThatNeverAnswersIsABenchFault() throws Exception {
-        String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
-        plug.answering(false);
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        p.plug().answering(false);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::off);
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::off);
         assertTrue(e.getMessage().endsWith("did not confirm switch 0 off within " + CONFIRM_MS + " ms: it said nothing"),
                 e.getMessage());
     }
 
     @Test
     public void aPlugThatConfirmsTheWrongStateIsABenchFault() throws Exception {
-        String topic = topic("tasmota");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        plug.misreporting(true);
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.plug().misreporting(true);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
-                + " was switched ON but reported stat/" + topic + "/POWER OFF, and no other state within " + CONFIRM_MS
-                + " ms");
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertEquals(e.getMessage(), "the " + p.power().describe() + " was switched ON but reported stat/" + p.topic()
+                + "/POWER OFF, and no other state within " + CONFIRM_MS + " ms");
     }
 
     @Test
     public void aShellyThatReadsBackTheWrongStateIsABenchFault() throws Exception {
-        String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
-        plug.misreporting(true);
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        p.plug().misreporting(true);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertTrue(e.getMessage().contains("took Switch.Set on=true ({\"was_on\":true}) but Switch.GetStatus says output false"),
-                e.getMessage());
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertTrue(e.getMessage().endsWith(": Switch.Set on=true answered {\"was_on\":true}, but the read-back says off:"
+                + " Switch.GetStatus says output false"), e.getMessage());
     }
 
     @Test
     public void aPlugThatDropsOffTheBrokerMidRunIsABenchFault() throws Exception {
         for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
-            String topic = topic(firmware.name().toLowerCase());
-            SimulatedPlug plug = plug(firmware, topic, new AtomicBoolean());
-            MqttPlugPower power = power(config(firmware == PowerPlug.Firmware.TASMOTA ? Firmware.TASMOTA
-                    : Firmware.SHELLY_GEN2, topic, PASSWORD));
-            power.on();
-            plug.dropOff();
+            Plugged p = plugged(firmware);
+            p.power().on();
+            p.plug().dropOff();
 
-            BenchIoException e = expectThrows(BenchIoException.class, power::off);
+            BenchIoException e = expectThrows(BenchIoException.class, p.power()::off);
             assertTrue(e.getMessage().matches(".*(dropped off the broker \\(.*\\) while the bench waited"
                     + "|is offline \\(.* says so\\): cannot).*"), e.getMessage());
-            assertEquals(power.status().level(), PowerState.Level.UNKNOWN);
+            assertEquals(p.power().status().level(), PowerState.Level.UNKNOWN);
         }
     }
 
@@ -219,7 +211,8 @@ public class MqttPlugPowerTest {
         String topic = topic("tasmota");
         plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean()).dropOff();
 
-        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        BenchIoException e = expectThrows(BenchIoException.class,
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic, PASSWORD)));
         assertTrue(e.getMessage().contains("did not tell its state"), e.getMessage());
         assertTrue(e.getMessage().matches(".*(dropped off the broker|is offline).*"), e.getMessage());
     }
@@ -227,7 +220,8 @@ public class MqttPlugPowerTest {
     @Test
     public void noPlugOnTheTopicIsABenchFaultAtOpen() {
         String topic = topic("nobody");
-        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        BenchIoException e = expectThrows(BenchIoException.class,
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic, PASSWORD)));
         assertTrue(e.getMessage().endsWith("did not answer a state query within " + CONFIRM_MS + " ms: it said nothing"),
                 e.getMessage());
     }
@@ -236,7 +230,7 @@ public class MqttPlugPowerTest {
     public void wrongCredentialsAreNamedWithoutThePassword() {
         String wrong = "not-the-" + PASSWORD;
         BenchIoException e = expectThrows(BenchIoException.class,
-                () -> power(config(Firmware.TASMOTA, topic("tasmota"), wrong)));
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic("tasmota"), wrong)));
         assertEquals(e.getMessage(), "cannot reach the plug broker ssl://localhost:" + broker.port()
                 + ": the broker refused the credentials (power.mqtt-plug.username and password)");
         assertFalse(e.getMessage().contains(wrong));
