@@ -10,8 +10,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.starbench.vdut.contract.PowerPlug;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,9 +74,7 @@ public sealed interface PowerConfig {
         }
         Path path = Paths.file(baseDir, requiredText(file, field + "-file"), field + "-file");
         try {
-            // Strict: a file that is not UTF-8 is an error here, not a password with replacement characters.
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(InputFile.read(path, InputFile.Kind.SECRET))).toString().strip();
+            String text = InputFile.readText(path, InputFile.Kind.SECRET).strip();
             check(!text.isEmpty(), "the file " + path + " is empty", field + "-file");
             return text;
         } catch (IOException e) {
