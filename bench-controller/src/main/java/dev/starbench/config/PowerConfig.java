@@ -47,7 +47,8 @@ public sealed interface PowerConfig {
 
     /**
      * The virtual DUT can play only a plug, and starts the broker for it itself (mosquitto on loopback,
-     * anonymous), so the section must point there.
+     * anonymous), so the section must point there. Its plug has one relay, the DUT's supply, as a
+     * one-socket plug has: a fixture naming another would have every switch time out at run time.
      */
     static void checkVirtual(PowerConfig settings) {
         if (settings == null) {
@@ -63,6 +64,11 @@ public sealed interface PowerConfig {
                 "mqtt-plug", "username");
         check(PowerPlug.isTopic(plug.topic()), "the virtual DUT's plug takes one topic level of 1 to 64 of A-Z a-z"
                 + " 0-9 . _ -, got '" + plug.topic() + "'", "power", "mqtt-plug", "topic");
+        boolean tasmota = plug.firmware() == MqttPlug.Firmware.TASMOTA;
+        int only = tasmota ? 1 : 0;
+        check(plug.relay() == null || plug.relay() == only, "the virtual DUT's plug has one relay, its supply: "
+                + (tasmota ? "POWER" : "switch:0") + " (relay " + only + ", or none), got relay " + plug.relay(),
+                "power", "mqtt-plug", "relay");
     }
 
     /** A secret given inline or in a file (relative to the fixture, or ~/...): read once, when the fixture loads. */
