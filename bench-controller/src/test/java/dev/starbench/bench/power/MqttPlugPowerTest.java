@@ -12,14 +12,20 @@ import dev.starbench.config.PowerConfig;
 import dev.starbench.config.PowerConfig.MqttPlug.Firmware;
 import dev.starbench.vdut.SimulatedPlug;
 import dev.starbench.vdut.contract.PowerPlug;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.AfterMethod;
 import org.testng.annotations.BeforeClass;
@@ -149,6 +155,79 @@ public class MqttPlugPowerTest {
         assertEquals(later.status().level(), PowerState.Level.ON);
     }
 
+    /**
+     * The state a plug confirmed is what the bench knows until the plug reports a change: read without a
+     * round trip (the plug is silent when it is read), and following a switch someone else made.
+     */
+    @Test
+    public void theLastConfirmedStateIsKnownWithoutAskingAndFollowsThePlugsOwnReports() throws Exception {
+        for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
+            Plugged p = plugged(firmware);
+            p.power().on();
+            p.plug().answering(false);
+            assertTrue(p.power().isOn(), firmware + ": the plug confirmed ON and has said nothing since");
+            PowerState held = p.power().lastKnown();
+            assertEquals(held.basis(), PowerState.Basis.CONFIRMED);
+            assertTrue(held.detail().matches(".*output true \\(\\d+ ms ago; no change reported since\\)"
+                    + "|the plug reported stat/.*ON.* \\(\\d+ ms ago; no change reported since\\)"), held.detail());
+
+            // Someone else switches it off (a home-automation rule, say); the plug reports it, then goes silent.
+            p.plug().answering(true);
+            boolean tasmota = firmware == PowerPlug.Firmware.TASMOTA;
+            String report = tasmota ? "stat/" + p.topic() + "/POWER" : p.topic() + "/status/switch:0";
+            try (MqttClient other = client("home-automation")) {
+                BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+                other.subscribe(report, 1, (t, m) -> {
+                    if (!m.isRetained()) {
+                        heard.add(new String(m.getPayload(), StandardCharsets.UTF_8));
+                    }
+                });
+                if (tasmota) {
+                    other.publish("cmnd/" + p.topic() + "/POWER", "OFF".getBytes(StandardCharsets.UTF_8), 1, false);
+                } else {
+                    other.publish(p.topic() + "/rpc", ("{\"id\":7,\"src\":\"home-automation\",\"method\":\"Switch.Set\","
+                            + "\"params\":{\"id\":0,\"on\":false}}").getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                String said = heard.poll(5, TimeUnit.SECONDS);
+                assertTrue(said != null && (said.equals("OFF") || said.contains("\"output\":false")), firmware + ": " + said);
+                other.disconnect();
+            }
+            p.plug().answering(false);
+            PowerState now = eventually(p.power(), s -> !s.isOn());
+            assertEquals(now.level(), PowerState.Level.OFF, now.detail());
+            assertEquals(now.basis(), PowerState.Basis.CONFIRMED);
+            assertTrue(now.detail().matches("the plug reported " + (tasmota ? "stat/" + p.topic() + "/.*OFF.*"
+                    : p.topic() + "/events/rpc .*\"output\":false.*") + " \\(\\d+ ms ago; no change reported since\\)"),
+                    now.detail());
+        }
+    }
+
+    /** Another client of the lab broker. */
+    private MqttClient client(String id) throws Exception {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(BrokerTls.socketFactory(broker.caPem(), null, "test CA"));
+        o.setUserName(USER);
+        o.setPassword(PASSWORD.toCharArray());
+        MqttClient c = new MqttClient(broker.url(), id, new MemoryPersistence());
+        c.connect(o);
+        return c;
+    }
+
+    /**
+     * What the driver knows, once {@code until} holds: the plug's report reaches it on Paho's thread, after
+     * it reached the test's own client, so it is read again until then (at most 5 s).
+     */
+    private static PowerState eventually(MqttPlugPower power, java.util.function.Predicate<PowerState> until)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        PowerState s = power.lastKnown();
+        while (!until.test(s) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            s = power.lastKnown();
+        }
+        return s;
+    }
+
     @Test
     public void aPlugThatNeverConfirmsIsABenchFaultAndItsStateUnknown() throws Exception {
         Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
@@ -160,6 +239,8 @@ public class MqttPlugPowerTest {
         PowerState now = p.power().status();
         assertEquals(now.level(), PowerState.Level.UNKNOWN);
         assertTrue(now.detail().contains("did not answer a state query within " + CONFIRM_MS + " ms"), now.detail());
+        // After a failed switch the bench holds nothing it could vouch for: it asks, and the plug is silent.
+        assertEquals(p.power().lastKnown().level(), PowerState.Level.UNKNOWN);
     }
 
     @Test
@@ -203,6 +284,7 @@ public class MqttPlugPowerTest {
             assertTrue(e.getMessage().matches(".*(dropped off the broker \\(.*\\) while the bench waited"
                     + "|is offline \\(.* says so\\): cannot).*"), e.getMessage());
             assertEquals(p.power().status().level(), PowerState.Level.UNKNOWN);
+            assertEquals(p.power().lastKnown().level(), PowerState.Level.UNKNOWN, "the ON it confirmed is not held");
         }
     }
 
