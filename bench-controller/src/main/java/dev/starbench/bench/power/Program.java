@@ -33,8 +33,7 @@ record Program(List<String> argv, int exit, String output, long millis) {
         reader.start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                kill(p);
                 reader.join(1000);
                 throw new BenchIoException(shown(argv) + " did not finish within " + timeout.toMillis() + " ms and was killed"
                         + said(text(kept)));
@@ -42,12 +41,21 @@ record Program(List<String> argv, int exit, String output, long millis) {
             // The output pipe closes when the tool exits, unless a child it left behind still holds it.
             reader.join(1000);
         } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted while " + shown(argv) + " ran", e);
         }
         return new Program(argv, p.exitValue(), text(kept), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The tool first, then what it started (listed while the tool still holds them): killed the other way
+     * round, a shell script would live long enough to add "Killed" about its child to the tool's output.
+     */
+    private static void kill(Process p) {
+        List<ProcessHandle> started = p.descendants().toList();
+        p.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void drain(InputStream in, ByteArrayOutputStream kept) {
