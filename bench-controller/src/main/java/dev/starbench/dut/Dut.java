@@ -255,9 +255,13 @@ public final class Dut {
 
     // ---- inside the strategy -----------------------------------------------------------------------
 
-    /** Off (if on), the fixture's off-time counted from when the supply went off, then on. */
+    /**
+     * Off (unless known to be off since the bench switched it off), the fixture's off-time counted from
+     * when the supply went off, then on. A supply in an UNKNOWN state may be on: switched on again, the
+     * device would not boot afresh.
+     */
     private long powerOnFresh(String cause) throws BenchIoException {
-        if (power.isOn() || offSince == 0) {
+        if (power.lastKnown().level() != PowerState.Level.OFF || offSince == 0) {
             switchPower(false, cause);
         }
         long rest = power.offTime().toNanos() - (System.nanoTime() - offSince);
