@@ -12,6 +12,7 @@ import dev.starbench.config.DeviceProfile;
 import dev.starbench.config.Fixture;
 import dev.starbench.console.BoundedPattern;
 import dev.starbench.console.Console;
+import dev.starbench.console.Prompts;
 import dev.starbench.console.Transcript;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
@@ -37,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.testng.annotations.AfterClass;
@@ -237,6 +239,68 @@ public class QemuLinuxTest {
         }
         assertEquals(verdicts, Map.of("qemu-linux-insecure", Verdict.FAIL, "qemu-linux-hardened", Verdict.PASS));
         QemuBenchTest.assertNoQemuOrSocatLeft();
+    }
+
+    /**
+     * debug.uart-console as a run makes it, against the hardened build's BusyBox login, which a UART delivers
+     * in pieces ("\r\nlo", "gin: bad salt" for its locked admin account; "Password:" before its space):
+     * every credential counted was typed whole, its user name at a whole login prompt and its password at a
+     * whole "Password: ", and the answer times are BusyBox's own (its 3 s failure delay; for the locked
+     * account, login's exit and getty's respawn), not a race with them.
+     */
+    @Test(timeOut = 900_000)
+    public void theHardenedConsoleLoginIsSweptWithEveryCredentialTypedWhole() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("uart-hardened"));
+        VirtualBench.Run run = VirtualBench.run(work, QemuBench.linuxFixture(work), VirtualBench.profile("qemu-linux-hardened"),
+                List.of("debug.uart-console"), null);
+        RunRecord.CheckResult uart = VirtualRunTest.byId(run.result().record()).get("debug.uart-console");
+        assertEquals(uart.verdict(), Verdict.PASS, VirtualRunTest.describe(uart));
+        String evidence = VirtualRunTest.evidenceText(uart);
+        assertTrue(evidence.contains("46 of 46 default credentials tried in"), evidence);
+
+        List<String> typed = credentialsTypedWhole(run.result().runDir().resolve("console.transcript"));
+        assertEquals(typed.subList(1, typed.size()), defaultCredentials(), "after the random control, each default credential"
+                + " once, in order, its password typed at a whole password prompt");
+        Matcher times = Pattern.compile("answered in (\\d+) ms \\(fastest\\), (\\d+) ms \\(median\\), (\\d+) ms \\(slowest\\)")
+                .matcher(evidence);
+        assertTrue(times.find(), evidence);
+        assertTrue(Long.parseLong(times.group(1)) >= 1000, "every answer is BusyBox's own delay, none a race with it: " + times.group());
+        System.out.println("QemuLinuxTest hardened console login: "
+                + evidence.lines().filter(l -> l.contains("default credentials tried in")).findFirst().orElseThrow());
+        QemuBenchTest.assertNoQemuOrSocatLeft();
+    }
+
+    /** "user/password" for each user name typed at a whole login prompt and then its password at a whole "Password: ". */
+    private static List<String> credentialsTypedWhole(Path transcript) throws IOException {
+        Pattern passwordPrompt = Pattern.compile("Password: (?:\\r?\\n?\\[ {0,6}\\d{1,6}\\.\\d{1,6}\\][^\\n]{0,200}\\n){0,3}$");
+        List<String> typed = new ArrayList<>();
+        StringBuilder shown = new StringBuilder();   // what the console printed since the bench last typed a line
+        String user = null;
+        for (Transcript.Chunk c : Transcript.read(transcript)) {
+            String text = new String(c.data(), StandardCharsets.ISO_8859_1);
+            if (c.direction() == Transcript.Direction.RX) {
+                shown.append(text);
+            } else if (c.direction() == Transcript.Direction.TX && text.endsWith("\r")) {
+                String line = text.substring(0, text.length() - 1);
+                if (Prompts.LOGIN.matcher(shown).find()) {
+                    user = line;
+                } else if (user != null && passwordPrompt.matcher(shown).find()) {
+                    typed.add(user + "/" + line);
+                    user = null;
+                } else {
+                    user = null;
+                }
+                shown.setLength(0);
+            }
+        }
+        return typed;
+    }
+
+    private static List<String> defaultCredentials() throws IOException {
+        try (InputStream in = QemuLinuxTest.class.getResourceAsStream("/dev/starbench/checks/default-credentials.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(l -> l.contains("\t") ? l.replace('\t', '/') : l + "/").toList();
+        }
     }
 
     @Test(timeOut = 1_260_000)
