@@ -288,6 +288,16 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         }
     }
 
+    /** Whether the buffer still holds the stream from this position on (it keeps the newest {@link #CAPACITY} bytes). */
+    public boolean holds(long position) {
+        lock.lock();
+        try {
+            return position >= buffer.rawBase();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public String textSince(long from) {
         return text(from, Long.MAX_VALUE);
     }

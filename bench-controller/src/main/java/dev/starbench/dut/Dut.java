@@ -242,7 +242,7 @@ public final class Dut {
     /** Classifies what the console printed last: the stage it shows now. */
     public PromptClassifier.Stage observe() {
         long end = console.position();
-        return PromptClassifier.classify(console.text(end - 2048, end));
+        return PromptClassifier.classify(console.visibleText(end - 2048, end));
     }
 
     public ButtonLine button(String name) throws BenchIoException {
@@ -334,7 +334,7 @@ public final class Dut {
         long end = console.position();
         Stage stage = prompt == null ? Stage.UNKNOWN : stageOf(prompt);
         if (stage == Stage.UNKNOWN) {
-            stage = PromptClassifier.classify(console.text(Math.max(at, end - 2048), end));
+            stage = PromptClassifier.classify(console.visibleText(Math.max(at, end - 2048), end));
         }
         state = assumed != null ? assumed : switch (stage) {
             case BOOTLOADER_PROMPT -> State.BOOTLOADER;
