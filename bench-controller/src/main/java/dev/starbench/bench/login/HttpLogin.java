@@ -97,6 +97,31 @@ public final class HttpLogin implements LoginClient {
                 : status >= 500 ? Outcome.NO_ANSWER : Outcome.REFUSED, took, text);
     }
 
+    /**
+     * Posts a form (a password change, say) and tells whether the page answered with the text that
+     * means done: ACCEPTED then, REFUSED on any other answer, NO_ANSWER when none came.
+     */
+    public static Answer submit(URI url, java.util.Map<String, String> fields, String successText, Duration timeout) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+        HttpLogin web = new HttpLogin(url, null, timeout);
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> r = web.client.send(HttpRequest.newBuilder(url).timeout(timeout)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            String said = r.body() == null ? "" : r.body();
+            boolean done = r.statusCode() >= 200 && r.statusCode() < 400 && said.contains(successText);
+            return new Answer(done ? Outcome.ACCEPTED : Outcome.REFUSED, Duration.ofNanos(System.nanoTime() - start),
+                    "HTTP " + r.statusCode() + ": " + AnswerText.of(said));
+        } catch (IOException e) {
+            return new Answer(Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start), AnswerText.of(String.valueOf(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start), "interrupted");
+        }
+    }
+
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
