@@ -70,10 +70,8 @@ public final class SshLogin implements LoginClient {
             AtomicBoolean sent = new AtomicBoolean();
             CoreModuleProperties.PREFERRED_AUTHS.set(session, m);
             if (m.equals(PASSWORD)) {
-                session.setPasswordIdentityProvider(context -> {
-                    sent.set(true);
-                    return List.of(password);
-                });
+                // MINA asks its providers more than once a session; the password goes out once.
+                session.setPasswordIdentityProvider(context -> sent.getAndSet(true) ? List.of() : List.of(password));
             } else {
                 session.setUserInteraction(new Answering(password, sent));
             }
@@ -113,7 +111,9 @@ public final class SshLogin implements LoginClient {
             if (prompt.length == 0) {
                 return new String[0];
             }
-            sent.set(true);
+            if (sent.getAndSet(true)) {
+                return null;   // asked again after a refusal: this attempt's one try is spent
+            }
             String[] answers = new String[prompt.length];
             java.util.Arrays.fill(answers, password);
             return answers;

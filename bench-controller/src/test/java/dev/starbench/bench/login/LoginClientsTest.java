@@ -145,6 +145,29 @@ public class LoginClientsTest {
         }
     }
 
+    /** MINA's client asks for passwords more than once a session: each attempt must still send one. */
+    @Test
+    public void aPasswordGoesOutOncePerAttempt() throws Exception {
+        SshServer server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("password-host-key")));
+        AtomicInteger tries = new AtomicInteger();
+        server.setPasswordAuthenticator((user, password, session) -> {
+            tries.incrementAndGet();
+            return password.equals(PASSWORD);
+        });
+        server.start();
+        try (SshLogin ssh = new SshLogin("127.0.0.1", server.getPort(), TIMEOUT)) {
+            assertEquals(ssh.attempt(USER, "wrong").outcome(), Outcome.REFUSED);
+            assertEquals(ssh.attempt(USER, "wrong again").outcome(), Outcome.REFUSED);
+            assertEquals(ssh.attempt(USER, PASSWORD).outcome(), Outcome.ACCEPTED);
+            assertEquals(tries.get(), 3, "one try per attempt");
+        } finally {
+            server.stop(true);
+        }
+    }
+
     @Test
     public void anSshServerThatTakesNoPasswordIsSaidSo() throws Exception {
         SshServer server = SshServer.setUpDefaultServer();
