@@ -81,7 +81,40 @@ public class AuthRunTest {
                 VirtualBench.profileWithFlaws(dir, "telnet-open", "default-password"), List.of(DEFAULTS), null);
         RunRecord.CheckResult result = VirtualRunTest.byId(run.result().record()).get(DEFAULTS);
         assertEquals(result.verdict(), Verdict.FAIL, describe(result));
-        assertTrue(result.reason().contains("telnet:21890 (undeclared): accepts the default credential root/root"), describe(result));
+        assertTrue(result.reason().contains("telnet:21890 (undeclared): accepts the default credentials root/root, admin/admin"),
+                describe(result));
+    }
+
+    /**
+     * The console as a login surface (the shipped profiles leave it to debug.uart-console): its default
+     * list through the console engine's Login, and a change by BusyBox-style passwd that survives the
+     * power cycle and is set back. With default-password, root/root gets in there.
+     */
+    @Test
+    public void theConsoleSurfaceTriesItsDefaultsAndChangesItsPasswordByPasswd() throws Exception {
+        String console = "logins:\n  - surface: console\n    credential: {user: admin, password: \"" + CommsRunTest.PASSWORD + "\"}\n"
+                + "    min-failure-delay-ms: 200\n    attempts: 6\n    lockout-ms: 3000\n    change: {method: passwd}\nsimulation:\n";
+        String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
+        String text = hardened.substring(0, hardened.indexOf("logins:\n")) + console
+                + hardened.substring(hardened.indexOf("simulation:\n") + "simulation:\n".length());
+        text = text.replace("login-fail-delay-ms: 1000", "login-fail-delay-ms: 200")
+                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 10000}", "lockout: {after: 5, window-ms: 60000, for-ms: 2000}")
+                .replace("    ssh-port: 21886\n    http-port: 21887\n", "");
+        Path clean = Files.writeString(dir.resolve("console-logins.yaml"), text);
+        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), clean, List.of(DEFAULTS, BRUTE, CHANGE), null);
+        Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run.result().record());
+        for (String id : List.of(DEFAULTS, BRUTE, CHANGE)) {
+            assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
+        }
+        assertTrue(evidence(checks.get(CHANGE)).contains("console: PASS: the change took"), evidence(checks.get(CHANGE)));
+        assertNowhere(run, CommsRunTest.PASSWORD);
+
+        Path flawed = Files.writeString(dir.resolve("console-default-password.yaml"),
+                text.replace("flaws: []", "flaws: [default-password]"));
+        RunRecord.CheckResult defaults = VirtualRunTest.byId(VirtualBench.run(dir, VirtualBench.fixture(), flawed, List.of(DEFAULTS), null)
+                .result().record()).get(DEFAULTS);
+        assertEquals(defaults.verdict(), Verdict.FAIL, describe(defaults));
+        assertTrue(defaults.reason().contains("console: accepts the default credential root/root"), describe(defaults));
     }
 
     /** The secret is in no file of the run directory (journal, record, report, transcript, device log) and not in the progress. */

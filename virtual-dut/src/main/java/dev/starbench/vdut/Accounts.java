@@ -101,7 +101,7 @@ final class Accounts {
             failures.remove(user);
             return new Answer(true, null);
         }
-        Lockout lockout = sim.lockout();
+        Lockout lockout = sim.lockoutPolicy();
         if (policy && lockout.after() > 0) {
             Deque<Long> times = failures.computeIfAbsent(user, u -> new ArrayDeque<>());
             times.addLast(now);

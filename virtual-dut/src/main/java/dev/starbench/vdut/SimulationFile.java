@@ -150,7 +150,7 @@ final class SimulationFile {
         if (sim.loginFailDelayMs() < 0 || sim.loginFailDelayMs() > 60_000) {
             throw invalid(file, "login-fail-delay-ms must be 0..60000, was " + sim.loginFailDelayMs());
         }
-        if (sim.lockout().after() < 0 || sim.lockout().windowMs() <= 0 || sim.lockout().forMs() <= 0) {
+        if (sim.lockoutPolicy().after() < 0 || sim.lockoutPolicy().windowMs() <= 0 || sim.lockoutPolicy().forMs() <= 0) {
             throw invalid(file, "lockout: after must be 0 or more, window-ms and for-ms positive");
         }
         if (!sim.hostname().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {

@@ -32,6 +32,8 @@ final class SshServerSide {
         s.setHost("127.0.0.1");
         s.setPort(port);
         CoreModuleProperties.NIO_WORKERS.set(s, WORKERS);
+        // A hardened device names no software version in its banner (debug.network-services reports one).
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "VCAM-1");
         // Kept in the work dir, as a device keeps its host key in flash: the same key at every boot.
         s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         s.setPasswordAuthenticator((user, password, session) -> {

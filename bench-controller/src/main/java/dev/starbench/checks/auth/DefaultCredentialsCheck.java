@@ -116,6 +116,8 @@ public class DefaultCredentialsCheck {
             }
         }
         if (!accepted.isEmpty()) {
+            // In the list's order, whichever connection answered first: the verdict reads the same in a rerun.
+            accepted.sort(java.util.Comparator.comparingInt(c -> list.stream().map(Login.Credential::toString).toList().indexOf(c)));
             results.fail(s, "accepts the default credential" + (accepted.size() > 1 ? "s " : " ") + String.join(", ", accepted));
         } else if (!problems.isEmpty()) {
             results.inconclusive(s, String.join("; ", problems));
