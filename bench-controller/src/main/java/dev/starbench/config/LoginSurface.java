@@ -125,7 +125,7 @@ public record LoginSurface(Kind surface, Integer port, URI url, boolean tls, Str
             }
         }
         Integer effectivePort = port;
-        if (uri != null) {
+        if (uri != null && (surface == Kind.HTTP_BASIC || surface == Kind.HTTP_FORM)) {
             int fromUrl = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
             check(port == null || port == fromUrl, "the url names port " + fromUrl, "port");
             effectivePort = fromUrl;

@@ -115,7 +115,7 @@ public class LoginsConfigTest {
     @Test
     public void aCredentialHasOnePassword() throws Exception {
         assertError(HEAD + "logins:\n  - {surface: ssh, port: 22, credential: {user: a, password: b, password-file: c}}\n", 5,
-                "logins[0].credential.password", "give exactly one of password and password-file");
+                "logins[0].credential.password-file", "give exactly one of password and password-file");
         assertError(HEAD + "logins:\n  - {surface: ssh, port: 22, credential: {user: a}}\n", 5,
                 "logins[0].credential.password", "give exactly one of password and password-file");
     }
@@ -165,7 +165,7 @@ public class LoginsConfigTest {
                 "ssh-port and http-port must differ");
         assertError(HEAD + "simulation:\n  auth: {lockout: {after: -1}}\n", 5, "simulation.auth.lockout.after",
                 "must not be negative, got -1");
-        assertError(HEAD + "simulation:\n  dut: linux\n  auth: {ssh-port: 2222}\n", 5, "simulation.auth",
+        assertError(HEAD + "simulation:\n  dut: linux\n  auth: {ssh-port: 2222}\n", 6, "simulation.auth",
                 "the Linux DUT does not read it; with dut: linux only flaws is read");
     }
 }
