@@ -36,6 +36,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     /** How long an answer waits for a line the bench is typing to end before it goes out anyway. */
     static final Duration LINE_WAIT = Duration.ofSeconds(1);
     /** What every console prints when it dies; profiles add their own. */
+    static final String MASK = "[redacted]";
     public static final List<String> STANDARD_DEATH_STRINGS = List.of("Kernel panic", "Unable to mount root");
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -54,6 +55,8 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private volatile String failure;   // why the link failed for good
     private boolean lineOpen;   // the bench's last send did not end a line
     private volatile SerialLink link;
+
+    private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Console(Transcript transcript) {
         this.transcript = transcript;
@@ -183,7 +186,9 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     /** Logs, then writes; {@code note} (or null) is logged with the bytes, so the transcript is whole when the DUT reads them. */
     private void write(byte[] bytes, Instant at, String note) throws BenchIoException {
         synchronized (transcriptOrder) {
-            transcript.write(Transcript.Direction.TX, bytes, bytes.length, at);
+            byte[] logged = secrets.isEmpty() ? bytes
+                    : masked(new String(bytes, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            transcript.write(Transcript.Direction.TX, logged, logged.length, at);
             if (note != null) {
                 transcript.note(note, at);
             }
@@ -193,6 +198,24 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             throw new BenchIoException("console has no serial adapter attached");
         }
         l.write(bytes);
+    }
+
+    /**
+     * A secret the bench will type (a unit's password, say): the device gets it as it is, the transcript
+     * shows {@value #MASK} wherever the bench typed it.
+     */
+    public void maskInTranscript(String secret) {
+        if (!secret.isEmpty()) {
+            secrets.add(secret);
+        }
+    }
+
+    private String masked(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, MASK);
+        }
+        return out;
     }
 
     /** The stream position now: everything received so far lies before it. */

@@ -114,7 +114,7 @@ public class AuthRunTest {
         RunRecord.CheckResult defaults = VirtualRunTest.byId(VirtualBench.run(dir, VirtualBench.fixture(), flawed, List.of(DEFAULTS), null)
                 .result().record()).get(DEFAULTS);
         assertEquals(defaults.verdict(), Verdict.FAIL, describe(defaults));
-        assertTrue(defaults.reason().contains("console: accepts the default credential root/root"), describe(defaults));
+        assertTrue(defaults.reason().contains("console: accepts the default credentials root/root, admin/admin"), describe(defaults));
     }
 
     /** The secret is in no file of the run directory (journal, record, report, transcript, device log) and not in the progress. */

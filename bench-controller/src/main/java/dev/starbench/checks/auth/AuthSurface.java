@@ -102,6 +102,9 @@ final class AuthSurface implements AutoCloseable {
     void masks(String secret) {
         if (secret != null && !secret.isEmpty()) {
             secrets.add(secret);
+            if (client instanceof ConsoleLogin console) {
+                console.masksInTranscript(secret);
+            }
         }
     }
 

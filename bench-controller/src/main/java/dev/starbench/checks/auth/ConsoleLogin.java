@@ -30,9 +30,19 @@ final class ConsoleLogin implements LoginClient {
         return "console";
     }
 
-    /** Brings the console to its login prompt: a CR there gives a new one; a shell is left with {@code exit}. */
+    /** The console transcript records what the bench types: a secret the bench will type is masked there. */
+    void masksInTranscript(String secret) {
+        console.maskInTranscript(secret);
+    }
+
+    /**
+     * Brings the console to its login prompt: a CR there gives a new one, which is awaited (what the
+     * console printed before is passed over, so an old prompt is not taken for it); a shell is left with
+     * {@code exit}.
+     */
     void toLoginPrompt() throws BenchIoException {
         try {
+            console.skipToEnd();
             console.send("\r");
             Console.Match m = console.expect(timeout, Prompts.LOGIN, Prompts.SHELL);
             if (m.pattern() == Prompts.SHELL) {
