@@ -1,5 +1,6 @@
 package dev.starbench.checks.auth;
 
+import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.login.LoginClient.Answer;
 import dev.starbench.bench.login.LoginClient.Outcome;
 import dev.starbench.checks.Evidence;
@@ -34,5 +35,31 @@ final class AttemptLog {
                     judged ? minDelayMs.doubleValue() : null, null));
         }
         return a;
+    }
+
+    /**
+     * The control before a check's attempts: the unit's credential must log in. A name still locked out by
+     * an earlier check's failures is waited out once, for the declared lockout period.
+     */
+    boolean control(AuthSurface s) throws BenchIoException {
+        if (witness(s, "control: the unit's credential")) {
+            return true;
+        }
+        if (s.lockoutMs() == null) {
+            return false;
+        }
+        evidence.step(s.label() + ": the unit's credential was refused; it may still be locked out by earlier attempts:"
+                + " waiting the declared lockout-ms " + s.lockoutMs() + " and trying once more");
+        DeviceAccess.waitOut(s.lockoutMs() + BruteForceCheck.LOCKOUT_MARGIN_MS);
+        return witness(s, "control: the unit's credential, after the lockout period");
+    }
+
+    /** Logs in with the unit's credential; true when it was let in. */
+    boolean witness(AuthSurface s, String purpose) throws BenchIoException {
+        return record(s, purpose, s.validUser(), null, s.attempt(s.validUser(), s.validPassword()), null).outcome() == Outcome.ACCEPTED;
+    }
+
+    static String outcomeOf(Answer a) {
+        return a.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + (a.text().isEmpty() ? "" : " (" + a.text() + ")");
     }
 }

@@ -67,16 +67,18 @@ final class AuthSurfaces implements AutoCloseable {
                 declaredPorts.add(l.port());
             }
         }
-        Network network = profile.network();
-        if (scan && network != null && network.address() != null) {
-            surfaces.addAll(undeclared(ctx, network, declaredPorts, timeout(LoginSurface.DEFAULT_MIN_FAILURE_DELAY_MS)));
-        }
+        // The declared surfaces first: once they answer, the OS has started its services, and a scan finds
+        // the undeclared ones too.
         for (AuthSurface s : surfaces) {
             if (s.kind() == LoginSurface.Kind.CONSOLE) {
                 ((ConsoleLogin) s.client()).toLoginPrompt();
-            } else if (s.isDeclared()) {
+            } else {
                 awaitOpen(host(profile, s.declared()), s.declared().port(), profile.timeouts().bootMs(), s.label());
             }
+        }
+        Network network = profile.network();
+        if (scan && network != null && network.address() != null) {
+            surfaces.addAll(undeclared(ctx, network, declaredPorts, timeout(LoginSurface.DEFAULT_MIN_FAILURE_DELAY_MS)));
         }
         evidence.step("login surfaces: " + (surfaces.isEmpty() ? "none" : String.join(", ", surfaces.stream().map(AuthSurface::label).toList())));
         return new AuthSurfaces(surfaces);

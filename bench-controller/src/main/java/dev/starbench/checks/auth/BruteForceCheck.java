@@ -57,7 +57,7 @@ public class BruteForceCheck {
     private static void surface(AuthSurface s, SplittableRandom random, AttemptLog log, SurfaceResults results, Evidence evidence)
             throws BenchIoException {
         String user = s.validUser() != null ? s.validUser() : "root";
-        if (s.validUser() != null && !DefaultCredentialsCheck.witness(s, log, "control: the unit's credential")) {
+        if (s.validUser() != null && !log.control(s)) {
             results.inconclusive(s, "the unit's credential (" + s.field() + ".credential) was refused before any guess: a wrong"
                     + " credential in the profile, or " + user + " is still locked out");
             return;
@@ -104,7 +104,7 @@ public class BruteForceCheck {
             }
             return;
         }
-        if (DefaultCredentialsCheck.witness(s, log, "the unit's credential after " + n + " guesses")) {
+        if (log.witness(s, "the unit's credential after " + n + " guesses")) {
             if (lockedBy != null) {
                 evidence.note(s.label() + ": " + lockedBy + ", yet let the owner in at once");
             }
@@ -122,8 +122,8 @@ public class BruteForceCheck {
                 : "the declared lockout-ms " + s.lockoutMs();
         for (int round = 1; round <= 2; round++) {
             evidence.step(s.label() + ": " + locked + "; waiting " + wait + " ms (" + period + ") for the lockout to end");
-            sleep(wait);
-            if (DefaultCredentialsCheck.witness(s, log, "the unit's credential after the lockout period (" + round + ")")) {
+            DeviceAccess.waitOut(wait);
+            if (log.witness(s, "the unit's credential after the lockout period (" + round + ")")) {
                 if (round == 2) {
                     evidence.finding(s.label() + ": the lockout lasted longer than " + period);
                 }
@@ -182,15 +182,6 @@ public class BruteForceCheck {
                     : slowEnough() ? "the delay grows to at least " + minMs + " ms" : "failures cost only " + medianMs() + " ms (median)";
             return String.format(Locale.ROOT, "%s (fastest %d ms, median %d ms over %d): about %.0f guesses an hour, limit %.0f",
                     how, fastest, medianMs(), ms.length, perHour(), Math.floor(3_600_000.0 / minMs));
-        }
-    }
-
-    private static void sleep(long ms) throws BenchIoException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchIoException("interrupted while waiting for a lockout to end", e);
         }
     }
 }

@@ -68,7 +68,7 @@ public class CredentialChangeCheck {
         String old = s.validPassword();
         String fresh = Draw.password(random);
         s.masks(fresh);
-        if (!DefaultCredentialsCheck.witness(s, log, "control: the unit's credential")) {
+        if (!log.control(s)) {
             results.inconclusive(s, "the unit's credential (" + s.field() + ".credential) was refused: nothing to change from");
             return null;
         }

@@ -75,14 +75,14 @@ public class DefaultCredentialsCheck {
                 return;
             }
             case NO_ANSWER, LOCKED_OUT -> {
-                results.inconclusive(s, "did not refuse the control credential, it answered " + outcomeOf(control));
+                results.inconclusive(s, "did not refuse the control credential, it answered " + AttemptLog.outcomeOf(control));
                 return;
             }
             case REFUSED -> {
             }
         }
         String user = s.validUser();
-        if (user != null && !witness(s, log, "control: the unit's credential")) {
+        if (user != null && !log.control(s)) {
             results.inconclusive(s, "the unit's credential (" + s.field() + ".credential) was refused before any default was"
                     + " tried: a wrong credential in the profile, or the name is locked out");
             return;
@@ -121,7 +121,7 @@ public class DefaultCredentialsCheck {
             results.fail(s, "accepts the default credential" + (accepted.size() > 1 ? "s " : " ") + String.join(", ", accepted));
         } else if (!problems.isEmpty()) {
             results.inconclusive(s, String.join("; ", problems));
-        } else if (user != null && !witness(s, log, "control: the unit's credential after the list")) {
+        } else if (user != null && !log.witness(s, "control: the unit's credential after the list")) {
             results.inconclusive(s, "the unit's credential was refused after the list: the surface locked " + user
                     + " out, so refusals of its defaults may be the lock's");
         } else {
@@ -153,11 +153,11 @@ public class DefaultCredentialsCheck {
             if (!problems.isEmpty()) {
                 return;
             }
-            Outcome o = tryOne(s, c, log, accepted, problems);
+            Outcome o = tryOne(s, c, log, accepted, problems, false);
             if (o == Outcome.REFUSED && ++failures == WITNESS_EVERY) {
                 failures = 0;
                 try {
-                    if (!witness(s, log, "witness: the unit's credential")) {
+                    if (!log.witness(s, "witness: the unit's credential")) {
                         problems.add("the unit's credential was refused between defaults of " + c.user()
                                 + ": the surface locked the name out, so the refusals since the last good login prove nothing");
                     }
@@ -168,54 +168,72 @@ public class DefaultCredentialsCheck {
         }
     }
 
+    /**
+     * The other user names' defaults: over {@value #PARALLEL} connections at once on a network surface.
+     * Many small servers refuse a burst of connections (dropbear closes unauthenticated ones beyond a few
+     * per address): an attempt that got no answer is tried again afterwards, one at a time, before it
+     * counts as the surface not answering.
+     */
     private static void tryAll(AuthSurface s, List<Login.Credential> list, AttemptLog log, List<String> accepted,
                                List<String> problems) {
+        List<Login.Credential> again = new ArrayList<>();
         if (s.kind() == LoginSurface.Kind.CONSOLE) {
-            for (Login.Credential c : list) {
-                if (!problems.isEmpty()) {
-                    return;
+            again.addAll(list);
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> new Thread(r, "auth-defaults-" + s.label()));
+            try {
+                List<Future<Outcome>> done = new ArrayList<>();
+                for (Login.Credential c : list) {
+                    done.add(pool.submit(() -> tryOne(s, c, log, accepted, problems, true)));
                 }
-                tryOne(s, c, log, accepted, problems);
+                for (int i = 0; i < list.size(); i++) {
+                    if (done.get(i).get() == Outcome.NO_ANSWER) {
+                        again.add(list.get(i));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                synchronized (problems) {
+                    problems.add("interrupted");
+                }
+                return;
+            } catch (ExecutionException e) {
+                synchronized (problems) {
+                    problems.add(String.valueOf(e.getCause()));
+                }
+                return;
+            } finally {
+                pool.shutdownNow();
             }
-            return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> new Thread(r, "auth-defaults-" + s.label()));
-        try {
-            List<Future<Outcome>> done = new ArrayList<>();
-            for (Login.Credential c : list) {
-                done.add(pool.submit(() -> problems.isEmpty() ? tryOne(s, c, log, accepted, problems) : Outcome.NO_ANSWER));
+        for (Login.Credential c : again) {
+            if (!problems.isEmpty()) {
+                return;
             }
-            for (Future<Outcome> f : done) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            synchronized (problems) {
-                problems.add("interrupted");
-            }
-        } catch (ExecutionException e) {
-            synchronized (problems) {
-                problems.add(String.valueOf(e.getCause()));
-            }
-        } finally {
-            pool.shutdownNow();
+            tryOne(s, c, log, accepted, problems, false);
         }
     }
 
-    private static Outcome tryOne(AuthSurface s, Login.Credential c, AttemptLog log, List<String> accepted, List<String> problems) {
+    /**
+     * One default credential. An acceptance goes to {@code accepted}; a lockout, or silence when
+     * {@code retryable} is false, to {@code problems} (the lock for both lists).
+     */
+    private static Outcome tryOne(AuthSurface s, Login.Credential c, AttemptLog log, List<String> accepted, List<String> problems,
+                                  boolean retryable) {
         Answer a;
         try {
             a = log.record(s, "default", c.user(), c.password(), s.attempt(c.user(), c.password()), null);
         } catch (BenchIoException e) {
-            synchronized (problems) {
-                problems.add(e.getMessage());
-            }
-            return Outcome.NO_ANSWER;
+            a = new Answer(Outcome.NO_ANSWER, java.time.Duration.ZERO, e.getMessage());
         }
         synchronized (problems) {
             switch (a.outcome()) {
                 case ACCEPTED -> accepted.add(c.toString());
-                case NO_ANSWER -> problems.add("stopped answering at " + c + ": " + s.mask(a.text()));
+                case NO_ANSWER -> {
+                    if (!retryable) {
+                        problems.add("stopped answering at " + c + ": " + s.mask(a.text()));
+                    }
+                }
                 case LOCKED_OUT -> problems.add("locked the bench out at " + c + " (" + s.mask(a.text())
                         + "): the rest of the list could not be tried, by the bench or an attacker alike");
                 default -> {
@@ -225,13 +243,4 @@ public class DefaultCredentialsCheck {
         return a.outcome();
     }
 
-    /** Logs in with the unit's credential; true when it was let in. */
-    static boolean witness(AuthSurface s, AttemptLog log, String purpose) throws BenchIoException {
-        Answer a = log.record(s, purpose, s.validUser(), null, s.attempt(s.validUser(), s.validPassword()), null);
-        return a.outcome() == Outcome.ACCEPTED;
-    }
-
-    static String outcomeOf(Answer a) {
-        return a.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (a.text().isEmpty() ? "" : " (" + a.text() + ")");
-    }
 }

@@ -29,4 +29,14 @@ final class DeviceAccess {
             }
         }
     }
+
+    /** A lockout period is a time the device declares, not an event: only waiting it out shows it ends. */
+    static void waitOut(long ms) throws BenchIoException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchIoException("interrupted while waiting for a lockout to end", e);
+        }
+    }
 }

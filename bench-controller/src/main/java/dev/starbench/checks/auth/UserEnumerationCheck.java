@@ -66,7 +66,7 @@ public class UserEnumerationCheck {
     private static void surface(AuthSurface s, SplittableRandom random, AttemptLog log, SurfaceResults results, Evidence evidence)
             throws BenchIoException {
         String user = s.validUser();
-        if (!DefaultCredentialsCheck.witness(s, log, "control: the unit's credential")) {
+        if (!log.control(s)) {
             results.inconclusive(s, "the unit's credential (" + s.field() + ".credential) was refused: " + user
                     + " may be locked out, which would set its answers apart");
             return;
@@ -120,12 +120,12 @@ public class UserEnumerationCheck {
             Answer a = log.record(s, existing ? "existing user" : "unknown user", user, null, s.attempt(user, Draw.password(random)), null);
             if (a.outcome() != Outcome.REFUSED) {
                 throw new BenchFault("a wrong password for " + (existing ? user : "a random user name") + " was answered "
-                        + DefaultCredentialsCheck.outcomeOf(a) + ", not refused: the comparison needs refusals");
+                        + AttemptLog.outcomeOf(a) + ", not refused: the comparison needs refusals");
             }
             (existing ? known : unknown).add(a.took().toMillis(), s.mask(a.text()).replace(user, "{user}"));
             if (existing && ++sinceWitness == DefaultCredentialsCheck.WITNESS_EVERY) {
                 sinceWitness = 0;
-                if (!DefaultCredentialsCheck.witness(s, log, "witness: the unit's credential")) {
+                if (!log.witness(s, "witness: the unit's credential")) {
                     throw new BenchFault("the unit's credential was refused between samples: " + s.validUser()
                             + " was locked out, which sets its answers apart from any other name's");
                 }
