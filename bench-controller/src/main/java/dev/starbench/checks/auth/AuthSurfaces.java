@@ -40,35 +40,46 @@ final class AuthSurfaces implements AutoCloseable {
     /** One prompt of a login may take this long beyond the surface's declared failure delay. */
     static final Duration ANSWER_SLACK = Duration.ofSeconds(10);
 
-    private final List<AuthSurface> all;
+    private final CheckContext ctx;
+    private final List<AuthSurface> declared;
+    private List<AuthSurface> undeclared;
 
-    private AuthSurfaces(List<AuthSurface> all) {
-        this.all = all;
+    private AuthSurfaces(CheckContext ctx, List<AuthSurface> declared) {
+        this.ctx = ctx;
+        this.declared = declared;
     }
 
-    List<AuthSurface> all() {
-        return all;
+    List<AuthSurface> declared() {
+        return declared;
     }
 
     /**
-     * Gets the device booted, makes a client per declared surface, scans for undeclared ones (only when
-     * {@code scan} and the profile gives the DUT's address) and waits for every network surface to open.
+     * The surfaces a scan finds that the profile does not declare: asked for after the declared ones are
+     * done, when the device has run long enough for a late service to be up (a port QEMU forwards accepts
+     * a connection before anything in the guest listens, so an open port alone says nothing).
      */
-    static AuthSurfaces open(CheckContext ctx, String checkId, SplittableRandom random, boolean scan) throws BenchIoException {
+    List<AuthSurface> undeclared() throws BenchIoException {
+        if (undeclared == null) {
+            Network network = ctx.profile().network();
+            List<Integer> ports = declared.stream().filter(s -> s.declared().port() != null).map(s -> s.declared().port()).toList();
+            undeclared = network == null || network.address() == null ? List.of()
+                    : undeclared(ctx, network, ports, timeout(LoginSurface.DEFAULT_MIN_FAILURE_DELAY_MS));
+            ctx.evidence().step("undeclared login surfaces: " + (undeclared.isEmpty() ? "none"
+                    : String.join(", ", undeclared.stream().map(AuthSurface::label).toList())));
+        }
+        return undeclared;
+    }
+
+    /** Gets the device booted, makes a client per declared surface and waits for each to be reachable. */
+    static AuthSurfaces open(CheckContext ctx, String checkId, SplittableRandom random) throws BenchIoException {
         DeviceProfile profile = ctx.profile();
         Evidence evidence = ctx.evidence();
         DeviceAccess.booted(ctx, checkId + ": the login surfaces run while the DUT's OS does");
         List<AuthSurface> surfaces = new ArrayList<>();
-        List<Integer> declaredPorts = new ArrayList<>();
         for (int i = 0; i < profile.logins().size(); i++) {
             LoginSurface l = profile.logins().get(i);
             surfaces.add(new AuthSurface(l, l.surface(), client(ctx, l, random), i));
-            if (l.port() != null) {
-                declaredPorts.add(l.port());
-            }
         }
-        // The declared surfaces first: once they answer, the OS has started its services, and a scan finds
-        // the undeclared ones too.
         for (AuthSurface s : surfaces) {
             if (s.kind() == LoginSurface.Kind.CONSOLE) {
                 ((ConsoleLogin) s.client()).toLoginPrompt();
@@ -76,12 +87,9 @@ final class AuthSurfaces implements AutoCloseable {
                 awaitOpen(host(profile, s.declared()), s.declared().port(), profile.timeouts().bootMs(), s.label());
             }
         }
-        Network network = profile.network();
-        if (scan && network != null && network.address() != null) {
-            surfaces.addAll(undeclared(ctx, network, declaredPorts, timeout(LoginSurface.DEFAULT_MIN_FAILURE_DELAY_MS)));
-        }
-        evidence.step("login surfaces: " + (surfaces.isEmpty() ? "none" : String.join(", ", surfaces.stream().map(AuthSurface::label).toList())));
-        return new AuthSurfaces(surfaces);
+        evidence.step("declared login surfaces: " + (surfaces.isEmpty() ? "none"
+                : String.join(", ", surfaces.stream().map(AuthSurface::label).toList())));
+        return new AuthSurfaces(ctx, surfaces);
     }
 
     static Duration timeout(long minFailureDelayMs) {
@@ -190,6 +198,9 @@ final class AuthSurfaces implements AutoCloseable {
 
     @Override
     public void close() {
-        all.forEach(AuthSurface::close);
+        declared.forEach(AuthSurface::close);
+        if (undeclared != null) {
+            undeclared.forEach(AuthSurface::close);
+        }
     }
 }

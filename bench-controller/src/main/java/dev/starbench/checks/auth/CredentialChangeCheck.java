@@ -9,7 +9,9 @@ import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.config.LoginSurface;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.testng.ITestContext;
@@ -37,23 +39,23 @@ public class CredentialChangeCheck {
         }
         SurfaceResults results = new SurfaceResults(evidence);
         AttemptLog log = new AttemptLog(evidence);
-        String restoreFailed = null;
-        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random, false)) {
-            for (AuthSurface s : surfaces.all()) {
+        List<String> restoreFailed = new ArrayList<>();
+        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random)) {
+            for (AuthSurface s : surfaces.declared()) {
                 if (s.declared().change() == null) {
                     results.notApplicable(s, "the profile declares no way to change its credential");
                     continue;
                 }
-                try {
-                    String failed = surface(ctx, surfaces, s, random, log, results, evidence);
-                    restoreFailed = restoreFailed == null ? failed : failed == null ? restoreFailed : restoreFailed + "; " + failed;
-                } catch (BenchFault e) {
-                    results.inconclusive(s, e.getMessage());
-                }
+                results.run(s, () -> {
+                    String failed = surface(ctx, s, random, log, results, evidence);
+                    if (failed != null) {
+                        restoreFailed.add(failed);
+                    }
+                });
             }
         }
-        if (restoreFailed != null) {
-            String loud = "RESTORE FAILED, the unit's password is not its own any more: " + restoreFailed;
+        if (!restoreFailed.isEmpty()) {
+            String loud = "RESTORE FAILED, the unit's password is not its own any more: " + String.join("; ", restoreFailed);
             evidence.finding(loud);
             results.conclude("no declared surface could be tried", loud);
             throw new BenchFault(loud);
@@ -62,7 +64,7 @@ public class CredentialChangeCheck {
     }
 
     /** Returns null, or what the technician must know when the original password could not be set back. */
-    private static String surface(CheckContext ctx, AuthSurfaces surfaces, AuthSurface s, SplittableRandom random, AttemptLog log,
+    private static String surface(CheckContext ctx, AuthSurface s, SplittableRandom random, AttemptLog log,
                                   SurfaceResults results, Evidence evidence) throws BenchIoException {
         String user = s.validUser();
         String old = s.validPassword();

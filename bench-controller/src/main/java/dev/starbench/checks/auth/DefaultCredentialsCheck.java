@@ -48,13 +48,13 @@ public class DefaultCredentialsCheck {
         Evidence evidence = ctx.evidence();
         SurfaceResults results = new SurfaceResults(evidence);
         AttemptLog log = new AttemptLog(evidence);
-        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random, true)) {
-            for (AuthSurface s : surfaces.all()) {
-                try {
-                    surface(s, random, log, results, evidence);
-                } catch (BenchFault e) {
-                    results.inconclusive(s, e.getMessage());
-                }
+        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random)) {
+            for (AuthSurface s : surfaces.declared()) {
+                results.run(s, () -> surface(s, random, log, results, evidence));
+            }
+            // Only now: the device has run a while, so a service that starts late is up for the scan.
+            for (AuthSurface s : surfaces.undeclared()) {
+                results.run(s, () -> surface(s, random, log, results, evidence));
             }
         }
         results.conclude("the profile declares no login surface (`logins:`) and the scan found none");

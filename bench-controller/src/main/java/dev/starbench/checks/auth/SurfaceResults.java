@@ -65,4 +65,17 @@ final class SurfaceResults {
             throw new NotApplicable(notApplicable.isEmpty() ? noSurface : noSurface + " (" + String.join("; ", notApplicable) + ")");
         }
     }
+
+    /** One surface's procedure; a bench fault there leaves that surface INCONCLUSIVE and the others to go on. */
+    interface Procedure {
+        void run() throws dev.starbench.bench.BenchIoException;
+    }
+
+    void run(AuthSurface s, Procedure p) throws dev.starbench.bench.BenchIoException {
+        try {
+            p.run();
+        } catch (BenchFault e) {
+            inconclusive(s, e.getMessage());
+        }
+    }
 }

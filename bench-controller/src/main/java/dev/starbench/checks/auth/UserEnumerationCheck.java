@@ -47,17 +47,13 @@ public class UserEnumerationCheck {
         Evidence evidence = ctx.evidence();
         SurfaceResults results = new SurfaceResults(evidence);
         AttemptLog log = new AttemptLog(evidence);
-        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random, false)) {
-            for (AuthSurface s : surfaces.all()) {
+        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random)) {
+            for (AuthSurface s : surfaces.declared()) {
                 if (s.validUser() == null) {
                     results.notApplicable(s, "no existing user name to compare with: add " + s.field() + ".credential");
                     continue;
                 }
-                try {
-                    surface(s, random, log, results, evidence);
-                } catch (BenchFault e) {
-                    results.inconclusive(s, e.getMessage());
-                }
+                results.run(s, () -> surface(s, random, log, results, evidence));
             }
         }
         results.conclude("no entry of the profile's `logins:` gives a credential, so no existing user name is known");
