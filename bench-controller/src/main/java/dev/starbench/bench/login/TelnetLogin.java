@@ -121,9 +121,11 @@ public final class TelnetLogin implements LoginClient {
             long deadline = System.nanoTime() + timeout.toNanos();
             byte[] buf = new byte[1024];
             while (true) {
+                // A prompt is matched as a terminal shows it: BusyBox ash asks where the cursor is right after its prompt.
+                String shown = AnswerText.withoutEscapes(text);
                 for (Pattern p : patterns) {
-                    Matcher m = p.matcher(text);
-                    if (p == LOCKED || p == FAILED ? m.find() : m.find() && m.end() == text.length()) {
+                    Matcher m = p.matcher(shown);
+                    if (p == LOCKED || p == FAILED ? m.find() : m.find() && m.end() == shown.length()) {
                         return p;
                     }
                 }
