@@ -98,7 +98,7 @@ public class AuthRunTest {
         String text = hardened.substring(0, hardened.indexOf("logins:\n")) + console
                 + hardened.substring(hardened.indexOf("simulation:\n") + "simulation:\n".length());
         text = text.replace("login-fail-delay-ms: 1000", "login-fail-delay-ms: 200")
-                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 10000}", "lockout: {after: 5, window-ms: 60000, for-ms: 2000}")
+                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 5000}", "lockout: {after: 5, window-ms: 60000, for-ms: 2000}")
                 .replace("    ssh-port: 21886\n    http-port: 21887\n", "");
         Path clean = Files.writeString(dir.resolve("console-logins.yaml"), text);
         VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), clean, List.of(DEFAULTS, BRUTE, CHANGE), null);

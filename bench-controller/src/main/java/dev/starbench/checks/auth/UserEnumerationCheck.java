@@ -36,8 +36,8 @@ public class UserEnumerationCheck {
     static final double POWER = 0.8;
     /** The smallest timing difference the bench promises to see: a password hash on an embedded CPU costs more. */
     static final long SHIFT_MS = 50;
-    static final int SAMPLES = 10;
-    static final int MORE = 10;
+    static final int SAMPLES = 12;
+    static final int MORE = 12;
 
     @Test
     @CheckId(ID)

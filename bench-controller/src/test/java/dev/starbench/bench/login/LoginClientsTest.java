@@ -47,7 +47,7 @@ public class LoginClientsTest {
         String profile = Files.readString(VirtualBench.profile("virtual-hardened"))
                 .replace("flaws: []", "flaws: [telnet-open]")
                 .replace("login-fail-delay-ms: 1000", "login-fail-delay-ms: " + DELAY_MS)
-                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 10000}", "lockout: {after: 3, window-ms: 60000, for-ms: 3000}");
+                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 5000}", "lockout: {after: 3, window-ms: 60000, for-ms: 3000}");
         Path file = dir.resolve("logins.yaml");
         Files.writeString(file, profile);
         bench = Bench.open(ConfigLoader.loadFixture(VirtualBench.fixture()), ConfigLoader.loadProfile(file));
