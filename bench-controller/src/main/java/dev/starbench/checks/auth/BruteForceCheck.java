@@ -2,8 +2,6 @@ package dev.starbench.checks.auth;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.login.LoginClient.Answer;
-import dev.starbench.bench.login.LoginClient.Outcome;
-import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
