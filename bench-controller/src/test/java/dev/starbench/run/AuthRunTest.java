@@ -43,7 +43,7 @@ public class AuthRunTest {
             assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
         }
         String bruteForce = evidence(checks.get(BRUTE));
-        assertTrue(bruteForce.contains("locks out within 10 wrong passwords"), bruteForce);
+        assertTrue(bruteForce.contains("locks out within 7 wrong passwords"), bruteForce);
         assertTrue(bruteForce.contains("lets the owner back in"), bruteForce);
         assertTrue(evidence(checks.get(ENUMERATION)).contains("Mann-Whitney U"), evidence(checks.get(ENUMERATION)));
         assertTrue(evidence(checks.get(CHANGE)).contains("the original password is set back"), evidence(checks.get(CHANGE)));
