@@ -27,8 +27,8 @@ import org.testng.annotations.Test;
  *
  * <p>FAIL when p is below {@value #ALPHA}; PASS when it is not and the samples gave the test at least
  * {@value #POWER} power to see a shift of {@value #SHIFT_MS} ms (estimated from the samples themselves,
- * by Noether's approximation); else {@value #MORE} more samples of each, once; then INCONCLUSIVE: too
- * noisy to tell. The unit's credential logs in between samples, so no lockout sets its user name apart.
+ * by Noether's approximation); else more samples of each ({@link #ROUNDS}: a loaded bench makes answer
+ * times noisy); then INCONCLUSIVE: too noisy to tell. The unit's credential logs in between samples, so no lockout sets its user name apart.
  */
 public class UserEnumerationCheck {
     static final String ID = "auth.user-enumeration";
@@ -36,8 +36,8 @@ public class UserEnumerationCheck {
     static final double POWER = 0.8;
     /** The smallest timing difference the bench promises to see: a password hash on an embedded CPU costs more. */
     static final long SHIFT_MS = 50;
-    static final int SAMPLES = 12;
-    static final int MORE = 12;
+    /** Samples of each kind per round, as long as the test is neither decided nor out of rounds. */
+    static final int[] ROUNDS = {12, 12, 24};
 
     @Test
     @CheckId(ID)
@@ -68,10 +68,10 @@ public class UserEnumerationCheck {
             return;
         }
         evidence.step(String.format(Locale.ROOT, "%s: wrong passwords for %s and for random user names, %d of each, interleaved",
-                s.label(), user, SAMPLES));
+                s.label(), user, ROUNDS[0]));
         Samples known = new Samples();
         Samples unknown = new Samples();
-        take(s, random, log, SAMPLES, known, unknown);
+        take(s, random, log, ROUNDS[0], known, unknown);
         Set<String> knownTexts = known.texts();
         Set<String> unknownTexts = unknown.texts();
         if (knownTexts.stream().noneMatch(unknownTexts::contains)) {
@@ -80,9 +80,9 @@ public class UserEnumerationCheck {
             return;
         }
         Judgement j = judge(known.ms(), unknown.ms());
-        if (!j.decided()) {
-            evidence.step(s.label() + ": " + j.describe() + "; " + MORE + " more samples of each");
-            take(s, random, log, MORE, known, unknown);
+        for (int round = 1; round < ROUNDS.length && !j.decided(); round++) {
+            evidence.step(s.label() + ": " + j.describe() + "; " + ROUNDS[round] + " more samples of each");
+            take(s, random, log, ROUNDS[round], known, unknown);
             j = judge(known.ms(), unknown.ms());
         }
         evidence.note(s.label() + ": " + j.describe());
