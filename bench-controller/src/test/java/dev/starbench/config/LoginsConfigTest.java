@@ -78,7 +78,7 @@ public class LoginsConfigTest {
             assertEquals(p.logins().stream().map(LoginSurface::label).toList(), List.of("ssh:21886", "http-form:21887"), name);
             assertEquals(p.logins().get(0).credential().user(), "admin");
             assertEquals(p.simulation().auth().sshPort(), 21886);
-            assertEquals(p.simulationSettings().network().httpPort(), 21887);
+            assertEquals(p.simulation().auth().httpPort(), 21887);
         }
     }
 

@@ -137,7 +137,9 @@ final class AuthSurfaces implements AutoCloseable {
                 + " not declare (an SSH banner, telnet negotiation, HTTP Basic at /)");
         List<PortScanner.OpenPort> open;
         try {
-            open = new PortScanner(Duration.ofMillis(300), Duration.ofMillis(700), 64).scan(address, range.from(), range.to());
+            // A banner gets 3 s: a busy device (or one emulated under TCG) is slow to greet, and a telnetd that
+            // has not said its negotiation yet looks like any silent port.
+            open = new PortScanner(Duration.ofMillis(300), Duration.ofMillis(3000), 64).scan(address, range.from(), range.to());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchIoException("interrupted during the scan", e);

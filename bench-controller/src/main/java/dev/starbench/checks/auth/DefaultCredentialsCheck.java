@@ -37,7 +37,7 @@ public class DefaultCredentialsCheck {
     static final String ID = "auth.default-credentials";
     /** Failures of the unit's user name between two logins with its credential. */
     static final int WITNESS_EVERY = 2;
-    /** Network surfaces are tried over this many connections at once, as an intruder would; the console one at a time. */
+    /** Network surfaces are tried over this many connections (user names) at once, as an intruder would; the console one at a time. */
     static final int PARALLEL = 8;
 
     @Test
@@ -90,7 +90,7 @@ public class DefaultCredentialsCheck {
         List<Login.Credential> list = candidates(s);
         evidence.step(s.label() + ": " + list.size() + " default credentials (the maker's "
                 + (s.isDeclared() ? s.declared().vendorDefaults().size() : 0) + " and the universal list)"
-                + (s.kind() == LoginSurface.Kind.CONSOLE ? ", one at a time" : ", " + PARALLEL + " connections at a time")
+                + (s.kind() == LoginSurface.Kind.CONSOLE ? ", one at a time" : ", " + PARALLEL + " user names at a time, each name's in order")
                 + (user == null ? "" : "; the unit's credential logs in after every " + WITNESS_EVERY + " failures of " + user));
         List<String> accepted = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -169,10 +169,12 @@ public class DefaultCredentialsCheck {
     }
 
     /**
-     * The other user names' defaults: over {@value #PARALLEL} connections at once on a network surface.
-     * Many small servers refuse a burst of connections (dropbear closes unauthenticated ones beyond a few
-     * per address): an attempt that got no answer is tried again afterwards, one at a time, before it
-     * counts as the surface not answering.
+     * The other user names' defaults. On a network surface {@value #PARALLEL} user names at a time, each
+     * name's credentials one after another in the list's order (most likely first): a device that counts
+     * failures per name then meets each name's likeliest passwords before any lockout of that name, as it
+     * would from an intruder's list. Many small servers refuse a burst of connections (dropbear closes
+     * unauthenticated ones beyond a few per address): an attempt that got no answer is tried again
+     * afterwards, one at a time, before it counts as the surface not answering.
      */
     private static void tryAll(AuthSurface s, List<Login.Credential> list, AttemptLog log, List<String> accepted,
                                List<String> problems) {
@@ -180,16 +182,24 @@ public class DefaultCredentialsCheck {
         if (s.kind() == LoginSurface.Kind.CONSOLE) {
             again.addAll(list);
         } else {
+            java.util.Map<String, List<Login.Credential>> byUser = new java.util.LinkedHashMap<>();
+            list.forEach(c -> byUser.computeIfAbsent(c.user(), u -> new ArrayList<>()).add(c));
             ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> new Thread(r, "auth-defaults-" + s.label()));
             try {
-                List<Future<Outcome>> done = new ArrayList<>();
-                for (Login.Credential c : list) {
-                    done.add(pool.submit(() -> tryOne(s, c, log, accepted, problems, true)));
+                List<Future<List<Login.Credential>>> done = new ArrayList<>();
+                for (List<Login.Credential> chain : byUser.values()) {
+                    done.add(pool.submit(() -> {
+                        List<Login.Credential> unanswered = new ArrayList<>();
+                        for (Login.Credential c : chain) {
+                            if (tryOne(s, c, log, accepted, problems, true) == Outcome.NO_ANSWER) {
+                                unanswered.add(c);
+                            }
+                        }
+                        return unanswered;
+                    }));
                 }
-                for (int i = 0; i < list.size(); i++) {
-                    if (done.get(i).get() == Outcome.NO_ANSWER) {
-                        again.add(list.get(i));
-                    }
+                for (Future<List<Login.Credential>> f : done) {
+                    again.addAll(f.get());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
