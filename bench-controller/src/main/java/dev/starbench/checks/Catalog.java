@@ -1,5 +1,9 @@
 package dev.starbench.checks;
 
+import dev.starbench.checks.auth.BruteForceCheck;
+import dev.starbench.checks.auth.CredentialChangeCheck;
+import dev.starbench.checks.auth.DefaultCredentialsCheck;
+import dev.starbench.checks.auth.UserEnumerationCheck;
 import dev.starbench.checks.debug.BaudScanCheck;
 import dev.starbench.checks.comms.BrokerExposureCheck;
 import dev.starbench.checks.comms.DeviceIdentityCheck;
@@ -42,12 +46,14 @@ public final class Catalog {
     /**
      * Run order: the baud scan first, so the console checks run at the rate it finds; update.tampered
      * before update.baseline, so that without the maker's key its copies of the maker's newer image are
-     * pushed while the device still runs an older version (an installed copy is then visible).
+     * pushed while the device still runs an older version (an installed copy is then visible). The auth checks
+     * come before the update checks, which change what the device runs.
      */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
             NetworkServicesCheck.class, JtagSwdCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class,
             TlsVersionsCheck.class, DeviceIdentityCheck.class, ReplayCheck.class,
             BrokerExposureCheck.class,
+            DefaultCredentialsCheck.class, BruteForceCheck.class, CredentialChangeCheck.class, UserEnumerationCheck.class,
             TamperedCheck.class, BaselineCheck.class, RollbackCheck.class, PowerLossCheck.class);
 
     private final Map<String, Entry> entries;

@@ -32,10 +32,11 @@ import java.util.Set;
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  * @param debugPort  null when the profile declares no JTAG/SWD port
+ * @param logins     the login surfaces the maker declares (auth checks); empty when it declares none
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
                             Timeouts timeouts, Simulation simulation, Network network,
-                            Firmware firmware, DebugPort debugPort) {
+                            Firmware firmware, DebugPort debugPort, List<LoginSurface> logins) {
 
     public DeviceProfile {
         required(source, "source");
@@ -64,6 +65,23 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
                     + " through its cloud connection", "simulation", "ota", "transport");
         }
+        if (simulation != null && simulation.auth() != null && network == null) {
+            check(simulation.auth().sshPort() == null && simulation.auth().httpPort() == null, "the virtual DUT serves"
+                    + " its network logins only with the profile's network section", "simulation", "auth");
+        }
+        logins = logins == null ? List.of() : List.copyOf(logins);
+        for (int i = 0; i < logins.size(); i++) {
+            LoginSurface l = required(logins.get(i), "logins", i);
+            check(l.surface() == LoginSurface.Kind.CONSOLE || l.url() != null || network != null && network.address() != null,
+                    "a " + l.surface().key() + " surface is reached at the DUT's network.address, which the profile lacks",
+                    "logins", i, "surface");
+            check(l.surface() != LoginSurface.Kind.CONSOLE || console != null, "a console login needs the profile's"
+                    + " console section", "logins", i, "surface");
+            for (int j = 0; j < i; j++) {
+                check(!logins.get(j).label().equals(l.label()), l.label() + " is declared twice (also logins["
+                        + j + "])", "logins", i, "surface");
+            }
+        }
     }
 
     @JsonCreator
@@ -76,9 +94,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("simulation") Simulation simulation,
                                   @JsonProperty("network") Network network,
                                   @JsonProperty("firmware") Firmware firmware,
-                                  @JsonProperty("debug-port") DebugPort debugPort) {
+                                  @JsonProperty("debug-port") DebugPort debugPort,
+                                  @JsonProperty("logins") List<LoginSurface> logins) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, logins);
     }
 
     /**
@@ -99,7 +118,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 cloud == null || cloud.caCert() == null ? null : readPem(cloud.caCert(), "network.cloud.ca-cert"),
                 cloud == null ? null : cloud.commandTopic(), cloud == null ? null : cloud.statusTopic(),
                 broker == null ? null : broker.port(), broker == null ? null : broker.tls(), null, null,
-                network.scanPorts().to(), null));
+                network.scanPorts().to(), null, simulation.auth() == null ? null : simulation.auth().sshPort(),
+                simulation.auth() == null ? null : simulation.auth().httpPort()));
     }
 
     static String readPem(Path file, String field) {
@@ -204,10 +224,11 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param dut          "virtual" (the default) or "linux"
      * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
      *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
+     * @param auth         the virtual DUT's SSH server, web admin page and lockout; null: no SSH or web, default lockout
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
-                             SimulatedIdentity identity, boolean ansiConsole) {
+                             SimulatedIdentity identity, boolean ansiConsole, SimulatedAuth auth) {
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -250,7 +271,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false, null);
         }
 
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
@@ -269,12 +290,13 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("ota") SimulatedOta ota,
                                    @JsonProperty("dut") String dut,
                                    @JsonProperty("identity") SimulatedIdentity identity,
-                                   @JsonProperty("ansi-console") Boolean ansiConsole) {
+                                   @JsonProperty("ansi-console") Boolean ansiConsole,
+                                   @JsonProperty("auth") SimulatedAuth auth) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}};
+                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"auth", auth}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -283,7 +305,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole);
+                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole, auth);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
@@ -291,7 +313,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
                     loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
-                    ansiConsole);
+                    ansiConsole, auth == null ? null : auth.lockout());
         }
 
         /** A login the virtual DUT accepts. */

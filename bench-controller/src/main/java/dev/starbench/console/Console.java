@@ -54,6 +54,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     /** How many of the latest gaps inside a line the quiet period follows. */
     private static final int GAPS = 64;
     /** What every console prints when it dies; profiles add their own. */
+    static final String MASK = "[redacted]";
     public static final List<String> STANDARD_DEATH_STRINGS = List.of("Kernel panic", "Unable to mount root");
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -79,6 +80,8 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private boolean watchingQuiet;   // a quiet wait without a link (fed by hand) wants to hear of every chunk
     private volatile long arrived;   // the raw end, readable without the lock
     private volatile SerialLink link;
+
+    private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Console(Transcript transcript) {
         this.transcript = transcript;
@@ -246,7 +249,9 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private void write(byte[] bytes, Instant at, String note) throws BenchIoException {
         sentSinceArrival = true;   // what comes next may answer it: not a line in pieces
         synchronized (transcriptOrder) {
-            transcript.write(Transcript.Direction.TX, bytes, bytes.length, at);
+            byte[] logged = secrets.isEmpty() ? bytes
+                    : masked(new String(bytes, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            transcript.write(Transcript.Direction.TX, logged, logged.length, at);
             if (note != null) {
                 transcript.note(note, at);
             }
@@ -256,6 +261,24 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             throw new BenchIoException("console has no serial adapter attached");
         }
         l.write(bytes);
+    }
+
+    /**
+     * A secret the bench will type (a unit's password, say): the device gets it as it is, the transcript
+     * shows {@value #MASK} wherever the bench typed it.
+     */
+    public void maskInTranscript(String secret) {
+        if (!secret.isEmpty()) {
+            secrets.add(secret);
+        }
+    }
+
+    private String masked(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, MASK);
+        }
+        return out;
     }
 
     /** The stream position now: everything received so far lies before it. */

@@ -263,7 +263,8 @@ public class ValidationErrorsTest {
                 + "trusts-any-cert, ignores-hostname, accepts-expired, allows-tls10, replayable-commands, "
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
                 + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused, no-client-cert, "
-                + "shared-device-key, expired-device-cert, device-key-in-image, coap-open)");
+                + "shared-device-key, expired-device-cert, device-key-in-image, coap-open, web-default-password, no-login-delay, "
+                + "permanent-lockout, user-enumeration, password-change-ignored)");
     }
 
     @Test

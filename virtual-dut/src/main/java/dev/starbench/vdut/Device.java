@@ -4,6 +4,7 @@ import dev.starbench.vdut.jtag.DebugPort;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The device's inputs (supply and buttons) and its running firmware. The device runs while it has
@@ -17,18 +18,23 @@ final class Device {
     private final Firmware.Factory firmware;
     private final NetworkSide network;
     private final DebugPort debugPort;
+    private final Supplier<Accounts> accounts;
     private final Map<String, Boolean> pressed = new HashMap<>();
     private boolean powered;
     private boolean closed;
     private Session session;
     private int boots;
 
-    /** @param debugPort null when no probe is wired to the device */
-    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network, DebugPort debugPort) {
+    /**
+     * @param debugPort null when no probe is wired to the device
+     * @param accounts  the account database as it is at power-on (failures and locks start afresh)
+     */
+    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network, DebugPort debugPort, Supplier<Accounts> accounts) {
         this.uart = uart;
         this.firmware = firmware;
         this.network = network;
         this.debugPort = debugPort;
+        this.accounts = accounts;
     }
 
     synchronized void power(boolean on) {
@@ -77,8 +83,9 @@ final class Device {
         boolean shouldRun = powered && !closed && !pressed.getOrDefault(RESET, false);
         if (shouldRun && session == null) {
             session = new Session(uart);
-            session.run("vdut-boot-" + (++boots), firmware.create());
-            network.powerOn();
+            Accounts booted = accounts.get();
+            session.run("vdut-boot-" + (++boots), firmware.create(booted));
+            network.powerOn(booted);
         } else if (!shouldRun && session != null) {
             session.kill();
             session = null;

@@ -4,7 +4,6 @@ import dev.starbench.vdut.Session.Echo;
 import dev.starbench.vdut.Session.End;
 import dev.starbench.vdut.Session.Line;
 import dev.starbench.vdut.contract.Flaw;
-import dev.starbench.vdut.contract.SimulationSettings.Credential;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
  */
 final class Firmware {
     interface Factory {
-        Firmware create();
+        Firmware create(Accounts accounts);
     }
 
     static final String BANNER = "U-Boot 2024.01-vdut (Nov 01 2026 - 12:00:00 +0000)";
@@ -44,18 +43,20 @@ final class Firmware {
     private final SimulationSettings sim;
     private final PersistentState state;
     private final Ota ota;
+    private final Accounts accounts;
     private Session s;
     private String lastUbootCommand = "";
 
     Firmware(SimulationSettings sim, PersistentState state) {
-        this(sim, state, null);
+        this(sim, state, null, new Accounts(sim, state));
     }
 
     /** @param ota the firmware slots and update agent; null for a device without one */
-    Firmware(SimulationSettings sim, PersistentState state, Ota ota) {
+    Firmware(SimulationSettings sim, PersistentState state, Ota ota, Accounts accounts) {
         this.sim = sim;
         this.state = state;
         this.ota = ota;
+        this.accounts = accounts;
     }
 
     void run(Session session) throws InterruptedException, IOException {
@@ -320,22 +321,31 @@ final class Firmware {
             }
             s.print("Password: ");
             Line password = s.readLine(Echo.OFF, 256, true);
-            if (password.end() == End.ENTER && accepts(user.text(), password.text())) {
+            Accounts.Answer answer = accounts.login(Accounts.Surface.CONSOLE, user.text(),
+                    password.end() == End.ENTER ? password.text() : "\u0000");
+            if (answer.accepted()) {
                 return user.text();
             }
-            s.pause(sim.loginFailDelayMs());
-            s.println("Login incorrect");
+            s.println(answer.failure());
         }
     }
 
-    private boolean accepts(String user, String password) {
-        for (Credential c : sim.credentials()) {
-            if (c.user().equals(user) && c.password().equals(password)) {
-                return true;
-            }
+    /** BusyBox passwd for the logged-in user: the old password, the new one twice. */
+    private void passwd(String user) throws InterruptedException, IOException {
+        s.println("Changing password for " + user);
+        s.print("Old password: ");
+        Line old = s.readLine(Echo.OFF, 256, true);
+        s.print("New password: ");
+        Line first = s.readLine(Echo.OFF, 256, true);
+        s.print("Retype password: ");
+        Line again = s.readLine(Echo.OFF, 256, true);
+        if (!first.text().equals(again.text()) || first.text().isEmpty()) {
+            s.println("passwd: passwords don't match");
+        } else if (accounts.change(Accounts.Surface.CONSOLE, user, old.text(), first.text())) {
+            s.println("passwd: password for " + user + " changed by " + user);
+        } else {
+            s.println("passwd: incorrect password for " + user);
         }
-        return sim.has(Flaw.DEFAULT_PASSWORD)
-                && (user.equals("root") && password.equals("root") || user.equals("admin") && password.equals("admin"));
     }
 
     /** A BusyBox-like shell; returns on exit. */
@@ -381,6 +391,7 @@ final class Firmware {
                         : "uid=1000(" + user + ") gid=1000(" + user + ") groups=1000(" + user + ")");
                 case "uname" -> uname(args);
                 case "cat" -> cat(args);
+                case "passwd" -> passwd(user);
                 case "true", ":" -> {
                 }
                 default -> s.println("sh: " + words.get(0) + ": not found");

@@ -3,22 +3,31 @@ package dev.starbench.vdut;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.NetworkSettings;
 import dev.starbench.vdut.contract.SimulationSettings;
+import java.nio.file.Path;
 
 /** Everything the device does on the network; it runs while the device has power, like the rest of it. */
 final class NetworkSide {
     private final SimulationSettings sim;
     private final Ota ota;
+    private final Path workDir;
     private CloudClient cloud;
     private Telnetd telnetd;
     private LocalBroker broker;
+    private SshServerSide ssh;
+    private WebAdmin web;
 
-    /** @param ota null without an OTA agent; with transport mqtt its offers come through the cloud client */
-    NetworkSide(SimulationSettings sim, Ota ota) {
+    /**
+     * @param ota     null without an OTA agent; with transport mqtt its offers come through the cloud client
+     * @param workDir the device's flash, where the SSH server keeps its host key from boot to boot
+     */
+    NetworkSide(SimulationSettings sim, Ota ota, Path workDir) {
         this.sim = sim;
         this.ota = ota;
+        this.workDir = workDir;
     }
 
-    synchronized void powerOn() {
+    /** @param accounts the account database of this power-on, behind every login surface */
+    synchronized void powerOn(Accounts accounts) {
         NetworkSettings net = sim.network();
         if (net == null) {
             return;
@@ -32,8 +41,16 @@ final class NetworkSide {
             broker.start();
         }
         if (sim.has(Flaw.TELNET_OPEN) && net.telnetPort() != null) {
-            telnetd = new Telnetd(net.telnetPort(), sim.hostname());
+            telnetd = new Telnetd(net.telnetPort(), sim.hostname(), accounts);
             telnetd.start();
+        }
+        if (net.sshPort() != null) {
+            ssh = new SshServerSide(net.sshPort(), workDir.resolve("ssh-host-key"), accounts);
+            ssh.start();
+        }
+        if (net.httpPort() != null) {
+            web = new WebAdmin(net.httpPort(), accounts);
+            web.start();
         }
     }
 
@@ -49,6 +66,14 @@ final class NetworkSide {
         if (broker != null) {
             broker.stop();
             broker = null;
+        }
+        if (ssh != null) {
+            ssh.stop();
+            ssh = null;
+        }
+        if (web != null) {
+            web.stop();
+            web = null;
         }
     }
 }

@@ -95,8 +95,8 @@ public final class VirtualDut {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
             debugPort = startDebugPort();
-            device = new Device(line.towardsBench(ptys.dutOutput()), () -> new Firmware(simulation, state, ota),
-                    new NetworkSide(simulation, ota), debugPort);
+            device = new Device(line.towardsBench(ptys.dutOutput()), accounts -> new Firmware(simulation, state, ota, accounts),
+                    new NetworkSide(simulation, ota, dir), debugPort, () -> new Accounts(simulation, state));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         if (options.plug() != null) {

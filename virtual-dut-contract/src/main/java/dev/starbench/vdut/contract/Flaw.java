@@ -46,7 +46,12 @@ public enum Flaw {
     /** The unit's private key is in the firmware image the maker supplies. */
     @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE,
     /** libcoap's CoAP server answers anyone on UDP 5683 (the real-Linux DUT only). */
-    @JsonProperty("coap-open") COAP_OPEN;
+    @JsonProperty("coap-open") COAP_OPEN,
+    @JsonProperty("web-default-password") WEB_DEFAULT_PASSWORD,
+    @JsonProperty("no-login-delay") NO_LOGIN_DELAY,
+    @JsonProperty("permanent-lockout") PERMANENT_LOCKOUT,
+    @JsonProperty("user-enumeration") USER_ENUMERATION,
+    @JsonProperty("password-change-ignored") PASSWORD_CHANGE_IGNORED;
 
     /**
      * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends
