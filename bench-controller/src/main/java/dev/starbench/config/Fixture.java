@@ -6,12 +6,12 @@ import static dev.starbench.config.InvalidField.positive;
 import static dev.starbench.config.InvalidField.notNegative;
 import static dev.starbench.config.InvalidField.required;
 import static dev.starbench.config.InvalidField.requiredText;
+import static dev.starbench.config.InvalidField.requiredUri;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,13 +148,7 @@ public record Fixture(Path source, String sha256, String benchId, Gpio gpio, Pow
         @JsonCreator
         static CloudBroker fromYaml(@JacksonInject("base-dir") Path baseDir, @JsonProperty("url") String url,
                                     @JsonProperty("ca-cert") String caCert) {
-            requiredText(url, "url");
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw InvalidField.of("not a URL: " + e.getReason(), "url");
-            }
+            URI uri = requiredUri(url, "url");
             check(uri.getScheme() != null && SCHEMES.contains(uri.getScheme()) && uri.getHost() != null
                     && uri.getPort() > 0 && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
                     && uri.getRawQuery() == null && uri.getRawUserInfo() == null,

@@ -97,15 +97,19 @@ final class InvalidField extends IllegalArgumentException {
         return topic;
     }
 
-    /** An http:// or https:// URL that java.net.URI accepts, with a host: what the update path posts to. */
-    static void httpUrl(String url, Object... path) {
+    /** A URL that java.net.URI accepts; its scheme and parts are the caller's to check. */
+    static URI requiredUri(String url, Object... path) {
         requiredText(url, path);
-        URI uri;
         try {
-            uri = new URI(url);
+            return new URI(url);
         } catch (URISyntaxException e) {
             throw of("not a URL: " + e.getReason() + " at index " + e.getIndex() + " in '" + url + "'", path);
         }
+    }
+
+    /** An http:// or https:// URL that java.net.URI accepts, with a host: what the update path posts to. */
+    static void httpUrl(String url, Object... path) {
+        URI uri = requiredUri(url, path);
         check(("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null,
                 "must be an http:// or https:// URL with a host, got '" + url + "'", path);
     }

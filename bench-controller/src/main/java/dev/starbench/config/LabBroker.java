@@ -2,12 +2,12 @@ package dev.starbench.config;
 
 import static dev.starbench.config.InvalidField.check;
 import static dev.starbench.config.InvalidField.requiredText;
+import static dev.starbench.config.InvalidField.requiredUri;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /**
@@ -39,13 +39,7 @@ public record LabBroker(String host, int port, Path caCert, Path clientCert, Pat
                               @JsonProperty("ca-cert") String caCert, @JsonProperty("client-cert") String clientCert,
                               @JsonProperty("client-key") String clientKey, @JsonProperty("user") String user,
                               @JsonProperty("password-file") String passwordFile) {
-        requiredText(url, "url");
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw InvalidField.of("not a URL: " + e.getReason(), "url");
-        }
+        URI uri = requiredUri(url, "url");
         check(("ssl".equals(uri.getScheme()) || "mqtts".equals(uri.getScheme())) && uri.getHost() != null
                         && uri.getPort() > 0 && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
                         && uri.getRawQuery() == null && uri.getRawUserInfo() == null,

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,13 +136,7 @@ public record LoginSurface(Kind surface, Integer port, URI url, boolean tls, Str
     }
 
     static URI httpUrl(String text, Object... field) {
-        requiredText(text, field);
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw InvalidField.of("not a URL: " + e.getReason(), field);
-        }
+        URI uri = InvalidField.requiredUri(text, field);
         check("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()), "must be an http:// or https:// URL, got '"
                 + text + "'", field);
         check(uri.getHost() != null, "needs a host, e.g. http://192.0.2.10/login", field);

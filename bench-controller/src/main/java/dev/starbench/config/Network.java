@@ -4,12 +4,12 @@ import static dev.starbench.config.InvalidField.check;
 import static dev.starbench.config.InvalidField.positive;
 import static dev.starbench.config.InvalidField.required;
 import static dev.starbench.config.InvalidField.requiredText;
+import static dev.starbench.config.InvalidField.requiredUri;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -160,13 +160,7 @@ public record Network(String address, PortRange scanPorts, List<Integer> udpPort
                               @JsonProperty("status-topic") String statusTopic,
                               @JsonProperty("attempt-timeout-ms") Long attemptTimeoutMs,
                               @JsonProperty("device-identity") DeviceIdentity deviceIdentity) {
-            requiredText(url, "url");
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw InvalidField.of("not a URL: " + e.getReason(), "url");
-            }
+            URI uri = requiredUri(url, "url");
             String scheme = uri.getScheme() == null ? "" : uri.getScheme();
             check(List.of("ssl", "mqtts", "tcp", "mqtt").contains(scheme),
                     "scheme must be ssl, mqtts, tcp or mqtt, got '" + url + "'", "url");

@@ -179,7 +179,7 @@ public class LoadTimeChecksTest {
         fails(fixture.replace("off-time-ms: 300", "off-time-ms: 0x7fffffffffffffff"), "power.off-time-ms", "at most 3600000");
         // The virtual DUT's own limits, which it would otherwise refuse only when the run starts it.
         profileFails("bootdelay-s: 2", "bootdelay-s: 61", "simulation.bootdelay-s", "must be 0..60, got 61");
-        profileFails("login-fail-delay-ms: 100", "login-fail-delay-ms: 60001", "simulation.login-fail-delay-ms",
+        profileFails("login-fail-delay-ms: 1000 ", "login-fail-delay-ms: 60001 ", "simulation.login-fail-delay-ms",
                 "must be 0..60000, got 60001");
         profileFails("install-ms: 800", "install-ms: 600001", "simulation.ota.install-ms", "must be 0..600000, got 600001");
     }
@@ -194,7 +194,7 @@ public class LoadTimeChecksTest {
 
     @Test
     public void aHostnameStartsWithALetterOrDigit() throws Exception {
-        profileFails("  login-fail-delay-ms: 100\n", "  login-fail-delay-ms: 100\n  hostname: -vdut\n", "simulation.hostname",
+        profileFails("\nsimulation:\n", "\nsimulation:\n  hostname: -vdut\n", "simulation.hostname",
                 "not starting with '-'");
     }
 }

@@ -78,11 +78,11 @@ public class ConsoleLoginRunTest {
     private Path profile(String flaw, boolean ansi, long loginDelayMs, long commandMs, Long budgetMs) throws Exception {
         Path base = flaw.isEmpty() ? VirtualBench.profileWithFlaws(dir) : VirtualBench.profileWithFlaws(dir, flaw);
         String text = Files.readString(base);
-        String changed = text.replace("login-fail-delay-ms: 100", "login-fail-delay-ms: " + loginDelayMs)
+        String changed = text.replaceFirst("login-fail-delay-ms: \\d+ ", "login-fail-delay-ms: " + loginDelayMs + " ")
                 .replace("  command-ms: 3000\n", "  command-ms: " + commandMs + "\n"
                         + (budgetMs == null ? "" : "  login-budget-ms: " + budgetMs + "\n"))
                 .replace("\nsimulation:\n", "\nsimulation:\n" + (ansi ? "  ansi-console: true\n" : ""));
-        if (!changed.contains("login-fail-delay-ms: " + loginDelayMs) || !changed.contains("command-ms: " + commandMs)) {
+        if (!changed.contains("login-fail-delay-ms: " + loginDelayMs + " ") || !changed.contains("command-ms: " + commandMs + "\n")) {
             throw new IllegalStateException("virtual-hardened.yaml no longer has the lines this test changes");
         }
         Path file = dir.resolve("console-" + flaw + "-" + ansi + "-" + loginDelayMs + "-" + commandMs + "-" + budgetMs + ".yaml");

@@ -187,7 +187,7 @@ public class IdentityRunTest {
         Path factory = dir.resolve("factory");
         String text = VirtualBench.withoutNetwork(Files.readString(VirtualBench.profile("virtual-hardened")))
                 .replace("flaws: []", "flaws: [" + String.join(", ", flaws) + "]")
-                .replace("  login-fail-delay-ms: 100\n", "  login-fail-delay-ms: 100\n  identity:\n    unit-id: \"" + unit
+                .replace("\nsimulation:\n", "\nsimulation:\n  identity:\n    unit-id: \"" + unit
                         + "\"\n    ca-key: " + factory.resolve("device-ca.key") + "\n")
                 .replace("~/.starbench/virtual-firmware/", dir.resolve("firmware-" + name) + "/")
                 + "network:\n"

@@ -2,7 +2,6 @@ package dev.starbench.checks.auth;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.login.LoginClient.Answer;
-import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import dev.starbench.report.Measurement;
@@ -35,21 +34,9 @@ public class BruteForceCheck {
     @Test
     @CheckId(ID)
     public void bruteForceIsMadeDifficult(ITestContext testContext) throws BenchIoException {
-        CheckContext ctx = CheckContext.of(testContext);
-        SplittableRandom random = new SplittableRandom(ctx.seedFor(ID));
-        Evidence evidence = ctx.evidence();
-        SurfaceResults results = new SurfaceResults(evidence);
-        AttemptLog log = new AttemptLog(evidence);
-        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random)) {
-            for (AuthSurface s : surfaces.declared()) {
-                results.run(s, () -> surface(s, random, log, results, evidence));
-            }
-            // Only now: the device has run a while, so a service that starts late is up for the scan.
-            for (AuthSurface s : surfaces.undeclared()) {
-                results.run(s, () -> surface(s, random, log, results, evidence));
-            }
-        }
-        results.conclude("the profile declares no login surface (`logins:`) and the scan found none");
+        AuthRun run = AuthRun.of(testContext, ID);
+        run.onEverySurface(s -> surface(s, run.random(), run.log(), run.results(), run.evidence()),
+                "the profile declares no login surface (`logins:`) and the scan found none");
     }
 
     private static void surface(AuthSurface s, SplittableRandom random, AttemptLog log, SurfaceResults results, Evidence evidence)

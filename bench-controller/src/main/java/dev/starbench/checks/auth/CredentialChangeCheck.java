@@ -8,6 +8,7 @@ import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
+import dev.starbench.checks.NotApplicable;
 import dev.starbench.config.LoginSurface;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public class CredentialChangeCheck {
         SplittableRandom random = new SplittableRandom(ctx.seedFor(ID));
         Evidence evidence = ctx.evidence();
         if (ctx.profile().logins().stream().noneMatch(l -> l.change() != null)) {
-            throw new dev.starbench.checks.NotApplicable("no entry of the profile's `logins:` declares how its credential is"
+            throw new NotApplicable("no entry of the profile's `logins:` declares how its credential is"
                     + " changed (`change:` with method passwd or http-form)");
         }
         SurfaceResults results = new SurfaceResults(evidence);

@@ -4,7 +4,6 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.login.LoginClient.Answer;
 import dev.starbench.bench.login.LoginClient.Outcome;
 import dev.starbench.checks.BenchFault;
-import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
 import java.util.ArrayList;
@@ -42,18 +41,15 @@ public class UserEnumerationCheck {
     @Test
     @CheckId(ID)
     public void answersDoNotTellUsersApart(ITestContext testContext) throws BenchIoException {
-        CheckContext ctx = CheckContext.of(testContext);
-        SplittableRandom random = new SplittableRandom(ctx.seedFor(ID));
-        Evidence evidence = ctx.evidence();
-        SurfaceResults results = new SurfaceResults(evidence);
-        AttemptLog log = new AttemptLog(evidence);
-        try (AuthSurfaces surfaces = AuthSurfaces.open(ctx, ID, random)) {
+        AuthRun run = AuthRun.of(testContext, ID);
+        SurfaceResults results = run.results();
+        try (AuthSurfaces surfaces = AuthSurfaces.open(run.ctx(), ID, run.random())) {
             for (AuthSurface s : surfaces.declared()) {
                 if (s.validUser() == null) {
                     results.notApplicable(s, "no existing user name to compare with: add " + s.field() + ".credential");
                     continue;
                 }
-                results.run(s, () -> surface(s, random, log, results, evidence));
+                results.run(s, () -> surface(s, run.random(), run.log(), results, run.evidence()));
             }
         }
         results.conclude("no entry of the profile's `logins:` gives a credential, so no existing user name is known");
