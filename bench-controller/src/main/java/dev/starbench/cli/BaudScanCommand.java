@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "baud-scan", description = "Find the DUT console's baud rate: one boot per candidate rate, ranked, the winner confirmed.")
@@ -41,8 +42,8 @@ final class BaudScanCommand implements Callable<Integer> {
     @Option(names = "--transcript", description = "Where the console transcript goes (default: reports/baud-scan-<time>.transcript).")
     Path transcript;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Override
     public Integer call() {
@@ -61,10 +62,9 @@ final class BaudScanCommand implements Callable<Integer> {
         LoggingLevels.apply(f.logging());
         Clock clock = Clock.systemUTC();
         String id = "baud-scan-" + STAMP.format(clock.instant());
-        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         Path transcriptFile = transcript != null ? transcript : Path.of("reports", id + ".transcript");
         Duration firstByte = Duration.ofMillis(p != null ? p.timeouts().bootMs() : 60_000);
-        try (BenchLease lease = BenchLease.acquire(leases, f.benchId(), id, Duration.ofHours(1), clock)) {
+        try (BenchLease lease = BenchLease.acquire(leases.dir(), f.benchId(), id, Duration.ofHours(1), clock)) {
             if (transcriptFile.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(transcriptFile.toAbsolutePath().getParent());
             }

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,8 +51,8 @@ final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "reports", description = "Where the transcript directory goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Option(names = "--hold-ms", defaultValue = "200", description = "How long a button press lasts (default: ${DEFAULT-VALUE}).")
     long holdMs;
@@ -75,10 +76,9 @@ final class ConsoleCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         LoggingLevels.apply(fixture.logging());
-        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         Instant start = Instant.now();
         String sessionId = "console-" + STAMP.format(start);
-        try (BenchLease lease = BenchLease.acquire(leases, fixture.benchId(), sessionId, Duration.ofHours(12), Clock.systemUTC());
+        try (BenchLease lease = BenchLease.acquire(leases.dir(), fixture.benchId(), sessionId, Duration.ofHours(12), Clock.systemUTC());
              Terminal terminal = TerminalBuilder.builder().system(true).streams(System.in, System.out).build()) {
             Path dir = Files.createDirectories(out.resolve(sessionId));
             return session(fixture, profile, terminal, dir);

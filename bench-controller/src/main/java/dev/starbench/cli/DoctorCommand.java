@@ -2,11 +2,11 @@ package dev.starbench.cli;
 
 import dev.starbench.doctor.Doctor;
 import dev.starbench.doctor.Host;
-import dev.starbench.run.BenchLease;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "doctor", description = {"Check the bench before a run: Java, GPIO chip and lines, the console adapter,"
@@ -28,13 +28,13 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "reports", description = "Where runs will write reports (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Override
     public Integer call() {
         Doctor.Result result = new Doctor(Host.system()).examine(new Doctor.Request(fixture, device, exercise, out,
-                leaseDir != null ? leaseDir : BenchLease.defaultDir()));
+                leases.dir()));
         PrintStream o = System.out;
         int[] counts = new int[Doctor.Status.values().length];
         for (Doctor.Finding f : result.findings()) {

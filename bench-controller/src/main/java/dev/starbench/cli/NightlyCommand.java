@@ -3,13 +3,13 @@ package dev.starbench.cli;
 import dev.starbench.config.ConfigException;
 import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.Plan;
-import dev.starbench.run.BenchLease;
 import dev.starbench.run.Nightly;
 import dev.starbench.run.RunHooks;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "nightly", description = {"Run a plan: its entries one after another, each a normal run with its own "
@@ -23,8 +23,8 @@ final class NightlyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where run directories go (default: the plan's out:, else reports).")
     Path out;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Option(names = "--history", paramLabel = "JDBC-URL", description = "Record the runs in this database "
             + "(default: $STARBENCH_HISTORY_URL, the fixture's history:, or ~/.starbench/history.db).")
@@ -42,7 +42,7 @@ final class NightlyCommand implements Callable<Integer> {
         Path outDir = out != null ? out : p.out() != null ? p.out() : Path.of("reports");
         try (RunHooks hooks = new RunHooks(System.out, history, true)) {
             return new Nightly(System.out, Clock.systemUTC(), hooks)
-                    .run(p, outDir, leaseDir != null ? leaseDir : BenchLease.defaultDir()).exitCode();
+                    .run(p, outDir, leases.dir()).exitCode();
         }
     }
 }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,8 +34,8 @@ final class PowerCommand implements Callable<Integer> {
     @Option(names = "--fixture", required = true, description = "The bench's wiring (YAML).")
     Path fixturePath;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Override
     public Integer call() throws IOException {
@@ -60,7 +61,7 @@ final class PowerCommand implements Callable<Integer> {
         }
         LoggingLevels.apply(fixture.logging());
         String holder = "power-" + action + "-" + ProcessHandle.current().pid();
-        try (BenchLease lease = BenchLease.acquire(leaseDir != null ? leaseDir : BenchLease.defaultDir(), fixture.benchId(),
+        try (BenchLease lease = BenchLease.acquire(leases.dir(), fixture.benchId(),
                 holder, Duration.ofMinutes(10), Clock.systemUTC());
              Bench bench = Bench.openPower(fixture, action == Action.on || action == Action.cycle)) {
             PowerState reached = apply(bench.power());

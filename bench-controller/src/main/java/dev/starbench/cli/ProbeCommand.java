@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", description = "Attach the fixture's debug probe to the DUT's JTAG/SWD port once, after a fresh"
@@ -43,8 +44,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "reports", description = "Where the probe's directory goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Override
     public Integer call() {
@@ -72,8 +73,7 @@ final class ProbeCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         String id = "probe-" + STAMP.format(clock.instant());
         Path dir = out.resolve(id);
-        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
-        try (BenchLease lease = BenchLease.acquire(leases, f.benchId(), id, Duration.ofHours(1), clock)) {
+        try (BenchLease lease = BenchLease.acquire(leases.dir(), f.benchId(), id, Duration.ofHours(1), clock)) {
             Files.createDirectories(dir);
             Console console = new Console(new Transcript(dir.resolve("console.transcript")));
             try (Bench bench = Bench.open(f, p); console; OpenOcdDriver driver = new OpenOcdDriver(f.debugProbe(), p.debugPort(), dir)) {

@@ -8,7 +8,6 @@ import dev.starbench.report.DeviceKey;
 import dev.starbench.report.Hashes;
 import dev.starbench.report.RecordReader;
 import dev.starbench.report.RunRecord;
-import dev.starbench.run.BenchLease;
 import dev.starbench.run.LoggingLevels;
 import dev.starbench.run.OtherUnits;
 import dev.starbench.run.Runner;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,8 +34,8 @@ final class RerunCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where the new run directory goes (default: next to DIR).")
     Path out;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Option(names = "--other-unit", paramLabel = "DIR", description = "As for `run`: another unit's run directory"
             + " (repeatable); the run's own comparisons are not repeated unless given again.")
@@ -81,9 +81,8 @@ final class RerunCommand implements Callable<Integer> {
         }
         LoggingLevels.apply(f.logging());
         Path outDir = out != null ? out : dir.toAbsolutePath().normalize().getParent();
-        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
         System.out.println("Rerun of " + was.id() + " (seed " + was.seed() + ", checks " + String.join(", ", was.plannedChecks()) + ")");
-        return RunCommand.execute(new Runner.Request(f, p, outDir, leases, was.plannedChecks(), was.seed(), others), null);
+        return RunCommand.execute(new Runner.Request(f, p, outDir, leases.dir(), was.plannedChecks(), was.seed(), others), null);
     }
 
     private static void compare(List<String> changed, String what, String recorded, String now) {

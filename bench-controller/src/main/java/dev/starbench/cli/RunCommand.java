@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", description = "Run the checks against the DUT and write reports/<run-id>/.")
@@ -33,8 +34,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Run only this check (repeatable); `list-checks` lists the ids.")
     List<String> checks;
 
-    @Option(names = "--lease-dir", description = "Where bench leases are kept (default: ~/.starbench/leases).")
-    Path leaseDir;
+    @Mixin
+    LeaseDirOption leases;
 
     @Option(names = "--history", paramLabel = "JDBC-URL", description = "Record the run in this database "
             + "(default: $STARBENCH_HISTORY_URL, the fixture's history:, or ~/.starbench/history.db).")
@@ -63,8 +64,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         LoggingLevels.apply(f.logging());
-        Path leases = leaseDir != null ? leaseDir : BenchLease.defaultDir();
-        return execute(new Runner.Request(f, p, out, leases, checks, null, others), history);
+        return execute(new Runner.Request(f, p, out, leases.dir(), checks, null, others), history);
     }
 
     /**
