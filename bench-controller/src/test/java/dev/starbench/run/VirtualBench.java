@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The repository's virtual fixture and profiles, and profile variants with chosen flaws. */
@@ -64,8 +66,11 @@ public final class VirtualBench {
         if (start < 0 || end < start) {
             throw new IllegalStateException("the profile no longer has network: before simulation:");
         }
-        return withoutIdentity(profile.substring(0, start) + profile.substring(end))
-                .replaceAll("\n    (?:ssh|http)-port: \\d+", "");
+        String text = withoutIdentity(profile.substring(0, start) + profile.substring(end));
+        // simulation.auth's servers listen on the network; the OTA agent's http-port is another key of the same name
+        Matcher auth = Pattern.compile("\n  auth:[^\n]*(?:\n    [^\n]*)*").matcher(text);
+        return auth.find() ? text.substring(0, auth.start()) + auth.group().replaceAll("\n    (?:ssh|http)-port: \\d+", "")
+                + text.substring(auth.end()) : text;
     }
 
     /** A profile's text without {@code simulation.identity} (the shipped profiles' block of three lines). */
