@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -44,10 +45,17 @@ public class VirtualPlugRunTest {
         return VirtualBench.root().resolve("fixtures/virtual-mqtt-plug.yaml");
     }
 
+    /**
+     * The catalog's checks but the auth family's network logins, which never touch the supply (about three
+     * minutes of the main job; auth.credential-change, whose proof is a power cycle, stays).
+     */
+    private static final List<String> THROUGH_THE_SUPPLY = Catalog.load().entries().stream().map(Catalog.Entry::id)
+            .filter(id -> !id.startsWith("auth.") || id.equals("auth.credential-change")).toList();
+
     @Test(timeOut = 600_000)
     public void theMainJobThroughThePlugPassesTheHardenedDeviceWithEverySwitchConfirmed() throws Exception {
         VirtualBench.Run run = VirtualBench.run(dir.resolve("main"), fixture(), VirtualBench.profile("virtual-hardened"),
-                List.of(), null);
+                THROUGH_THE_SUPPLY, null);
         RunRecord record = run.result().record();
 
         Map<String, Verdict> verdicts = record.checks().stream()
@@ -56,9 +64,8 @@ public class VirtualPlugRunTest {
             Verdict expected = c.id().equals("debug.baud-scan") ? Verdict.NOT_APPLICABLE : Verdict.PASS;
             assertEquals(c.verdict(), expected, c.id() + ": " + c.reason() + "\n" + run.progress());
         }
-        // Every check of the catalog ran, as through the relay (the same verdicts: the point of this fixture).
-        assertEquals(verdicts.keySet(), Catalog.load().entries().stream().map(Catalog.Entry::id).collect(Collectors.toSet()),
-                verdicts.toString());
+        // Every check that switches the supply ran, as through the relay (the same verdicts: the point of this fixture).
+        assertEquals(verdicts.keySet(), Set.copyOf(THROUGH_THE_SUPPLY), verdicts.toString());
         assertEquals(run.result().exitCode(), 0, run.progress());
 
         RunRecord.Finaliser end = record.finaliser();
