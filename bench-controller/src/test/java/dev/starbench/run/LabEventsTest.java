@@ -157,7 +157,7 @@ public class LabEventsTest {
         Path down = VirtualBench.fixtureWith(dir, "fixture-broker-down.yaml", "lab-broker:\n  url: ssl://localhost:"
                 + closed + "\n  ca-cert: lab-mosquitto/ca.pem\n  client-cert: bench.pem\n  client-key: bench.key\n");
         Path without = VirtualBench.fixtureWith(dir, "fixture-no-broker.yaml", "");
-        for (Path profile : List.of(flawed, VirtualBench.profile("virtual-hardened"))) {
+        for (Path profile : List.of(VirtualBench.quickLogin(dir, flawed), VirtualBench.quickLogin(dir, VirtualBench.profile("virtual-hardened")))) {
             String name = profile.getFileName().toString();
             MainAccess.Printed withBrokerDown = MainAccess.capture("run", "--fixture", down.toString(), "--device",
                     profile.toString(), "--check", CONSOLE, "--out", dir.resolve("down-" + name).toString(),

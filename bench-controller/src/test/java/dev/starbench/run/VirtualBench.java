@@ -43,6 +43,19 @@ public final class VirtualBench {
     }
 
     /** The hardened profile with exactly these flaws switched on. */
+    /**
+     * A copy of {@code profile} whose logins refuse after 100 ms instead of the shipped 1 s: for runs of the
+     * console checks, which sweep 46 default credentials; the failure delay is the auth checks' subject.
+     */
+    public static Path quickLogin(Path dir, Path profile) throws IOException {
+        String text = Files.readString(profile);
+        String quick = text.replaceFirst("login-fail-delay-ms: \\d+", "login-fail-delay-ms: 100");
+        if (!quick.contains("login-fail-delay-ms: 100")) {
+            throw new IllegalStateException(profile + " no longer sets login-fail-delay-ms");
+        }
+        return Files.writeString(dir.resolve("quick-login-" + profile.getFileName()), quick);
+    }
+
     public static Path profileWithFlaws(Path dir, String... flaws) throws IOException {
         String hardened = Files.readString(profile("virtual-hardened"));
         String list = Arrays.stream(flaws).collect(Collectors.joining(", ", "[", "]"));
