@@ -204,10 +204,11 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param dut          "virtual" (the default) or "linux"
      * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
      *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
+     * @param reconnectCapMs the longest wait of the virtual DUT's cloud back-off (hardened: exponential with jitter)
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
-                             SimulatedIdentity identity, boolean ansiConsole) {
+                             SimulatedIdentity identity, boolean ansiConsole, long reconnectCapMs) {
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -245,12 +246,14 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 }
             }
             flaws = List.copyOf(flaws);
+            positive(reconnectCapMs, "reconnect-cap-ms");
         }
 
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false,
+                    SimulationSettings.DEFAULT_RECONNECT_CAP_MS);
         }
 
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
@@ -269,12 +272,13 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("ota") SimulatedOta ota,
                                    @JsonProperty("dut") String dut,
                                    @JsonProperty("identity") SimulatedIdentity identity,
-                                   @JsonProperty("ansi-console") Boolean ansiConsole) {
+                                   @JsonProperty("ansi-console") Boolean ansiConsole,
+                                   @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}};
+                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"reconnect-cap-ms", reconnectCapMs}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -283,7 +287,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole);
+                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole,
+                    reconnectCapMs == null ? SimulationSettings.DEFAULT_RECONNECT_CAP_MS : reconnectCapMs);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
@@ -291,7 +296,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
                     loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
-                    ansiConsole);
+                    ansiConsole, reconnectCapMs);
         }
 
         /** A login the virtual DUT accepts. */

@@ -124,7 +124,7 @@ public class DefaultsAndJsonTest {
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(keys, List.of("baud", "bootdelay-s", "autoboot-stop", "credentials", "login-fail-delay-ms",
-                "hostname", "flaws", "ansi-console"));
+                "hostname", "flaws", "ansi-console", "reconnect-cap-ms"));
         assertEquals(json.get("baud").asInt(), 57600);
         assertEquals(json.get("bootdelay-s").asInt(), 3);
         assertEquals(json.get("autoboot-stop").asText(), "stop");
@@ -135,6 +135,7 @@ public class DefaultsAndJsonTest {
         assertEquals(json.get("flaws").get(0).asText(), "root-console");
         assertEquals(json.get("flaws").get(1).asText(), "secret-in-bootlog");
         assertFalse(json.get("ansi-console").asBoolean());
+        assertEquals(json.get("reconnect-cap-ms").asLong(), 60_000);
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.starbench.vdut.Session.Echo;
 import dev.starbench.vdut.Session.End;
 import dev.starbench.vdut.Session.Line;
 import dev.starbench.vdut.contract.Flaw;
-import dev.starbench.vdut.contract.SimulationSettings.Credential;
 import dev.starbench.vdut.contract.SimulationSettings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
  */
 final class Firmware {
     interface Factory {
-        Firmware create();
+        Firmware create(Board board);
     }
 
     static final String BANNER = "U-Boot 2024.01-vdut (Nov 01 2026 - 12:00:00 +0000)";
@@ -41,21 +40,31 @@ final class Firmware {
     private static final long CURSOR_REPORT_WAIT_MS = 5000;
     private static final int SHELL_LINE_MAX = 1023;
 
+    /** What a device nobody has set up shows after its boot: its setup mode. */
+    static final String SETUP_MODE = "vcam-setup: not set up yet: setup mode (access point VCAM-SETUP, waiting for the app)";
+
     private final SimulationSettings sim;
     private final PersistentState state;
     private final Ota ota;
+    private final UserData userData;
+    private final Accounts accounts;
+    private final BootEnvironment bootEnvironment;
+    private final Board board;
     private Session s;
     private String lastUbootCommand = "";
-
-    Firmware(SimulationSettings sim, PersistentState state) {
-        this(sim, state, null);
-    }
+    /** What the config daemon says at this boot about a torn file of the owner's data; null when it was sound. */
+    private String tornNotice;
 
     /** @param ota the firmware slots and update agent; null for a device without one */
-    Firmware(SimulationSettings sim, PersistentState state, Ota ota) {
+    Firmware(SimulationSettings sim, PersistentState state, Ota ota, UserData userData, BootEnvironment bootEnvironment,
+             Board board) {
         this.sim = sim;
         this.state = state;
         this.ota = ota;
+        this.userData = userData;
+        this.accounts = new Accounts(sim, userData);
+        this.bootEnvironment = bootEnvironment;
+        this.board = board;
     }
 
     void run(Session session) throws InterruptedException, IOException {
@@ -64,6 +73,13 @@ final class Firmware {
         while (coldBoot) {
             long count = state.recordBoot();
             System.err.println("vdut: boot #" + count);
+            tornNotice = userData.load();
+            if (!bootEnvironment.start(s, board)) {
+                while (true) {
+                    s.read();
+                }
+            }
+            s.beside("vdut-userdata-boot-write", userData::recordBoot);
             uBoot();
             if (autobootStopped()) {
                 coldBoot = bootloaderPrompt();
@@ -294,6 +310,12 @@ final class Firmware {
             ota.startAgent(s);
         }
         s.println("");
+        if (tornNotice != null) {
+            s.println(tornNotice);
+        }
+        if (!userData.isSetUp()) {
+            s.println(SETUP_MODE);
+        }
         s.println("Welcome to VCAM");
         // getty flushes what was typed during boot, so keys aimed at the bootloader don't become a login.
         s.flushInput();
@@ -320,7 +342,7 @@ final class Firmware {
             }
             s.print("Password: ");
             Line password = s.readLine(Echo.OFF, 256, true);
-            if (password.end() == End.ENTER && accepts(user.text(), password.text())) {
+            if (password.end() == End.ENTER && accounts.accepts(user.text(), password.text())) {
                 return user.text();
             }
             s.pause(sim.loginFailDelayMs());
@@ -328,19 +350,10 @@ final class Firmware {
         }
     }
 
-    private boolean accepts(String user, String password) {
-        for (Credential c : sim.credentials()) {
-            if (c.user().equals(user) && c.password().equals(password)) {
-                return true;
-            }
-        }
-        return sim.has(Flaw.DEFAULT_PASSWORD)
-                && (user.equals("root") && password.equals("root") || user.equals("admin") && password.equals("admin"));
-    }
-
     /** A BusyBox-like shell; returns on exit. */
     private void shell(String user) throws InterruptedException, IOException {
         boolean root = user.equals("root");
+        OwnerShell owner = new OwnerShell(s, userData, accounts, board);
         while (true) {
             if (sim.ansiConsole()) {
                 // A colour PS1 with a window title, and BusyBox's line editor asking where the cursor is.
@@ -383,7 +396,11 @@ final class Firmware {
                 case "cat" -> cat(args);
                 case "true", ":" -> {
                 }
-                default -> s.println("sh: " + words.get(0) + ": not found");
+                default -> {
+                    if (!owner.run(words.get(0), args, user)) {
+                        s.println("sh: " + words.get(0) + ": not found");
+                    }
+                }
             }
         }
     }

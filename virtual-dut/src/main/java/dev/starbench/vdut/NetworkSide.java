@@ -8,23 +8,25 @@ import dev.starbench.vdut.contract.SimulationSettings;
 final class NetworkSide {
     private final SimulationSettings sim;
     private final Ota ota;
+    private final UserData userData;
     private CloudClient cloud;
     private Telnetd telnetd;
     private LocalBroker broker;
 
     /** @param ota null without an OTA agent; with transport mqtt its offers come through the cloud client */
-    NetworkSide(SimulationSettings sim, Ota ota) {
+    NetworkSide(SimulationSettings sim, Ota ota, UserData userData) {
         this.sim = sim;
         this.ota = ota;
+        this.userData = userData;
     }
 
-    synchronized void powerOn() {
+    synchronized void powerOn(Board board) {
         NetworkSettings net = sim.network();
         if (net == null) {
             return;
         }
         if (net.cloudHost() != null) {
-            cloud = new CloudClient(sim, ota != null && ota.overMqtt() ? ota : null);
+            cloud = new CloudClient(sim, ota != null && ota.overMqtt() ? ota : null, userData, board);
             cloud.start();
         }
         if (net.brokerPort() != null) {

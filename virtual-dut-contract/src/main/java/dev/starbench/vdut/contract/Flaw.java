@@ -46,7 +46,12 @@ public enum Flaw {
     /** The unit's private key is in the firmware image the maker supplies. */
     @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE,
     /** libcoap's CoAP server answers anyone on UDP 5683 (the real-Linux DUT only). */
-    @JsonProperty("coap-open") COAP_OPEN;
+    @JsonProperty("coap-open") COAP_OPEN,
+    @JsonProperty("loses-settings-on-power-cut") LOSES_SETTINGS_ON_POWER_CUT,
+    @JsonProperty("bricks-on-early-power-cut") BRICKS_ON_EARLY_POWER_CUT,
+    @JsonProperty("no-reconnect-backoff") NO_RECONNECT_BACKOFF,
+    @JsonProperty("never-resumes") NEVER_RESUMES,
+    @JsonProperty("reset-keeps-data") RESET_KEEPS_DATA;
 
     /**
      * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends

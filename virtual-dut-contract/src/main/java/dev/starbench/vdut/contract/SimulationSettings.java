@@ -19,6 +19,7 @@ import java.util.Set;
  * @param debugPort    null: no probe is wired to the device's debug port
  * @param ansiConsole  the shell's prompt as a real terminal's: colours, a window title, then a cursor
  *                     position query it waits for (up to 5 s) before reading input
+ * @param reconnectCapMs the longest wait of the hardened cloud client's back-off between reconnects
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationSettings(
@@ -32,12 +33,14 @@ public record SimulationSettings(
         @JsonProperty("network") NetworkSettings network,
         @JsonProperty("ota") OtaSettings ota,
         @JsonProperty("debug-port") DebugPortSettings debugPort,
-        @JsonProperty("ansi-console") Boolean ansiConsole) {
+        @JsonProperty("ansi-console") Boolean ansiConsole,
+        @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
 
     public static final int DEFAULT_BAUD = 115200;
     public static final int DEFAULT_BOOTDELAY_S = 2;
     public static final long DEFAULT_LOGIN_FAIL_DELAY_MS = 200;
     public static final String DEFAULT_HOSTNAME = "vdut";
+    public static final long DEFAULT_RECONNECT_CAP_MS = 60_000;
 
     public SimulationSettings {
         baud = baud == null ? DEFAULT_BAUD : baud;
@@ -47,6 +50,7 @@ public record SimulationSettings(
         hostname = hostname == null ? DEFAULT_HOSTNAME : hostname;
         flaws = flaws == null || flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
         ansiConsole = ansiConsole != null && ansiConsole;
+        reconnectCapMs = reconnectCapMs == null ? DEFAULT_RECONNECT_CAP_MS : reconnectCapMs;
     }
 
     public boolean has(Flaw flaw) {
@@ -55,12 +59,12 @@ public record SimulationSettings(
 
     public SimulationSettings withNetwork(NetworkSettings n) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
-                debugPort, ansiConsole);
+                debugPort, ansiConsole, reconnectCapMs);
     }
 
     public SimulationSettings withDebugPort(DebugPortSettings d) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
-                ota, d, ansiConsole);
+                ota, d, ansiConsole, reconnectCapMs);
     }
 
     /** A login the simulated device accepts. */
