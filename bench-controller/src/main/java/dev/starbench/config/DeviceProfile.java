@@ -32,10 +32,11 @@ import java.util.Set;
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  * @param debugPort  null when the profile declares no JTAG/SWD port
+ * @param lifecycle  null when the profile declares nothing for the resilience and erase checks (N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
                             Timeouts timeouts, Simulation simulation, Network network,
-                            Firmware firmware, DebugPort debugPort) {
+                            Firmware firmware, DebugPort debugPort, Lifecycle lifecycle) {
 
     public DeviceProfile {
         required(source, "source");
@@ -60,6 +61,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                             + " firmware.image and firmware.signing-key, and simulation.ota",
                     "simulation", "flaws", simulation.flaws().indexOf(Flaw.DEVICE_KEY_IN_IMAGE));
         }
+        if (lifecycle != null) {
+            lifecycle.requireCloudWhereUsed(cloud != null);
+        }
         if (simulation != null && simulation.ota() != null && simulation.ota().overMqtt()) {
             check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
                     + " through its cloud connection", "simulation", "ota", "transport");
@@ -76,9 +80,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("simulation") Simulation simulation,
                                   @JsonProperty("network") Network network,
                                   @JsonProperty("firmware") Firmware firmware,
-                                  @JsonProperty("debug-port") DebugPort debugPort) {
+                                  @JsonProperty("debug-port") DebugPort debugPort,
+                                  @JsonProperty("lifecycle") Lifecycle lifecycle) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, lifecycle);
     }
 
     /**
