@@ -206,19 +206,21 @@ public record Lifecycle(ConsoleLogin consoleLogin, PowerCutSoak powerCutSoak, Cl
      * resilience.power-cut-soak: the setting it writes before the cuts and reads after each.
      *
      * @param cuts         how many power cuts (default 20)
-     * @param steadyMs     how far past the first boot's time the cut points reach; null: as far again as that boot took
+     * @param windowMs     the cut points lie between power-on and this many ms after it, spread evenly over the
+     *                     window (one in each of {@code cuts} equal slices): make it reach past the boot into the
+     *                     steady state; null: the profile's {@code timeouts.boot-ms}
      * @param normalState  {@value #LOGIN}: the console's login (or shell) prompt; {@value #CLOUD_CONNECT}: a CONNECT at the bench's cloud
      * @param recovery     the strap the bench holds at power-on to bring a bricked device back; null: none
      */
-    public record PowerCutSoak(int cuts, Long steadyMs, String normalState, Setting setting, Recovery recovery) {
+    public record PowerCutSoak(int cuts, Long windowMs, String normalState, Setting setting, Recovery recovery) {
         public static final String LOGIN = "login";
         public static final String CLOUD_CONNECT = "cloud-connect";
         static final int DEFAULT_CUTS = 20;
 
         public PowerCutSoak {
             check(cuts >= 1 && cuts <= 10_000, "must be 1 to 10000, got " + cuts, "cuts");
-            if (steadyMs != null) {
-                positive(steadyMs, "steady-ms");
+            if (windowMs != null) {
+                positive(windowMs, "window-ms");
             }
             normalState = normalState == null ? LOGIN : normalState;
             check(Set.of(LOGIN, CLOUD_CONNECT).contains(normalState),
@@ -227,11 +229,11 @@ public record Lifecycle(ConsoleLogin consoleLogin, PowerCutSoak powerCutSoak, Cl
         }
 
         @JsonCreator
-        static PowerCutSoak fromYaml(@JsonProperty("cuts") Integer cuts, @JsonProperty("steady-ms") Long steadyMs,
+        static PowerCutSoak fromYaml(@JsonProperty("cuts") Integer cuts, @JsonProperty("window-ms") Long windowMs,
                                      @JsonProperty("normal-state") String normalState,
                                      @JsonProperty("setting") Setting setting,
                                      @JsonProperty("recovery") Recovery recovery) {
-            return new PowerCutSoak(cuts == null ? DEFAULT_CUTS : cuts, steadyMs, normalState, setting, recovery);
+            return new PowerCutSoak(cuts == null ? DEFAULT_CUTS : cuts, windowMs, normalState, setting, recovery);
         }
     }
 

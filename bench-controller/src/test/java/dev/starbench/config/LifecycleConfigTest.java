@@ -44,7 +44,7 @@ public class LifecycleConfigTest {
                   console-login: {user: admin, password: "s3cret"}
                   power-cut-soak:
                     cuts: 8
-                    steady-ms: 1500
+                    window-ms: 1500
                     normal-state: cloud-connect
                     setting:
                       write: {mqtt: {topic: cam/config/set, payload: "label={value}"}}
@@ -70,7 +70,7 @@ public class LifecycleConfigTest {
         assertFalse(l.consoleLogin().toString().contains("s3cret"), "the password never prints");
         Lifecycle.PowerCutSoak soak = l.powerCutSoak();
         assertEquals(soak.cuts(), 8);
-        assertEquals(soak.steadyMs(), Long.valueOf(1500));
+        assertEquals(soak.windowMs(), Long.valueOf(1500));
         assertEquals(soak.normalState(), Lifecycle.PowerCutSoak.CLOUD_CONNECT);
         assertEquals(soak.setting().write().mqtt(), new Lifecycle.Mqtt("cam/config/set", "label={value}", null));
         assertEquals(soak.setting().read().mqtt().answerTopic(), "cam/config");
@@ -97,7 +97,7 @@ public class LifecycleConfigTest {
                   cloud-outage: {}
                 """)).lifecycle();
         assertEquals(l.powerCutSoak().cuts(), 20);
-        assertNull(l.powerCutSoak().steadyMs());
+        assertNull(l.powerCutSoak().windowMs());
         assertEquals(l.powerCutSoak().normalState(), "login");
         assertNull(l.powerCutSoak().recovery());
         assertNull(l.consoleLogin());
@@ -113,7 +113,7 @@ public class LifecycleConfigTest {
                 {"  console-login: {user: admin}\n", "lifecycle.console-login.password", "required field is missing"},
                 {"  console-login: {user: \"\", password: x}\n", "lifecycle.console-login.user", "must not be blank"},
                 {soak + "    cuts: 0\n", "lifecycle.power-cut-soak.cuts", "must be 1 to 10000, got 0"},
-                {soak + "    steady-ms: -5\n", "lifecycle.power-cut-soak.steady-ms", "must be greater than 0, got -5"},
+                {soak + "    window-ms: -5\n", "lifecycle.power-cut-soak.window-ms", "must be greater than 0, got -5"},
                 {soak + "    normal-state: mqtt\n", "lifecycle.power-cut-soak.normal-state", "unknown value 'mqtt' (allowed: login, cloud-connect)"},
                 {"  power-cut-soak: {cuts: 3}\n", "lifecycle.power-cut-soak.setting", "required field is missing"},
                 {"  power-cut-soak:\n    setting: {write: {console: \"config set x\"}, read: {console: config get x}}\n",
