@@ -258,16 +258,15 @@ public record Lifecycle(ConsoleLogin consoleLogin, PowerCutSoak powerCutSoak, Cl
         }
     }
 
-    /** A button line of the fixture held from before power-on until the boot settles. */
-    public record Recovery(String button, long holdMs) {
+    /** A button line of the fixture (a boot strap) held from before power-on until the boot settles. */
+    public record Recovery(String button) {
         public Recovery {
             requiredText(button, "button");
-            positive(holdMs, "hold-ms");
         }
 
         @JsonCreator
-        static Recovery fromYaml(@JsonProperty("button") String button, @JsonProperty("hold-ms") Long holdMs) {
-            return new Recovery(button, holdMs == null ? 1000 : holdMs);
+        static Recovery fromYaml(@JsonProperty("button") String button) {
+            return new Recovery(button);
         }
     }
 

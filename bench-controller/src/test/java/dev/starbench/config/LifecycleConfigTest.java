@@ -50,7 +50,7 @@ public class LifecycleConfigTest {
                       write: {mqtt: {topic: cam/config/set, payload: "label={value}"}}
                       read: {mqtt: {topic: cam/config/get, payload: label, answer-topic: cam/config}}
                       restore-value: Kitchen
-                    recovery: {button: recovery, hold-ms: 700}
+                    recovery: {button: recovery}
                   cloud-outage: {outage-ms: 30000, max-attempts-per-minute: 20, min-retry-interval-ms: 500, resume-ms: 9000}
                   factory-reset:
                     method: {button: factory-reset, hold-ms: 4000}
@@ -75,7 +75,7 @@ public class LifecycleConfigTest {
         assertEquals(soak.setting().write().mqtt(), new Lifecycle.Mqtt("cam/config/set", "label={value}", null));
         assertEquals(soak.setting().read().mqtt().answerTopic(), "cam/config");
         assertEquals(soak.setting().restoreValue(), "Kitchen");
-        assertEquals(soak.recovery(), new Lifecycle.Recovery("recovery", 700));
+        assertEquals(soak.recovery(), new Lifecycle.Recovery("recovery"));
         assertEquals(l.cloudOutage(), new Lifecycle.CloudOutage(30_000, 20, 500, 9000));
         Lifecycle.FactoryReset reset = l.factoryReset();
         assertEquals(reset.method().describe(), "button factory-reset held 4000 ms");
@@ -137,7 +137,6 @@ public class LifecycleConfigTest {
                 {"  power-cut-soak:\n    setting: {write: {console: \"s {value}\"}, read: {http: {url: \"http://x/\", form: {a: b}}}}\n",
                         "lifecycle.power-cut-soak.setting.read.http.form", "a read GETs the page: no form"},
                 {soak + "    recovery: {button: \"\"}\n", "lifecycle.power-cut-soak.recovery.button", "must not be blank"},
-                {soak + "    recovery: {button: r, hold-ms: 0}\n", "lifecycle.power-cut-soak.recovery.hold-ms", "must be greater than 0, got 0"},
                 {"  cloud-outage: {outage-ms: 1000}\n", "lifecycle.cloud-outage.outage-ms", "must be at least 2000 (a refused and a black-holed half), got 1000"},
                 {"  cloud-outage: {max-attempts-per-minute: 0}\n", "lifecycle.cloud-outage.max-attempts-per-minute", "must be greater than 0, got 0"},
                 {"  cloud-outage: {min-retry-interval-ms: 0}\n", "lifecycle.cloud-outage.min-retry-interval-ms", "must be greater than 0, got 0"},

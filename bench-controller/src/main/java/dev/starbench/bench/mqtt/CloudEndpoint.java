@@ -110,6 +110,8 @@ public final class CloudEndpoint implements Closeable {
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Connections the black hole holds. */
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
     private final List<Tracked> connections = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.SERVE;
     private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
@@ -208,14 +210,18 @@ public final class CloudEndpoint implements Closeable {
     }
 
     /**
-     * From now on answers new connections this way. Going down resets every connection being served,
-     * as a cloud that fails does; connections already black-holed stay as they are until the DUT gives up.
+     * From now on answers new connections this way. Going down resets every connection being served, as a
+     * cloud that fails does; coming back resets the connections the black hole still holds (the DUT would
+     * otherwise wait out its own timeout on a connection that can never be served).
      */
     public synchronized void answer(Answer how) {
         Answer was = answer;
         answer = how;
-        if (was == Answer.SERVE && how != Answer.SERVE) {
-            for (Socket s : open) {
+        if (was == how) {
+            return;
+        }
+        if (was == Answer.SERVE || how == Answer.SERVE) {
+            for (Socket s : was == Answer.SERVE ? open : held) {
                 reset(s);
             }
         }
@@ -232,6 +238,9 @@ public final class CloudEndpoint implements Closeable {
         closed = true;
         quietly(server);
         for (Socket s : open) {
+            drop(s);
+        }
+        for (Socket s : held) {
             drop(s);
         }
     }
@@ -275,7 +284,7 @@ public final class CloudEndpoint implements Closeable {
                     tracked.refused();
                     continue;
                 }
-                open.add(s);
+                (how == Answer.SERVE ? open : held).add(s);
             }
             if (how == Answer.SERVE) {
                 underWay.incrementAndGet();
@@ -289,6 +298,7 @@ public final class CloudEndpoint implements Closeable {
                     }
                 } finally {
                     open.remove(s);
+                    held.remove(s);
                     tracked.end();
                 }
             }, "cloud-conn-" + s.getPort());

@@ -27,10 +27,17 @@ public final class ConsoleShell {
 
     private final Console console;
     private final Duration timeout;
+    /** Who the shell runs as, once known; null before. */
+    private String user;
 
     public ConsoleShell(Console console, Duration timeout) {
         this.console = console;
         this.timeout = timeout;
+    }
+
+    /** Who the shell runs as (from the login, or from {@code id} at a shell that needed none); null when not known. */
+    public String user() {
+        return user;
     }
 
     /**
@@ -47,6 +54,10 @@ public final class ConsoleShell {
             m = await("a login prompt after an abandoned password " + why, Prompts.LOGIN, Prompts.SHELL);
         }
         if (m.pattern() == Prompts.SHELL) {
+            if (user == null) {
+                java.util.regex.Matcher id = Prompts.ID_OUTPUT.matcher(run("id"));
+                user = id.find() ? id.group(2) : null;
+            }
             return;
         }
         if (login == null) {
@@ -72,7 +83,19 @@ public final class ConsoleShell {
             console.send(password + "\r");
         }
         Console.Match m = await("the answer to a login as " + user, Prompts.SHELL, Prompts.LOGIN);
-        return m.pattern() == Prompts.SHELL;
+        if (m.pattern() == Prompts.SHELL) {
+            this.user = user;
+            return true;
+        }
+        return false;
+    }
+
+    /** At a shell: leaves it, back to the login prompt. */
+    public void logOut() throws BenchIoException {
+        console.skipToEnd();
+        console.send("exit\r");
+        await("the login prompt after `exit`", Prompts.LOGIN);
+        user = null;
     }
 
     /** At a shell: runs the command and returns what it printed (without the echoed command line). */
@@ -87,20 +110,25 @@ public final class ConsoleShell {
     }
 
     /**
-     * At a shell: sets the password of {@code user} through {@code passwd} (naming the user only when it is
-     * not the one logged in), answering "Old password" with {@code old}. The new password is a canary or,
-     * on a restore, the profile's own ({@code secretNew}). True when the dialogue says it changed.
+     * At a shell: sets the password of {@code account} through {@code passwd} (naming it unless it is the
+     * user logged in), answering "Old password" with {@code old}. The new password is a canary or, on a
+     * restore, the profile's own ({@code secretNew}). True when the dialogue says it changed.
      */
-    public boolean passwd(String user, boolean namedUser, String old, String now, boolean secretNew) throws BenchIoException {
+    public boolean passwd(String account, String old, String now, boolean secretNew) throws BenchIoException {
         console.skipToEnd();
         long from = console.position();
-        console.send("passwd" + (namedUser ? " " + user : "") + "\r");
+        console.send("passwd" + (account.equals(user) ? "" : " " + account) + "\r");
         for (int asked = 0; asked < 4; asked++) {
             Console.Match m = await("the passwd dialogue", Prompts.SHELL, ANY_PASSWORD);
             if (m.pattern() == Prompts.SHELL) {
                 break;
             }
             boolean askingOld = OLD_PASSWORD.matcher(m.text()).find();
+            if (askingOld && old == null) {
+                console.send("\u0003");
+                await("the shell prompt after abandoning passwd", Prompts.SHELL);
+                return false;
+            }
             String answer = askingOld ? old : now;
             if (askingOld || secretNew) {
                 console.sendSecret(answer + "\r", askingOld ? "[the present password]\r" : "[the profile's password]\r");

@@ -124,6 +124,21 @@ public class CloudOutageTest {
     }
 
     @Test
+    public void comingBackResetsWhatTheBlackHoleStillHolds() throws Exception {
+        try (Broker broker = Broker.start(Broker.Options.loopback()); CloudEndpoint cloud = endpoint(broker)) {
+            cloud.answer(Answer.BLACK_HOLE);
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), cloud.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(CONNECT);
+                await(() -> !cloud.connections().isEmpty(), "the connection is taken");
+                cloud.answer(Answer.SERVE);
+                expectThrows(SocketException.class, () -> readOrReset(s.getInputStream()));
+            }
+            await(() -> cloud.connections().get(0).ended() != null, "its end is noted");
+        }
+    }
+
+    @Test
     public void afterTheOutageTheCloudServesAgain() throws Exception {
         try (Broker broker = Broker.start(Broker.Options.loopback()); CloudEndpoint cloud = endpoint(broker)) {
             cloud.answer(Answer.REFUSE);
