@@ -123,7 +123,8 @@ public final class ConsoleShell {
             if (m.pattern() == Prompts.SHELL) {
                 break;
             }
-            boolean askingOld = OLD_PASSWORD.matcher(m.text()).find();
+            // The match is the prompt's tail; the words before it say which password it wants.
+            boolean askingOld = OLD_PASSWORD.matcher(console.text(Math.max(from, m.start() - 40), m.end())).find();
             if (askingOld && old == null) {
                 console.send("\u0003");
                 await("the shell prompt after abandoning passwd", Prompts.SHELL);

@@ -21,25 +21,19 @@ import java.util.concurrent.TimeUnit;
  * never a sign that the value is gone.
  */
 public final class Surfaces {
-    /** Opens the bench's cloud (its broker, with the device connected) when an access first needs it. */
-    @FunctionalInterface
-    public interface Cloud {
-        Upstream broker() throws BenchIoException;
-    }
-
     private static final long REPUBLISH_MS = 1000;
 
     private final ConsoleShell shell;
-    private final Cloud cloud;
+    private final DeviceCloud cloud;
     private final HttpPage http;
     private final Duration timeout;
 
     /**
      * @param shell   at a shell whenever a console access runs (the caller gets it there)
-     * @param cloud   null when the profile has no cloud
+     * @param cloud   the bench's cloud, up for the device; null when no access goes through it
      * @param timeout how long one answer may take (a read over the cloud: until the device is connected and answers)
      */
-    public Surfaces(ConsoleShell shell, Cloud cloud, Duration timeout) {
+    public Surfaces(ConsoleShell shell, DeviceCloud cloud, Duration timeout) {
         this.shell = shell;
         this.cloud = cloud;
         this.http = new HttpPage(timeout);
@@ -53,27 +47,24 @@ public final class Surfaces {
             return out.isEmpty() ? "(no output)" : out;
         }
         if (a.mqtt() != null) {
-            Upstream broker = cloud.broker();
-            if (broker instanceof Broker b && subscriber(b, a.mqtt().topic()) == null) {
+            byte[] payload = a.mqtt().payload().replace(Lifecycle.VALUE, value).getBytes(StandardCharsets.UTF_8);
+            boolean sent;
+            try {
+                sent = cloud.publishToDevice(a.mqtt().topic(), payload, timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchIoException("interrupted while waiting for the device to subscribe to " + a.mqtt().topic(), e);
+            }
+            if (!sent) {
                 throw new BenchFault("no client subscribed to " + a.mqtt().topic() + " within " + timeout.toMillis()
                         + " ms: the device is not listening on its cloud connection, so nothing can be written there");
             }
-            broker.publish(a.mqtt().topic(), a.mqtt().payload().replace(Lifecycle.VALUE, value).getBytes(StandardCharsets.UTF_8));
             return "published on " + a.mqtt().topic();
         }
         Map<String, String> form = new LinkedHashMap<>();
         a.http().form().forEach((k, v) -> form.put(k, v.replace(Lifecycle.VALUE, value)));
         HttpPage.Answer answer = http.post(a.http().url(), form);
         return "HTTP " + answer.status();
-    }
-
-    private String subscriber(Broker b, String topic) throws BenchIoException {
-        try {
-            return b.awaitSubscriber(topic, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchIoException("interrupted while waiting for a subscriber to " + topic, e);
-        }
     }
 
     /** What the device answers to the read. */
