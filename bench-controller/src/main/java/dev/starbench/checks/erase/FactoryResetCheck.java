@@ -167,6 +167,8 @@ public class FactoryResetCheck {
         /** Triggers the reset and waits for the boot after it to show what a fresh device shows. */
         private void trigger() throws BenchIoException, InterruptedException {
             Lifecycle.ResetMethod method = reset.method();
+            // Only what follows the reset counts: a fresh device's words printed before it prove nothing.
+            console.skipToEnd();
             long from = console.position();
             ctx.evidence().step("factory reset: " + method.describe());
             Instant start = Instant.now();
