@@ -142,6 +142,36 @@ public class LifecycleRunTest {
         VirtualBench.assertNothingLeftRunning();
     }
 
+    /** The profile's other ways: a reset by console command or by signed cloud command, a soak judged by the cloud CONNECT. */
+    @DataProvider
+    public Object[][] variants() {
+        return new Object[][] {
+                {"console-reset", RESET, "method: {button: factory-reset, hold-ms: 4000}", "method: {console: factory-reset}",
+                        "after the reset (console command `factory-reset`) no canary was found"},
+                {"cloud-reset", RESET, "method: {button: factory-reset, hold-ms: 4000}", "method: {mqtt-command: factory-reset}",
+                        "after the reset (signed cloud command factory-reset) no canary was found"},
+                {"cloud-soak", SOAK, "    cuts: 8\n    window-ms: 3600\n", "    cuts: 2\n    window-ms: 3600\n    normal-state: cloud-connect\n",
+                        "after each of 2 power cuts"},
+        };
+    }
+
+    @Test(dataProvider = "variants")
+    public void theOtherDeclaredWaysWorkToo(String name, String check, String from, String to, String finding) throws Exception {
+        Path out = Files.createDirectories(dir.resolve(name));
+        String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
+        assertTrue(hardened.contains(from), from);
+        Path profile = Files.writeString(out.resolve(name + ".yaml"), hardened.replace(from, to));
+        RunRecord.CheckResult c = VirtualRunTest.byId(VirtualBench.run(out, VirtualBench.fixture(), profile, List.of(check), SEED)
+                .result().record()).get(check);
+        assertEquals(c.verdict(), Verdict.PASS, VirtualRunTest.describe(c));
+        assertTrue(VirtualRunTest.evidenceText(c).contains(finding), VirtualRunTest.describe(c));
+        if (name.equals("cloud-soak")) {
+            assertEquals(c.measurements().stream().filter(m -> m.name().equals("connect-time")).count(), 2L,
+                    "power-on to CONNECT after each cut: " + VirtualRunTest.describe(c));
+        }
+        VirtualBench.assertNothingLeftRunning();
+    }
+
     private static List<Long> plannedCuts(RunRecord.CheckResult soak) {
         Matcher m = PLAN.matcher(VirtualRunTest.evidenceText(soak));
         assertTrue(m.find(), VirtualRunTest.describe(soak));

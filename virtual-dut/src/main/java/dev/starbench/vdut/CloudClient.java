@@ -243,15 +243,16 @@ final class CloudClient {
             System.err.println("vdut: cloud: config: ignoring a malformed setting");
             return;
         }
-        // Off Paho's callback thread: a torn write takes its time.
-        new Thread(() -> {
-            try {
-                userData.set(key, value);
-                System.err.println("vdut: cloud: config: " + key + " set");
-            } catch (IOException | InterruptedException e) {
-                System.err.println("vdut: cloud: config: " + key + " not saved: " + e);
-            }
-        }, "vdut-config-set").start();
+        // On Paho's callback thread, so messages take effect in the order they came (a get after a set sees it).
+        try {
+            userData.set(key, value);
+            System.err.println("vdut: cloud: config: " + key + " set");
+        } catch (IOException e) {
+            System.err.println("vdut: cloud: config: " + key + " not saved: " + e);
+        } catch (InterruptedException e) {
+            // power went during the write: what reached the flash stays
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void configGet(MqttClient c, String answerTopic, String key) {

@@ -148,7 +148,7 @@ public class FactoryResetCheck {
             ctx.evidence().step("planted " + canary + " in " + p.name() + " through " + p.write().describe() + ": "
                     + Printable.of(surfaces.write(p.write(), canary)));
             for (Access a : p.read()) {
-                String back = surfaces.read(a);
+                String back = surfaces.readShowing(a, canary);
                 if (back.contains(canary)) {
                     if (!working.contains(a)) {
                         working.add(a);

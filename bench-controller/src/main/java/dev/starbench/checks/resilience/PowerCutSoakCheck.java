@@ -111,7 +111,7 @@ public class PowerCutSoakCheck {
             Lifecycle.Setting setting = soak.setting();
             ctx.evidence().step("write " + marker + " through " + setting.write().describe() + ": "
                     + Printable.of(surfaces.write(setting.write(), marker)));
-            String back = surfaces.read(setting.read());
+            String back = surfaces.readShowing(setting.read(), marker);
             if (!back.contains(marker)) {
                 throw new BenchFault("the setting did not read back right after it was written (" + setting.read().describe()
                         + " answered: " + Printable.of(back.strip()) + "): the declared write or read does not work, so a loss"

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Surfaces {
     private static final long REPUBLISH_MS = 1000;
+    private static final long RETRY_READ_MS = 300;
 
     private final ConsoleShell shell;
     private final DeviceCloud cloud;
@@ -65,6 +66,27 @@ public final class Surfaces {
         a.http().form().forEach((k, v) -> form.put(k, v.replace(Lifecycle.VALUE, value)));
         HttpPage.Answer answer = http.post(a.http().url(), form);
         return "HTTP " + answer.status();
+    }
+
+    /**
+     * What the device answers to the read once it shows the value, or its last answer when it does not
+     * within the timeout. A console command has taken effect when its prompt returns; a message or a form
+     * may be applied a moment after it was taken, so those reads are repeated.
+     */
+    public String readShowing(Access a, String value) throws BenchIoException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String answer = read(a);
+            if (answer.contains(value) || a.console() != null || System.nanoTime() > deadline) {
+                return answer;
+            }
+            try {
+                Thread.sleep(RETRY_READ_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchIoException("interrupted while reading " + a.describe(), e);
+            }
+        }
     }
 
     /** What the device answers to the read. */
