@@ -9,7 +9,7 @@ public interface Evidence {
     /** One step of the procedure, as it is taken. */
     void step(String text);
 
-    /** What the console printed between two stream positions (secrets masked). */
+    /** What the console showed between two stream positions, as a terminal shows it (secrets masked). */
     void transcript(String title, long from, long to);
 
     /** What decides the verdict, in a sentence a certification engineer can quote. */

@@ -32,11 +32,12 @@ import java.util.Set;
  * @param network    null when the profile declares no network side (console-only checks still run)
  * @param firmware   null when the profile declares no update path (update checks N/A)
  * @param debugPort  null when the profile declares no JTAG/SWD port
+ * @param logins     the login surfaces the maker declares (auth checks); empty when it declares none
  * @param lifecycle  null when the profile declares nothing for the resilience and erase checks (N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
                             Timeouts timeouts, Simulation simulation, Network network,
-                            Firmware firmware, DebugPort debugPort, Lifecycle lifecycle) {
+                            Firmware firmware, DebugPort debugPort, List<LoginSurface> logins, Lifecycle lifecycle) {
 
     public DeviceProfile {
         required(source, "source");
@@ -68,6 +69,23 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
                     + " through its cloud connection", "simulation", "ota", "transport");
         }
+        if (simulation != null && simulation.auth() != null && network == null) {
+            check(simulation.auth().sshPort() == null && simulation.auth().httpPort() == null, "the virtual DUT serves"
+                    + " its network logins only with the profile's network section", "simulation", "auth");
+        }
+        logins = logins == null ? List.of() : List.copyOf(logins);
+        for (int i = 0; i < logins.size(); i++) {
+            LoginSurface l = required(logins.get(i), "logins", i);
+            check(l.surface() == LoginSurface.Kind.CONSOLE || l.url() != null || network != null && network.address() != null,
+                    "a " + l.surface().key() + " surface is reached at the DUT's network.address, which the profile lacks",
+                    "logins", i, "surface");
+            check(l.surface() != LoginSurface.Kind.CONSOLE || console != null, "a console login needs the profile's"
+                    + " console section", "logins", i, "surface");
+            for (int j = 0; j < i; j++) {
+                check(!logins.get(j).label().equals(l.label()), l.label() + " is declared twice (also logins["
+                        + j + "])", "logins", i, "surface");
+            }
+        }
     }
 
     @JsonCreator
@@ -81,9 +99,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("network") Network network,
                                   @JsonProperty("firmware") Firmware firmware,
                                   @JsonProperty("debug-port") DebugPort debugPort,
+                                  @JsonProperty("logins") List<LoginSurface> logins,
                                   @JsonProperty("lifecycle") Lifecycle lifecycle) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, lifecycle);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, logins, lifecycle);
     }
 
     /**
@@ -104,7 +123,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 cloud == null || cloud.caCert() == null ? null : readPem(cloud.caCert(), "network.cloud.ca-cert"),
                 cloud == null ? null : cloud.commandTopic(), cloud == null ? null : cloud.statusTopic(),
                 broker == null ? null : broker.port(), broker == null ? null : broker.tls(), null, null,
-                network.scanPorts().to(), null));
+                network.scanPorts().to(), null, simulation.auth() == null ? null : simulation.auth().sshPort(),
+                simulation.auth() == null ? null : simulation.auth().httpPort()));
     }
 
     static String readPem(Path file, String field) {
@@ -209,11 +229,12 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param dut          "virtual" (the default) or "linux"
      * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
      *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
+     * @param auth         the virtual DUT's SSH server, web admin page and lockout; null: no SSH or web, default lockout
      * @param reconnectCapMs the longest wait of the virtual DUT's cloud back-off (hardened: exponential with jitter)
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
-                             SimulatedIdentity identity, boolean ansiConsole, long reconnectCapMs) {
+                             SimulatedIdentity identity, boolean ansiConsole, SimulatedAuth auth, long reconnectCapMs) {
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -257,7 +278,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false,
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false, null,
                     SimulationSettings.DEFAULT_RECONNECT_CAP_MS);
         }
 
@@ -278,12 +299,14 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("dut") String dut,
                                    @JsonProperty("identity") SimulatedIdentity identity,
                                    @JsonProperty("ansi-console") Boolean ansiConsole,
+                                   @JsonProperty("auth") SimulatedAuth auth,
                                    @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"reconnect-cap-ms", reconnectCapMs}};
+                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"auth", auth},
+                        {"reconnect-cap-ms", reconnectCapMs}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -292,7 +315,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole,
+                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole, auth,
                     reconnectCapMs == null ? SimulationSettings.DEFAULT_RECONNECT_CAP_MS : reconnectCapMs);
         }
 
@@ -301,7 +324,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
                     loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
-                    ansiConsole, reconnectCapMs);
+                    ansiConsole, auth == null ? null : auth.lockout(), reconnectCapMs);
         }
 
         /** A login the virtual DUT accepts. */

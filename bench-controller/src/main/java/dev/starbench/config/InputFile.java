@@ -2,6 +2,9 @@ package dev.starbench.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,6 +91,18 @@ public final class InputFile {
                 throw new IOException(tooLarge(bytes.length, kind));
             }
             return bytes;
+        }
+    }
+
+    /**
+     * The whole file as UTF-8 text, as {@link #read}. Strict: a file that is not UTF-8 is refused, never
+     * read as a password with replacement characters in it.
+     */
+    public static String readText(Path file, Kind kind) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(read(file, kind))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("not UTF-8 text", e);
         }
     }
 

@@ -24,9 +24,9 @@ public final class LinuxDut {
 
     /**
      * What only the Linux DUT implements: refused at load for the virtual DUT, which would refuse them at
-     * start-up anyway (VirtualDutFlawsTest holds this list against what the virtual DUT acts out).
+     * start-up anyway (VirtualDutFlawsTest holds this list against what the virtual DUT acts out). None today.
      */
-    public static final Set<Flaw> ONLY_LINUX = Collections.unmodifiableSet(EnumSet.of(Flaw.SSH_DEFAULT_PASSWORD, Flaw.COAP_OPEN));
+    public static final Set<Flaw> ONLY_LINUX = Collections.unmodifiableSet(EnumSet.of(Flaw.COAP_OPEN));
 
     private LinuxDut() {
     }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.starbench.vdut.contract.PowerPlug;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +47,8 @@ public sealed interface PowerConfig {
 
     /**
      * The virtual DUT can play only a plug, and starts the broker for it itself (mosquitto on loopback,
-     * anonymous), so the section must point there.
+     * anonymous), so the section must point there. Its plug has one relay, the DUT's supply, as a
+     * one-socket plug has: a fixture naming another would have every switch time out at run time.
      */
     static void checkVirtual(PowerConfig settings) {
         if (settings == null) {
@@ -65,6 +64,11 @@ public sealed interface PowerConfig {
                 "mqtt-plug", "username");
         check(PowerPlug.isTopic(plug.topic()), "the virtual DUT's plug takes one topic level of 1 to 64 of A-Z a-z"
                 + " 0-9 . _ -, got '" + plug.topic() + "'", "power", "mqtt-plug", "topic");
+        boolean tasmota = plug.firmware() == MqttPlug.Firmware.TASMOTA;
+        int only = tasmota ? 1 : 0;
+        check(plug.relay() == null || plug.relay() == only, "the virtual DUT's plug has one relay, its supply: "
+                + (tasmota ? "POWER" : "switch:0") + " (relay " + only + ", or none), got relay " + plug.relay(),
+                "power", "mqtt-plug", "relay");
     }
 
     /** A secret given inline or in a file (relative to the fixture, or ~/...): read once, when the fixture loads. */
@@ -76,9 +80,7 @@ public sealed interface PowerConfig {
         }
         Path path = Paths.file(baseDir, requiredText(file, field + "-file"), field + "-file");
         try {
-            // Strict: a file that is not UTF-8 is an error here, not a password with replacement characters.
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(InputFile.read(path, InputFile.Kind.SECRET))).toString().strip();
+            String text = InputFile.readText(path, InputFile.Kind.SECRET).strip();
             check(!text.isEmpty(), "the file " + path + " is empty", field + "-file");
             return text;
         } catch (IOException e) {

@@ -30,6 +30,12 @@ final class ReferencedFiles {
         if (f.cloudBroker() != null) {
             mustExist(f.cloudBroker().caCert(), InputFile.Kind.CERTIFICATE, "cloud-broker", "ca-cert");
         }
+        if (f.labBroker() != null) {
+            mustExist(f.labBroker().caCert(), InputFile.Kind.CERTIFICATE, "lab-broker", "ca-cert");
+            mustExist(f.labBroker().clientCert(), InputFile.Kind.CERTIFICATE, "lab-broker", "client-cert");
+            mustExist(f.labBroker().clientKey(), InputFile.Kind.KEY, "lab-broker", "client-key");
+            mustExist(f.labBroker().passwordFile(), InputFile.Kind.SECRET, "lab-broker", "password-file");
+        }
         if (f.power().settings() instanceof PowerConfig.MqttPlug plug) {
             mustExist(plug.broker().caCert(), InputFile.Kind.CERTIFICATE, "power", "mqtt-plug", "ca-cert");
         }

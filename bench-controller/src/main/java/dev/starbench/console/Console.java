@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  * {@link #MAX_MATCH} shown chars before new data, so a flooding console costs linear time, and the
  * buffer keeps the newest {@link #CAPACITY} bytes, so memory stays flat.
  *
+ * <p>A prompt is the last thing a console prints before it waits, and a UART delivers a line in pieces:
+ * "\r\nlo" and "gin: bad salt" may come a few milliseconds apart, and "Password:" before its space. So
+ * a wait whose answer the bench acts on ({@link #expectPrompt}) takes a match that ends where the stream
+ * ends only once the console has stayed quiet for {@link #quietPeriod()} after it; bytes that come sooner
+ * send the search back to the match's start, with them.
+ *
  * <p>Terminal queries (a cursor position request after a BusyBox prompt, a size query) are answered as a
  * VT100-like 80×24 terminal would, by {@link QueryAnswerer}'s thread, never in the middle of a line the
  * bench is typing; each answer is a TX line and a NOTE in the transcript.
@@ -35,7 +41,20 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     static final int MAX_MATCH = BoundedRegex.MAX_REPEAT;
     /** How long an answer waits for a line the bench is typing to end before it goes out anyway. */
     static final Duration LINE_WAIT = Duration.ofSeconds(1);
+    /**
+     * The shortest quiet that confirms a prompt. Inside a line, a USB UART's pieces come at most its latency
+     * timer apart (16 ms on an FTDI), and a device's writer that loses its CPU mid-line is back within a few
+     * scheduler ticks (4-10 ms each); the real-Linux DUT under QEMU on a loaded host showed at most 15 ms
+     * between the pieces of a login dialogue's lines. Twice a BusyBox prompt's two prompts an attempt, it
+     * costs some 7% of a 3 s failure delay.
+     */
+    static final Duration QUIET_FLOOR = Duration.ofMillis(100);
+    /** The longest quiet asked for; a gap this long inside a line is a wait (a countdown's tick), not a line in pieces. */
+    static final Duration QUIET_CAP = Duration.ofMillis(500);
+    /** How many of the latest gaps inside a line the quiet period follows. */
+    private static final int GAPS = 64;
     /** What every console prints when it dies; profiles add their own. */
+    static final String MASK = "[redacted]";
     public static final List<String> STANDARD_DEATH_STRINGS = List.of("Kernel panic", "Unable to mount root");
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -53,7 +72,16 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     private Waiter waiter;      // the expect in progress, searched by whichever thread delivers a chunk
     private volatile String failure;   // why the link failed for good
     private boolean lineOpen;   // the bench's last send did not end a line
+    private long lastArrival;   // System.nanoTime() when the newest chunk came
+    private boolean rxLineOpen; // the newest chunk did not end a line
+    private volatile boolean sentSinceArrival;
+    private final long[] lineGaps = new long[GAPS];   // the latest gaps between two chunks of one line, nothing sent between
+    private int lineGapCount;
+    private boolean watchingQuiet;   // a quiet wait without a link (fed by hand) wants to hear of every chunk
+    private volatile long arrived;   // the raw end, readable without the lock
     private volatile SerialLink link;
+
+    private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Console(Transcript transcript) {
         this.transcript = transcript;
@@ -100,10 +128,14 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         synchronized (transcriptOrder) {
             lock.lock();
             try {
+                noteArrival(data, length);
                 queries = buffer.append(data, length);
+                arrived = buffer.rawEnd();
                 Waiter w = waiter;
                 if (w != null && w.search()) {
                     decided.signal();
+                } else if (watchingQuiet) {
+                    decided.signalAll();
                 }
             } finally {
                 lock.unlock();
@@ -117,6 +149,39 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
                 transcript.note(unanswered, at);
             }
         }
+    }
+
+    /** Under the lock: how this line came in pieces, for {@link #quietPeriod()}. */
+    private void noteArrival(byte[] data, int length) {
+        long now = System.nanoTime();
+        if (rxLineOpen && !sentSinceArrival && now - lastArrival < QUIET_CAP.toNanos()) {
+            lineGaps[lineGapCount++ % GAPS] = now - lastArrival;
+        }
+        sentSinceArrival = false;
+        rxLineOpen = length == 0 || data[length - 1] != '\n';
+        lastArrival = now;
+    }
+
+    /**
+     * How long the console must stay quiet after a prompt before the bench acts on it: twice the longest
+     * of the latest gaps between two pieces of one line (with nothing typed between), so a device that
+     * has shown it pauses inside a line gets that pause, within {@link #QUIET_FLOOR} and {@link #QUIET_CAP}.
+     */
+    public Duration quietPeriod() {
+        lock.lock();
+        try {
+            return Duration.ofNanos(quietNanos());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long quietNanos() {
+        long longest = 0;
+        for (int i = 0; i < Math.min(lineGapCount, GAPS); i++) {
+            longest = Math.max(longest, lineGaps[i]);
+        }
+        return Math.min(QUIET_CAP.toNanos(), Math.max(QUIET_FLOOR.toNanos(), 2 * longest));
     }
 
     @Override
@@ -194,12 +259,16 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
     }
 
     /**
-     * Logs {@code recorded} (the bytes, or what stands for a secret), then writes the bytes; {@code note} (or
-     * null) is logged with them, so the transcript is whole when the DUT reads them.
+     * Logs {@code recorded} (the bytes, or what stands for a secret) with every secret named to
+     * {@link #maskInTranscript} masked, then writes the bytes; {@code note} (or null) is logged with them,
+     * so the transcript is whole when the DUT reads them.
      */
     private void write(byte[] bytes, byte[] recorded, Instant at, String note) throws BenchIoException {
+        sentSinceArrival = true;   // what comes next may answer it: not a line in pieces
         synchronized (transcriptOrder) {
-            transcript.write(Transcript.Direction.TX, recorded, recorded.length, at);
+            byte[] logged = secrets.isEmpty() ? recorded
+                    : masked(new String(recorded, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            transcript.write(Transcript.Direction.TX, logged, logged.length, at);
             if (note != null) {
                 transcript.note(note, at);
             }
@@ -209,6 +278,24 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             throw new BenchIoException("console has no serial adapter attached");
         }
         l.write(bytes);
+    }
+
+    /**
+     * A secret the bench will type (a unit's password, say): the device gets it as it is, the transcript
+     * shows {@value #MASK} wherever the bench typed it.
+     */
+    public void maskInTranscript(String secret) {
+        if (!secret.isEmpty()) {
+            secrets.add(secret);
+        }
+    }
+
+    private String masked(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, MASK);
+        }
+        return out;
     }
 
     /** The stream position now: everything received so far lies before it. */
@@ -241,6 +328,16 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         }
     }
 
+    /** Whether the buffer still holds the stream from this position on (it keeps the newest {@link #CAPACITY} bytes). */
+    public boolean holds(long position) {
+        lock.lock();
+        try {
+            return position >= buffer.rawBase();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public String textSince(long from) {
         return text(from, Long.MAX_VALUE);
     }
@@ -260,9 +357,11 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
 
     /**
      * The result of an expect: which pattern matched, its groups and text (as a terminal showed them),
-     * and where it lies in the raw stream.
+     * where it lies in the raw stream, and when it had come ({@code arrivedNanos}, {@link System#nanoTime()}
+     * when its last chunk came; for a match in what was already held when the wait began, when the newest
+     * chunk came).
      */
-    public record Match(int index, Pattern pattern, String text, List<String> groups, long start, long end) {
+    public record Match(int index, Pattern pattern, String text, List<String> groups, long start, long end, long arrivedNanos) {
         public String group(int i) {
             return groups.get(i);
         }
@@ -276,10 +375,83 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
      * One thread at a time may wait on a console.
      */
     public Match expect(Duration timeout, Pattern... patterns) throws ExpectTimeout, BenchIoException {
+        return await(timeout, System.nanoTime() + timeout.toNanos(), patterns).match;
+    }
+
+    /**
+     * As {@link #expect}, for a wait whose answer the bench acts on (types a user name at a login prompt,
+     * a password at its prompt, a command at a shell): a match that ends where the stream ends is taken only
+     * once nothing more has come for {@link #quietPeriod()}, since a prompt is the last thing a console
+     * prints before it waits. What comes sooner is searched with what was before it, from the match's
+     * start: "login: " followed by "bad salt" is no prompt, a prompt followed by a kernel line still is.
+     * The quiet may run past the timeout by the quiet period; a match with text after it is taken at once.
+     */
+    public Match expectPrompt(Duration timeout, Pattern... patterns) throws ExpectTimeout, BenchIoException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Waiter w = await(timeout, deadline, patterns);
+            if (!w.atEnd || staysQuiet(w.streamEnd)) {
+                return w.match;
+            }
+            lock.lock();
+            try {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ExpectTimeout(timeout, patterns, w.tail());
+                }
+                cursor = w.match.start();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Whether nothing comes after raw position {@code mark} until the quiet period has passed since the newest chunk. */
+    private boolean staysQuiet(long mark) throws BenchIoException {
+        try {
+            while (true) {
+                SerialLink l = link;
+                long until;
+                lock.lock();
+                try {
+                    if (buffer.rawEnd() != mark) {
+                        return false;
+                    }
+                    String broken = failure != null ? failure : l == null ? null : l.failure();
+                    if (broken != null) {
+                        throw new BenchIoException(broken);
+                    }
+                    until = lastArrival + quietNanos();
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        return true;
+                    }
+                    if (l == null) {
+                        watchingQuiet = true;   // fed by hand (tests): the feeder wakes us
+                        try {
+                            decided.awaitNanos(left);
+                        } finally {
+                            watchingQuiet = false;
+                        }
+                        continue;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // Read on this thread, as expect does: a byte ends the quiet the moment it is read. A read
+                // returns at the latest the link's read timeout after it began, which only lengthens the quiet.
+                l.readWhile(() -> arrived == mark && failure == null, until);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchIoException("interrupted while waiting for the console to stay quiet", e);
+        }
+    }
+
+    /** Waits until one of the patterns matches after the cursor (the waiter that decided), or throws at the deadline. */
+    private Waiter await(Duration timeout, long deadline, Pattern[] patterns) throws ExpectTimeout, BenchIoException {
         for (Pattern p : patterns) {
             BoundedPattern.check(p);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         Waiter w = new Waiter(patterns);
         try {
             while (true) {
@@ -322,7 +494,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         if (w.death != null) {
             throw w.death;
         }
-        return w.match;
+        return w;
     }
 
     /** One expect: its patterns, how far it has searched, and how it was decided. Searched under the lock. */
@@ -333,6 +505,8 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         private long scanned;           // searched up to here without a match
         private volatile Match match;          // read without the lock by the reading thread's loop
         private volatile ConsoleDeath death;
+        private boolean atEnd;          // the match ended where the shown stream ended when it was found
+        private long streamEnd;         // the raw end of the stream then
 
         /** Registers itself as the console's one waiter and searches what is already there. */
         Waiter(Pattern[] patterns) {
@@ -395,7 +569,9 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
             }
             long rawStart = buffer.rawAt(bestStart);
             long rawEnd = m.end() == m.start() ? rawStart : buffer.rawAfter(base + m.end());
-            match = new Match(bestIndex, patterns[bestIndex], groups[0], List.of(groups), rawStart, rawEnd);
+            atEnd = base + m.end() == end;
+            streamEnd = buffer.rawEnd();
+            match = new Match(bestIndex, patterns[bestIndex], groups[0], List.of(groups), rawStart, rawEnd, lastArrival);
             cursor = rawEnd;
             return true;
         }

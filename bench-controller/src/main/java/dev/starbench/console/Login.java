@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  * shows a bootloader, which would take it as "repeat the last command". Every line the bench types is
  * answered by one prompt; a probe's extra prompt is awaited before the next attempt types, so a late
  * prompt is never taken as the answer to the next credential.
+ *
+ * <p>Nothing is typed at a prompt before it is whole ({@link Console#expectPrompt}): "login: " may be the
+ * start of BusyBox's "login: bad salt", and "Password:" come before its space while the tty still echoes.
+ * A credential counts only when its password was typed at a password prompt: a user name answered by a
+ * fresh login prompt instead was typed while the login was not reading (during a failure delay, or into
+ * a login that was exiting), so the credential is typed again, up to {@link #ROUNDS} times in all.
  */
 public final class Login {
     /** A user name and password; the password shows only where the credential is the finding. */
@@ -36,11 +42,16 @@ public final class Login {
      * How an attempt ended. {@code NO_ANSWER}: no prompt arrived within the answer time, none after a
      * CR probe either, and the console did not show a shell prompt at the end: the login is silent (a
      * silent lockout, a hung login, or the adapter is gone). The bench cannot tell which.
+     * {@code NOT_ASKED}: a fresh login prompt answered the user name every time it was typed, so the
+     * password was never asked for: the credential was not tried.
      */
-    public enum Outcome { ACCEPTED, REFUSED, LOCKED_OUT, NO_ANSWER }
+    public enum Outcome { ACCEPTED, REFUSED, LOCKED_OUT, NO_ANSWER, NOT_ASKED }
 
-    /** One try: how it ended and how long the login took to decide. */
-    public record Attempt(Credential credential, Outcome outcome, Duration answeredIn) {
+    /**
+     * One try: how it ended, how long the login took to decide (from the user name the login read), and
+     * how many times the user name had to be typed again because the login had not read it.
+     */
+    public record Attempt(Credential credential, Outcome outcome, Duration answeredIn, int retyped) {
     }
 
     /**
@@ -54,14 +65,13 @@ public final class Login {
     }
 
     static final Pattern LOCKOUT = BoundedPattern.compile("(?i)(?:locked|too many (?:failed |login )?(?:attempts|failures)|try again later)");
-    /**
-     * A login or password prompt in text the bench passed over: prompts are matched at the end of what
-     * arrived, so one followed at once by more output (the next prompt, answering a probe's CR) is only
-     * seen here. Each still answered one line the bench typed.
-     */
-    private static final Pattern SKIPPED_PROMPT = BoundedPattern.compile("(?i)login: |password: ");
     /** How many answer timeouts a login that stayed silent gets after the probe before it counts as silent. */
     static final int PROBE_PATIENCE = 4;
+    /** A login prompt and what follows it on its line (group 1: the echo), or a password prompt, ended by the line's end. */
+    private static final Pattern SKIPPED_PROMPT = BoundedPattern.compile("(?i)(?:" + Prompts.LOGIN_LINE + Prompts.TRAILING_LOG
+            + "([^\\r\\n]{0,64})|password: ?" + Prompts.TRAILING_LOG + ")\\r?\\n");
+    /** How many times a credential is typed when a fresh login prompt answers its user name. */
+    static final int ROUNDS = 3;
 
     private final Console console;
     private final Duration timeout;
@@ -132,24 +142,27 @@ public final class Login {
 
     /**
      * One credential: user name, password, and whatever the login answers, probing once if it stays
-     * silent. A round whose probe may have been read as the password is not counted: the credential is
-     * tried once more from a fresh login prompt.
+     * silent. A round whose user name the login did not read (a fresh login prompt answered it), or whose
+     * probe may have been read as the password, is not counted: the credential is tried again from a fresh
+     * login prompt.
      */
     public Attempt attempt(Credential c) throws BenchIoException {
         long start = System.nanoTime();
-        for (int round = 0; round < 2; round++) {
+        boolean unread = false;
+        for (int round = 0; round < ROUNDS; round++) {
             settle();
             Round r = new Round(c);
             Outcome o = r.play();
             if (o != null) {
-                Duration took = Duration.ofNanos((r.decidedAt == 0 ? System.nanoTime() : r.decidedAt) - start);
+                Duration took = Duration.ofNanos((r.decidedAt == 0 ? System.nanoTime() : r.decidedAt) - r.startedAt);
                 if (o == Outcome.REFUSED && took.compareTo(slowest) > 0) {
                     slowest = took;
                 }
-                return new Attempt(c, o, took);
+                return new Attempt(c, o, took, round);
             }
+            unread = r.unread;
         }
-        return new Attempt(c, Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start));
+        return new Attempt(c, unread ? Outcome.NOT_ASKED : Outcome.NO_ANSWER, Duration.ofNanos(System.nanoTime() - start), ROUNDS - 1);
     }
 
     /**
@@ -160,6 +173,7 @@ public final class Login {
     private final class Round {
         private final Credential c;
         private final long from = console.position();
+        private final long startedAt = System.nanoTime();
         private long seen = from;    // the stream position up to which prompts are counted
         private long decidedAt;      // when the login answered decisively; 0 until then
         private int pending;
@@ -168,13 +182,14 @@ public final class Login {
         private boolean probed;
         private boolean spoiled;     // a probe went out before the password: it may have been read as one
         private boolean closed;      // a spoiled round was ended with an empty password
+        private boolean unread;      // a fresh login prompt answered the user name: the login did not read it
         private Pattern lastPrompt;
 
         Round(Credential c) {
             this.c = c;
         }
 
-        /** The outcome, or null when the round was spoiled and the credential needs another round. */
+        /** The outcome, or null when the round does not count and the credential needs another round. */
         Outcome play() throws BenchIoException {
             type(c.user());
             while (true) {
@@ -182,7 +197,7 @@ public final class Login {
                 try {
                     // After a probe the login has shown it is slow: it gets longer, to tell slow from dead.
                     Duration wait = probed ? answerTimeout().multipliedBy(PROBE_PATIENCE) : answerTimeout();
-                    m = console.expect(wait, Prompts.SHELL, LOCKOUT, Prompts.LOGIN_FAILED, Prompts.PASSWORD, Prompts.LOGIN);
+                    m = console.expectPrompt(wait, Prompts.SHELL, LOCKOUT, Prompts.LOGIN_FAILED, Prompts.PASSWORD, Prompts.LOGIN);
                 } catch (ExpectTimeout silence) {
                     Outcome o = silence();
                     if (o != null || closed && pending == 0) {
@@ -191,20 +206,20 @@ public final class Login {
                     continue;
                 }
                 Pattern p = m.pattern();
-                pending -= skippedPrompts(console.visibleText(seen, m.start()));
+                pending -= skippedPrompts(console.visibleText(seen, m.start()), c.user());
                 seen = m.end();
                 if (p == Prompts.SHELL) {
-                    decide();
+                    decide(m.arrivedNanos());
                     pending--;
                     return end(Outcome.ACCEPTED);
                 }
                 if (p == LOCKOUT) {
-                    decide();
+                    decide(m.arrivedNanos());
                     return end(Outcome.LOCKED_OUT);
                 }
                 if (p == Prompts.LOGIN_FAILED) {
                     refused = true;
-                    decide();
+                    decide(m.arrivedNanos());
                     continue;
                 }
                 pending--;
@@ -224,12 +239,17 @@ public final class Login {
                     }
                     continue;
                 }
-                decide();   // a login prompt
+                decide(m.arrivedNanos());   // a login prompt
                 if (pending > 0) {
                     continue;
                 }
-                // After the password, or the user name refused outright (re-asked without a password prompt).
-                return spoiled ? null : end(Outcome.REFUSED);
+                if (!passwordSent && !spoiled) {
+                    unread = true;
+                    console.transcript().note("login: a fresh login prompt answered the user name, not a password prompt:"
+                            + " the login was not reading when it was typed; the credential does not count, and is typed again",
+                            Instant.now());
+                }
+                return passwordSent && !spoiled ? end(Outcome.REFUSED) : end(null);
             }
         }
 
@@ -238,10 +258,10 @@ public final class Login {
             if (refused && passwordSent) {
                 return Outcome.REFUSED;   // the refusal was said; its next prompt is late, and owed
             }
-            PromptClassifier.Stage shown = PromptClassifier.classify(console.textSince(from));
+            PromptClassifier.Stage shown = PromptClassifier.classify(console.visibleText(from, console.position()));
             if (shown == PromptClassifier.Stage.SHELL) {
                 // A shell prompt the patterns missed (an odd prompt, output after it): the login succeeded.
-                decide();
+                decide(System.nanoTime());
                 pending = 0;
                 return Outcome.ACCEPTED;
             }
@@ -268,10 +288,10 @@ public final class Login {
             pending++;
         }
 
-        /** The login's first answer that decides the round: the answer time measured. */
-        private void decide() {
+        /** The login's first answer that decides the round: the answer time measured to when it came. */
+        private void decide(long at) {
             if (decidedAt == 0) {
-                decidedAt = System.nanoTime();
+                decidedAt = at;
             }
         }
 
@@ -281,10 +301,19 @@ public final class Login {
         }
     }
 
-    private static int skippedPrompts(String text) {
+    /**
+     * The prompts in text the bench passed over: prompts are matched at the end of what arrived, so one
+     * followed at once by more output (the next prompt, answering a probe's CR) is only seen here. Each
+     * answered one line the bench typed, so a prompt counts only as a prompt line followed by the echo of
+     * such a line (the user name, or nothing) and the line's end: BusyBox's "login: bad salt" is no prompt.
+     */
+    private static int skippedPrompts(String text, String user) {
         int n = 0;
         for (Matcher m = SKIPPED_PROMPT.matcher(text); m.find(); ) {
-            n++;
+            String echo = m.group(1);
+            if (echo == null || echo.isEmpty() || echo.equals(user)) {
+                n++;
+            }
         }
         return n;
     }
@@ -294,8 +323,8 @@ public final class Login {
         long seen = console.position();
         for (int i = 0; owed > 0 && i < 4; i++) {
             try {
-                Console.Match m = console.expect(answerTimeout(), Prompts.SHELL, Prompts.PASSWORD, Prompts.LOGIN);
-                owed -= 1 + skippedPrompts(console.visibleText(seen, m.start()));
+                Console.Match m = console.expectPrompt(answerTimeout(), Prompts.SHELL, Prompts.PASSWORD, Prompts.LOGIN);
+                owed -= 1 + skippedPrompts(console.visibleText(seen, m.start()), "");
                 seen = m.end();
                 if (m.pattern() == Prompts.PASSWORD && owed == 0) {
                     // A CR the login took as a user name: an empty password ends that round.

@@ -9,13 +9,15 @@ import java.util.regex.Pattern;
  * still follow a prompt on a real console, and are allowed: a CR redraw before it (a line editor
  * reprinting its prompt), and up to three kernel or syslog lines after it ({@code [   12.345] ...},
  * {@code login[89]: ...}), which the kernel prints wherever the cursor is and which leave the prompt waiting.
+ * A prompt at the end of what arrived so far may still be the start of a longer line ("login: bad salt"):
+ * whoever acts on one waits for the console to stay quiet after it ({@link Console#expectPrompt}).
  */
 public final class Prompts {
     private Prompts() {
     }
 
     /** Kernel ("[   12.345678] ...") and syslog ("login[89]: ...") lines printed after a prompt. */
-    private static final String TRAILING_LOG =
+    static final String TRAILING_LOG =
             "(?:(?:\\r?\\n)?(?:\\[ {0,6}\\d{1,6}\\.\\d{1,6}\\]|[A-Za-z][\\w.-]{0,31}\\[\\d{1,7}\\]:)[^\\n]{0,200}\\n){0,3}";
 
     public static final Pattern AUTOBOOT = BoundedPattern.compile(
@@ -26,7 +28,13 @@ public final class Prompts {
     public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,120}(?=[\\r\\n])");
     public static final Pattern KERNEL_START = BoundedPattern.compile("Starting kernel|Linux version \\d|Booting Linux");
     public static final Pattern ACTIVATE = BoundedPattern.compile("Please press Enter to activate this console");
-    public static final Pattern LOGIN = BoundedPattern.compile("(?:^|[\\r\\n])[^\\r\\n]{0,60}login: ?" + TRAILING_LOG + "$");
+    /**
+     * A login prompt as a line reads: "login: " at a line's start or after a blank, with at most one word
+     * before it (a host name, "(none)"); also when other output without its line end came first on that
+     * line (a message, a syslog line).
+     */
+    static final String LOGIN_LINE = "(?:^|\\s)(?:\\S{1,64} )?login: ?";
+    public static final Pattern LOGIN = BoundedPattern.compile(LOGIN_LINE + TRAILING_LOG + "$");
     public static final Pattern PASSWORD = BoundedPattern.compile("(?i)password: ?" + TRAILING_LOG + "$");
     public static final Pattern LOGIN_FAILED = BoundedPattern.compile("(?i)login incorrect|permission denied|authentication fail");
     public static final Pattern SHELL = BoundedPattern.compile("(?:^|[\\r\\n])[^\\r\\n#$]{0,60}[#$] " + TRAILING_LOG + "$");

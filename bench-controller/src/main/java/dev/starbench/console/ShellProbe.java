@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Confirms that a prompt is a real shell: a marker echoed in two quoted halves comes back joined (the
- * echo of the typed line never contains it joined), then {@code id} says who we are.
+ * echo of the typed line never contains it joined), then {@code id} says who we are. Each command is
+ * typed at a whole prompt, and the probe ends at one, so whoever types next types to a waiting shell.
  */
 public final class ShellProbe {
     /** Who the shell runs as. */
@@ -39,10 +40,10 @@ public final class ShellProbe {
         String right = Integer.toString(random.nextInt(0x1000, 0xffff), 36).toUpperCase();
         console.send("echo '" + left + "''" + right + "'\r");
         console.expect(timeout, Pattern.compile(Pattern.quote(left + right)));
-        console.expect(timeout, Prompts.SHELL);
+        console.expectPrompt(timeout, Prompts.SHELL);
         console.send("id\r");
         Console.Match id = console.expect(timeout, Prompts.ID_OUTPUT);
-        console.expect(timeout, Prompts.SHELL);
+        console.expectPrompt(timeout, Prompts.SHELL);
         return new Identity(Integer.parseInt(id.group(1)), id.group(2));
     }
 }

@@ -2,6 +2,7 @@ package dev.starbench.dut;
 
 import dev.starbench.console.Console;
 import dev.starbench.console.PromptClassifier;
+import dev.starbench.console.Prompts;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -27,11 +28,16 @@ public record Boot(String cause, long powerOnAt, Instant poweredOn, long settled
     }
 
     /**
-     * What the device printed from power-on until the strategy stopped watching; null when the console no
-     * longer holds all of it (it keeps the newest 1 MiB), and the boot must be watched again to be read.
+     * What the device printed from power-on until the strategy stopped watching, as a terminal showed it;
+     * null when the console no longer holds all of it (it keeps the newest 1 MiB), and the boot must be
+     * watched again to be read.
      */
     public String log(Console console) {
-        String text = console.text(powerOnAt, settledAt);
-        return text.length() == settledAt - powerOnAt ? text : null;
+        return console.holds(powerOnAt) ? console.visibleText(powerOnAt, settledAt) : null;
+    }
+
+    /** Whether the kernel started in this boot, as a terminal showed it (a bootloader may colour its words). */
+    public boolean kernelStarted(Console console) {
+        return Prompts.KERNEL_START.matcher(console.visibleText(powerOnAt, settledAt)).find();
     }
 }

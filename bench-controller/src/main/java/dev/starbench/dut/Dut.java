@@ -242,7 +242,7 @@ public final class Dut {
     /** Classifies what the console printed last: the stage it shows now. */
     public PromptClassifier.Stage observe() {
         long end = console.position();
-        return PromptClassifier.classify(console.text(end - 2048, end));
+        return PromptClassifier.classify(console.visibleText(end - 2048, end));
     }
 
     public ButtonLine button(String name) throws BenchIoException {
@@ -255,9 +255,13 @@ public final class Dut {
 
     // ---- inside the strategy -----------------------------------------------------------------------
 
-    /** Off (if on), the fixture's off-time counted from when the supply went off, then on. */
+    /**
+     * Off (unless known to be off since the bench switched it off), the fixture's off-time counted from
+     * when the supply went off, then on. A supply in an UNKNOWN state may be on: switched on again, the
+     * device would not boot afresh.
+     */
     private long powerOnFresh(String cause) throws BenchIoException {
-        if (power.isOn() || offSince == 0) {
+        if (power.lastKnown().level() != PowerState.Level.OFF || offSince == 0) {
             switchPower(false, cause);
         }
         long rest = power.offTime().toNanos() - (System.nanoTime() - offSince);
@@ -300,7 +304,7 @@ public final class Dut {
     /** The OS's login or shell prompt (or a boot with nothing to run); null when the console offers none even when woken. */
     private Console.Match awaitOsPrompt(long at, long deadline) throws BenchIoException {
         try {
-            Console.Match m = console.expect(left(deadline), Prompts.LOGIN, Prompts.SHELL, Prompts.ACTIVATE, NO_BOOTABLE_IMAGE);
+            Console.Match m = console.expectPrompt(left(deadline), Prompts.LOGIN, Prompts.SHELL, Prompts.ACTIVATE, NO_BOOTABLE_IMAGE);
             if (m.pattern() != Prompts.ACTIVATE) {
                 return m;
             }
@@ -313,7 +317,7 @@ public final class Dut {
         console.send(" \r\n");
         console.send("\u0003");
         try {
-            return console.expect(commandTimeout(), Prompts.LOGIN, Prompts.SHELL);
+            return console.expectPrompt(commandTimeout(), Prompts.LOGIN, Prompts.SHELL);
         } catch (ExpectTimeout none) {
             return null;
         }
@@ -329,11 +333,12 @@ public final class Dut {
 
     /** Records where the boot got to; a boot that reached its OS is reported once, with its boot time. */
     private Boot settle(String cause, long at, Instant poweredOn, long t0, Console.Match prompt, State assumed) {
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        // To when the prompt came, not to when the console had stayed quiet after it.
+        Duration took = Duration.ofNanos((prompt == null ? System.nanoTime() : prompt.arrivedNanos()) - t0);
         long end = console.position();
         Stage stage = prompt == null ? Stage.UNKNOWN : stageOf(prompt);
         if (stage == Stage.UNKNOWN) {
-            stage = PromptClassifier.classify(console.text(Math.max(at, end - 2048), end));
+            stage = PromptClassifier.classify(console.visibleText(Math.max(at, end - 2048), end));
         }
         state = assumed != null ? assumed : switch (stage) {
             case BOOTLOADER_PROMPT -> State.BOOTLOADER;
@@ -401,14 +406,14 @@ public final class Dut {
         try {
             if (state == State.BOOTLOADER) {
                 console.send("\u0003");
-                console.expect(commandTimeout(), Prompts.BOOTLOADER_PROMPT);
+                console.expectPrompt(commandTimeout(), Prompts.BOOTLOADER_PROMPT);
             } else {
                 console.send("\r");
-                Console.Match m = console.expect(commandTimeout(), Prompts.LOGIN, Prompts.SHELL, Prompts.PASSWORD);
+                Console.Match m = console.expectPrompt(commandTimeout(), Prompts.LOGIN, Prompts.SHELL, Prompts.PASSWORD);
                 if (m.pattern() == Prompts.PASSWORD) {
                     // It sat at a half-typed login: an empty password ends it, after the login's failure delay.
                     console.send("\r");
-                    m = console.expect(commandTimeout(), Prompts.LOGIN, Prompts.SHELL);
+                    m = console.expectPrompt(commandTimeout(), Prompts.LOGIN, Prompts.SHELL);
                 }
                 state = m.pattern() == Prompts.SHELL ? State.SHELL : State.LOGIN;
             }

@@ -70,6 +70,7 @@ final class HtmlReport {
         Plots.timeline(h, r);
         h.append("<h2>Boot time per power cycle</h2>\n");
         Plots.bootTimes(h, r);
+        Plots.loginAnswers(h, r);
         h.append("</section>\n");
         table(h, r.checks());
         ChecklistExport.section(h, sheet);

@@ -20,6 +20,8 @@ final class Plots {
     private Plots() {}
 
     static final String BOOT_TIME = "boot-time";
+    /** The prefix of the auth checks' per-attempt answer times: {@code login.ssh-22}. */
+    static final String LOGIN = "login.";
     private static final int WIDTH = 960;
     private static final int LEFT = 190;
     private static final int RIGHT = 16;
@@ -163,6 +165,83 @@ final class Plots {
         limitLine(h, top, plotH, max, limit, "limit " + (limit == null ? "" : num(limit) + " s"));
         h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
                 .append("\">power cycle (count of power-on events in the journal); bar: power-on to prompt</text>\n");
+        h.append("</svg>\n");
+    }
+
+    /**
+     * Every login attempt's answer time, one panel per surface ({@code login.<surface>} measurements, in
+     * the order they were taken, across checks): a dot per attempt, red when a failure came back faster
+     * than the surface's minimum failure delay (its limit line), green when it did not. Nothing when the
+     * run tried no login.
+     */
+    static void loginAnswers(StringBuilder h, RunRecord r) {
+        java.util.Map<String, List<MeasurementResult>> bySurface = new java.util.TreeMap<>();
+        List<MeasurementResult> all = new ArrayList<>();
+        for (CheckResult c : r.checks()) {
+            all.addAll(c.measurements());
+        }
+        all.sort((a, b) -> a.timestamp().compareTo(b.timestamp()));
+        for (MeasurementResult m : all) {
+            if (m.name().startsWith(LOGIN) && seconds(m.value(), m.unit()) != null) {
+                bySurface.computeIfAbsent(m.name().substring(LOGIN.length()), k -> new ArrayList<>()).add(m);
+            }
+        }
+        if (bySurface.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Login answer times per surface</h2>\n");
+        double panel = 110;
+        double gap = 28;
+        int height = (int) Math.ceil(bySurface.size() * (panel + gap) + 24);
+        double plotW = WIDTH - LEFT - RIGHT;
+        h.append("<svg class=\"plot logins\" role=\"img\" aria-label=\"Login answer times per surface\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(height).append("\">\n");
+        double top = 8;
+        for (var e : bySurface.entrySet()) {
+            List<MeasurementResult> ms = e.getValue();
+            double max = 0;
+            Double limit = null;
+            for (MeasurementResult m : ms) {
+                max = Math.max(max, seconds(m.value(), m.unit()));
+                if (m.low() != null) {
+                    limit = seconds(m.low(), m.unit());
+                }
+            }
+            if (limit != null) {
+                max = Math.max(max, limit);
+            }
+            max = nice(max * 1.1);
+            h.append("<text class=\"lane-label\" x=\"").append(LEFT - 6).append("\" y=\"").append(f(top + panel / 2))
+                    .append("\" text-anchor=\"end\">").append(html(e.getKey())).append("</text>\n");
+            for (int k = 0; k <= 2; k++) {
+                double y = top + panel - panel * k / 2;
+                h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                        .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT + 4)
+                        .append("\" y=\"").append(f(y - 3)).append("\">").append(num(max * k / 2)).append(" s</text>\n");
+            }
+            if (limit != null) {
+                double y = top + panel - panel * limit / max;
+                h.append("<line class=\"limit\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
+                        .append("\" y1=\"").append(f(y)).append("\" y2=\"").append(f(y)).append("\"><title>minimum failure delay ")
+                        .append(num(limit)).append(" s</title></line>\n");
+            }
+            double slot = plotW / Math.max(1, ms.size());
+            for (int i = 0; i < ms.size(); i++) {
+                MeasurementResult m = ms.get(i);
+                double v = seconds(m.value(), m.unit());
+                String kind = m.outcome() == Measurement.Outcome.FAIL ? " fast" : m.outcome() == Measurement.Outcome.PASS ? " slow" : "";
+                h.append("<circle class=\"attempt").append(kind).append("\" cx=\"").append(f(LEFT + slot * i + slot / 2))
+                        .append("\" cy=\"").append(f(top + panel - panel * v / max)).append("\" r=\"2.5\"><title>attempt ")
+                        .append(i + 1).append(": ").append(num(v)).append(" s</title></circle>\n");
+            }
+            h.append("<text class=\"legend\" x=\"").append(WIDTH - RIGHT).append("\" y=\"").append(f(top + panel + 14))
+                    .append("\" text-anchor=\"end\">").append(ms.size()).append(" attempts, in order</text>\n");
+            top += panel + gap;
+        }
+        h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 6)
+                .append("\">dot: one login attempt's answer time; dashed: the minimum failure delay; red: a failure answered"
+                        + " faster than it</text>\n");
         h.append("</svg>\n");
     }
 

@@ -52,6 +52,11 @@ final class FinalSwitch implements PowerProtocol {
     }
 
     @Override
+    public PowerState lastKnown() {
+        return driver.lastKnown();
+    }
+
+    @Override
     public String describe() {
         return driver.describe();
     }

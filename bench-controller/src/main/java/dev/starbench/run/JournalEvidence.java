@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Evidence of the running check, journaled as it comes; console excerpts have their secrets masked. */
+/**
+ * Evidence of the running check, journaled as it comes. Console excerpts are what the technician's
+ * terminal showed (no colour codes or queries, which a report would only half remove), with their
+ * secrets masked as shown; every raw byte stays in the transcript file.
+ */
 final class JournalEvidence implements Evidence {
     static final String TRANSCRIPT_FILE = "console.transcript";
     /** Keeps the journal small on a flooding console; the full stream is in the transcript file. */
@@ -41,7 +45,7 @@ final class JournalEvidence implements Evidence {
 
     @Override
     public void transcript(String title, long from, long to) {
-        String text = SecretScanner.mask(console.text(from, to));
+        String text = SecretScanner.mask(console.visibleText(from, to));
         String cut = text.length() > MAX_EXCERPT
                 ? "[… " + (text.length() - MAX_EXCERPT) + " earlier chars in " + TRANSCRIPT_FILE + "]\n" + text.substring(text.length() - MAX_EXCERPT)
                 : text;

@@ -111,7 +111,7 @@ public class DefaultsAndJsonTest {
         assertNull(profile.console().baud(), "an undeclared baud is unknown, not a default");
         assertEquals(profile.console().deathStrings(), List.of("Kernel panic"));
         assertEquals(profile.timeouts(), new DeviceProfile.Timeouts(1000, 10000, 5000));
-        assertEquals(profile.simulation(), new Simulation(115200, 2, null, List.of(), 200, "vdut", List.of()));
+        assertEquals(profile.simulation(), new Simulation(115200, 2, null, List.of(), 1000, "vdut", List.of()));
     }
 
     @Test
@@ -140,11 +140,11 @@ public class DefaultsAndJsonTest {
 
     @Test
     public void simulationJsonReadsBackAsTheSameSimulation() throws Exception {
-        // Every flaw the virtual DUT implements (ssh-default-password and coap-open are the real-Linux DUT's alone), but those of
+        // Every flaw the virtual DUT implements (coap-open is the real-Linux DUT's alone), but those of
         // the unit's cloud identity, which the bench acts out in what it provisions and which need simulation.identity.
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
                 Arrays.stream(Flaw.values()).filter(f -> !LinuxDut.ONLY_LINUX.contains(f))
-                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true, 1500);
+                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true, null, 1500);
 
         Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 

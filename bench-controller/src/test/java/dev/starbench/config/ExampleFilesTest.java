@@ -74,7 +74,7 @@ public class ExampleFilesTest {
         assertNull(simulation.autobootStop());
         assertEquals(simulation.credentials(),
                 List.of(new DeviceProfile.Simulation.Credential("admin", "Qx7-vd2K-unit0001")));
-        assertEquals(simulation.loginFailDelayMs(), 100);
+        assertEquals(simulation.loginFailDelayMs(), 1000);
         assertEquals(simulation.hostname(), "vdut");
         assertEquals(simulation.flaws(), List.of());
     }

@@ -71,13 +71,18 @@ public class LinuxDutProfileTest {
                 + "ssh-default-password, coap-open)");
     }
 
+    /** The virtual DUT runs an SSH server too now; the Linux DUT's logins have no lockout to switch off. */
     @Test
-    public void theVirtualDutHasNoSsh() throws Exception {
+    public void sshDefaultPasswordIsBothDutsButTheLoginPolicyFlawsAreTheVirtualDuts() throws Exception {
+        Simulation sim = ConfigLoader.loadProfile(write(HEAD + "simulation: {flaws: [ssh-default-password]}\n")).simulation();
+        assertEquals(sim.flaws(), List.of(Flaw.SSH_DEFAULT_PASSWORD));
         assertError(HEAD + """
                 simulation:
-                  flaws: [ssh-default-password]
-                """, 3, 11, "simulation.flaws[0]",
-                "only the Linux DUT implements ssh-default-password (simulation.dut: linux)");
+                  dut: linux
+                  flaws: [no-login-delay]
+                """, 4, 11, "simulation.flaws[0]", "the Linux DUT does not implement no-login-delay (it implements: "
+                + "root-console, default-password, bootloader-open, secret-in-bootlog, anonymous-broker, telnet-open, "
+                + "ssh-default-password, coap-open)");
     }
 
     @Test

@@ -110,6 +110,28 @@ public class LoadTimeChecksTest {
     }
 
     @Test
+    public void theLabBrokersFilesAreCheckedWhenTheFixtureLoads() throws Exception {
+        // Before, each surfaced only when the run started its live events, as a warning and no events.
+        String broker = fixture + "lab-broker:\n  url: ssl://broker.lab:8883\n  user: bench-7\n";
+        Files.writeString(dir.resolve("bench.pem"), "");
+        fails(broker + "  ca-cert: lab-ca.pem\n", "lab-broker.ca-cert", dir.resolve("lab-ca.pem") + ": file not found");
+        fails(broker + "  client-cert: " + dir + "\n  client-key: key.pem\n", "lab-broker.client-cert",
+                dir + ": not a regular file (a directory)");
+        fails(broker + "  client-cert: bench.pem\n  client-key: /dev/zero\n", "lab-broker.client-key",
+                "/dev/zero: not a regular file (a device, FIFO or socket)");
+        fails(broker + "  password-file: broker-password\n", "lab-broker.password-file",
+                dir.resolve("broker-password") + ": file not found");
+        Files.write(dir.resolve("broker-password-big"), new byte[65 * 1024]);
+        fails(broker + "  password-file: broker-password-big\n", "lab-broker.password-file",
+                "too large: 66560 bytes, more than the 64 KiB a password file may have");
+
+        Files.writeString(dir.resolve("broker-password"), "s3cret\n");
+        Fixture f = ConfigLoader.loadFixture(write(broker + "  client-cert: bench.pem\n  client-key: key.pem\n"
+                + "  password-file: broker-password\n"));
+        assertEquals(f.labBroker().passwordFile(), dir.resolve("broker-password"));
+    }
+
+    @Test
     public void anEmptyPathIsNotTheProfilesDirectory() throws Exception {
         profileFails("image: ~/.starbench/virtual-firmware/vcam-1.4.2.signed.bin", "image: \"\"", "firmware.image",
                 "must not be blank");

@@ -48,15 +48,22 @@ public class PlanAndLabConfigTest {
     public void aFixturesLabBrokerAndHistoryAreReadAndCheckedWhereTheyAre() throws Exception {
         String base = Files.readString(ROOT.resolve("fixtures/virtual.yaml"));
         Path ok = dir.resolve("lab.yaml");
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/ca.pem"), "");
+        Files.writeString(dir.resolve("broker-password"), "s3cret\n");
         Files.writeString(ok, base + "lab-broker:\n  url: mqtts://lab.example:8883\n  ca-cert: certs/ca.pem\n"
-                + "  user: bench-7\n  password-file: ~/.starbench/broker-password\n"
+                + "  user: bench-7\n  password-file: broker-password\n"
                 + "history: jdbc:postgresql://db.lab/starbench\n");
         Fixture f = ConfigLoader.loadFixture(ok);
         assertEquals(f.labBroker().url(), "ssl://lab.example:8883");
         assertEquals(f.labBroker().caCert(), dir.resolve("certs/ca.pem"));
-        assertEquals(f.labBroker().passwordFile(), Path.of(System.getProperty("user.home"), ".starbench/broker-password"));
+        assertEquals(f.labBroker().passwordFile(), dir.resolve("broker-password"));
         assertNull(f.labBroker().clientCert());
         assertEquals(f.history(), "jdbc:postgresql://db.lab/starbench");
+        // ~ is the user's home, and the file must be there when the fixture loads.
+        assertTrue(fixtureError("home.yaml", base + "lab-broker:\n  url: ssl://lab:8883\n  user: bench-7\n"
+                + "  password-file: ~/.starbench/no-such-broker-password\n").contains("lab-broker.password-file: "
+                + Path.of(System.getProperty("user.home"), ".starbench/no-such-broker-password") + ": file not found"));
 
         int line = (int) base.lines().count() + 2;
         assertTrue(fixtureError("plain.yaml", base + "lab-broker:\n  url: tcp://lab.example:1883\n").startsWith(

@@ -213,5 +213,13 @@ public class PowerConfigTest {
         assertError(vdut + "power: {driver: mqtt-plug, mqtt-plug: {url: tcp://127.0.0.1:21879, firmware: tasmota, topic: lab/p}}\n", 5, 94,
                 "power.mqtt-plug.topic", "the virtual DUT's plug takes one topic level of 1 to 64 of A-Z a-z 0-9 . _ -,"
                         + " got 'lab/p'");
+        // Its plug has one relay, the DUT's supply: any other would be switched into silence at run time.
+        String plug = vdut + "power: {driver: mqtt-plug, mqtt-plug: {url: tcp://127.0.0.1:21879, firmware: ";
+        assertError(plug + "tasmota, topic: p, relay: 2}}\n", 5, 104, "power.mqtt-plug.relay",
+                "the virtual DUT's plug has one relay, its supply: POWER (relay 1, or none), got relay 2");
+        assertError(plug + "shelly-gen2, topic: p, relay: 1}}\n", 5, 108, "power.mqtt-plug.relay",
+                "the virtual DUT's plug has one relay, its supply: switch:0 (relay 0, or none), got relay 1");
+        assertEquals(((PowerConfig.MqttPlug) load(plug + "tasmota, topic: p, relay: 1}}\n").power().settings()).relay(), 1);
+        assertEquals(((PowerConfig.MqttPlug) load(plug + "shelly-gen2, topic: p, relay: 0}}\n").power().settings()).relay(), 0);
     }
 }

@@ -38,6 +38,44 @@ final class BusyBoxLikePeer implements AutoCloseable {
         Duration shellDelay = Duration.ZERO;
         /** After this many user names the login stops reading and printing: a hung login. */
         int hangAfter = Integer.MAX_VALUE;
+        /**
+         * Prompts written in pieces this far apart, as a busy device's UART delivers them ("\r\nvdut lo",
+         * "gin: "; "Password:", " "); while the password prompt is not whole, echo is still on and what the
+         * bench types is echoed, as a tty echoes before the login turns echo off. Zero: whole prompts.
+         */
+        Duration split = Duration.ZERO;
+        /** Typed-ahead input is thrown away after a failure and before each prompt, as BusyBox's login and getty do. */
+        boolean flushTypeAhead;
+        /**
+         * An account whose password entry cannot be checked (BusyBox prints "login: bad salt" for a locked
+         * "!" entry and exits; getty prints a fresh prompt after {@link #respawn}).
+         */
+        String lockedAccount;
+        Duration respawn = Duration.ZERO;
+        /** The first this many user names are dropped unread: no echo, and a fresh prompt after {@link #respawn}. */
+        int dropUserNames;
+
+        Options split(long ms) {
+            split = Duration.ofMillis(ms);
+            return this;
+        }
+
+        Options flushTypeAhead() {
+            flushTypeAhead = true;
+            return this;
+        }
+
+        Options lockedAccount(String user, long respawnMs) {
+            lockedAccount = user;
+            respawn = Duration.ofMillis(respawnMs);
+            return this;
+        }
+
+        Options dropUserNames(int count, long respawnMs) {
+            dropUserNames = count;
+            respawn = Duration.ofMillis(respawnMs);
+            return this;
+        }
 
         Options failDelay(long ms) {
             failDelay = Duration.ofMillis(ms);
@@ -90,6 +128,8 @@ final class BusyBoxLikePeer implements AutoCloseable {
     /** The cursor position reports the shell got, as "row;col". */
     final List<String> cursorReports = new CopyOnWriteArrayList<>();
     final List<String> userNames = new CopyOnWriteArrayList<>();
+    /** Each user name and password the login read as one dialogue, as "user/password". */
+    final List<String> credentialsRead = new CopyOnWriteArrayList<>();
     private final StringBuilder pending = new StringBuilder();   // input read while waiting for a report
 
     private BusyBoxLikePeer(Options options, Path dir) throws Exception {
@@ -151,10 +191,27 @@ final class BusyBoxLikePeer implements AutoCloseable {
     private void run() {
         try {
             int userNames = 0;
+            int dropped = 0;
             while (true) {
-                print("\r\nvdut login: ");
+                if (options.flushTypeAhead) {
+                    discardTypeAhead();
+                }
+                if (options.split.isZero()) {
+                    print("\r\nvdut login: ");
+                } else {
+                    print("\r\nvdut lo");
+                    sleep(options.split);
+                    print("gin: ");
+                }
                 if (options.syslog) {
                     print("[   12.345678] random: crng init done\r\n");
+                }
+                if (dropped < options.dropUserNames) {
+                    readLine(false);
+                    dropped++;
+                    sleep(options.respawn);
+                    discardTypeAhead();
+                    continue;
                 }
                 String user = readLine(true);
                 if (user.isEmpty()) {
@@ -167,9 +224,20 @@ final class BusyBoxLikePeer implements AutoCloseable {
                         readByte();   // swallows everything, answers nothing
                     }
                 }
-                print("Password: ");
+                passwordPrompt();
                 String password = readLine(false);
                 print("\r\n");
+                credentialsRead.add(user + "/" + password);
+                if (user.equals(options.lockedAccount)) {
+                    // BusyBox's error message starts like a bare login prompt, and its UART may cut it there.
+                    print("\r\nlo");
+                    sleep(options.split);
+                    print("gin: ");
+                    sleep(options.split);
+                    print("bad salt\r\n");
+                    sleep(options.respawn);
+                    continue;
+                }
                 if (user.equals(options.user) && password.equals(options.password)) {
                     sleep(options.shellDelay);
                     shell();
@@ -186,6 +254,30 @@ final class BusyBoxLikePeer implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             // the pty went away: the test is over
+        }
+    }
+
+    /** "Password: ", whole or in two writes; input that comes before it is whole is echoed (echo is still on). */
+    private void passwordPrompt() throws IOException, InterruptedException {
+        if (options.split.isZero()) {
+            print("Password: ");
+            return;
+        }
+        print("Password:");
+        sleep(options.split);
+        while (in.available() > 0) {
+            int c = readByte();
+            pending.append((char) c);
+            print(c == '\r' ? "\r\n" : String.valueOf((char) c));
+        }
+        print(" ");
+    }
+
+    /** What the bench typed ahead is gone, unread and unechoed (tcflush). */
+    private void discardTypeAhead() throws IOException {
+        pending.setLength(0);
+        while (in.available() > 0) {
+            readByte();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.starbench.console;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
@@ -144,5 +145,56 @@ public class ConsoleTest {
         assertEquals(c.text(m.end(), c.position()), "\u001b[0m");
         assertTrue(c.text(0, c.position()).length() <= Console.CAPACITY);
         assertTrue(c.visibleText(0, c.position()).length() <= Console.CAPACITY);
+    }
+
+    /**
+     * A prompt is the last thing a console prints before it waits: "login: " that "bad salt" follows a few
+     * ms later is no prompt, and the wait goes on to the real one; a prompt followed by nothing is taken
+     * once the console stayed quiet, and hidden bytes after it (a cursor query) leave it a prompt.
+     */
+    @Test(timeOut = 20_000)
+    public void aPromptIsTakenOnlyOnceTheConsoleStaysQuietAfterIt() throws Exception {
+        Console c = console();
+        CompletableFuture<Console.Match> m = CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.expectPrompt(Duration.ofSeconds(10), Prompts.LOGIN, Prompts.PASSWORD);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        feed(c, "\r\nlo");
+        feed(c, "gin: ");
+        Thread.sleep(20);
+        feed(c, "bad salt\r\n");
+        Thread.sleep(Console.QUIET_FLOOR.toMillis() * 3);
+        assertFalse(m.isDone(), "\"login: \" followed by more is no prompt");
+        long prompt = c.position();
+        feed(c, "\r\r\nlinux-dut login: ");
+        feed(c, "\u001b[6n");
+        Console.Match match = m.get();
+        assertEquals(match.text(), "\nlinux-dut login: ");
+        assertEquals(match.start(), prompt + 2);
+    }
+
+    @Test(timeOut = 20_000)
+    public void aMatchWithTextAfterItIsTakenAndOneAtTheEndOnlyAfterTheQuietPeriod() throws Exception {
+        Console c = console();
+        feed(c, "Login incorrect\r\nlinux-dut login: ");
+        assertEquals(c.expectPrompt(Duration.ofSeconds(5), Prompts.LOGIN_FAILED, Prompts.LOGIN).pattern(), Prompts.LOGIN_FAILED);
+        Console.Match login = c.expectPrompt(Duration.ofSeconds(5), Prompts.LOGIN);
+        assertEquals(login.text(), "\nlinux-dut login: ");
+        assertTrue(System.nanoTime() - login.arrivedNanos() >= Console.QUIET_FLOOR.toNanos(), "taken after the quiet period");
+    }
+
+    /** The quiet period follows how the line comes in pieces: a device that pauses inside its lines gets longer. */
+    @Test
+    public void theQuietPeriodGrowsWithTheGapsInsideALine() throws Exception {
+        Console c = console();
+        assertEquals(c.quietPeriod(), Console.QUIET_FLOOR);
+        feed(c, "Flash: ");
+        Thread.sleep(150);
+        feed(c, "64 MiB\r\n");
+        assertTrue(c.quietPeriod().toMillis() >= 300 && c.quietPeriod().compareTo(Console.QUIET_CAP) <= 0, c.quietPeriod().toString());
     }
 }

@@ -122,6 +122,73 @@ public class LoginTest {
         }
     }
 
+    /**
+     * A UART delivers prompts in pieces: "Password:" and its space, "\r\nvdut lo" and "gin: ". Typed at
+     * "Password:", the password reaches a tty that still echoes; so every answer waits for the prompt to be
+     * whole (the console stays quiet after it), and the password never shows on the console.
+     */
+    @Test(timeOut = 60_000)
+    public void aPromptSplitAcrossWritesIsAnsweredOnlyWhenWhole() throws Exception {
+        try (BusyBoxLikePeer p = BusyBoxLikePeer.login(new Options().split(30).failDelay(50).flushTypeAhead().account("root", "s3cret"))) {
+            Login login = new Login(p.console, Duration.ofSeconds(3), PACING);
+            List<Login.Attempt> attempts = login.tryEach(List.of(new Credential("admin", "admin1"), new Credential("root", "default"),
+                    new Credential("root", "s3cret")));
+            assertEquals(attempts.stream().map(Login.Attempt::outcome).toList(), List.of(Outcome.REFUSED, Outcome.REFUSED, Outcome.ACCEPTED),
+                    p.transcriptText());
+            assertEquals(p.credentialsRead, List.of("admin/admin1", "root/default", "root/s3cret"), p.transcriptText());
+            String shown = p.console.textSince(0);
+            for (String password : List.of("admin1", "default", "s3cret")) {
+                assertFalse(shown.contains(password), "the password " + password + " was echoed: " + Printable.of(shown));
+            }
+        }
+    }
+
+    /**
+     * BusyBox's "login: bad salt" (a locked account), cut by the UART after "login: ": a login prompt at the
+     * end of the stream for a moment. A user name typed there reaches a login that is exiting, and the
+     * getty that follows throws it away; it must not count as a credential refused.
+     */
+    @Test(timeOut = 60_000)
+    public void anErrorLineThatBeginsLikeALoginPromptIsNoPrompt() throws Exception {
+        try (BusyBoxLikePeer p = BusyBoxLikePeer.login(new Options().split(30).lockedAccount("admin", 300).flushTypeAhead())) {
+            Login login = new Login(p.console, Duration.ofSeconds(3), PACING);
+            List<Login.Attempt> attempts = login.tryEach(List.of(new Credential("admin", "admin"), new Credential("root", "admin"), ROOT));
+            assertEquals(attempts.stream().map(Login.Attempt::outcome).toList(), List.of(Outcome.REFUSED, Outcome.REFUSED, Outcome.ACCEPTED),
+                    p.transcriptText());
+            assertEquals(p.credentialsRead, List.of("admin/admin", "root/admin", "root/root"),
+                    "each credential counted was read whole by the login:\n" + p.transcriptText());
+            assertTrue(attempts.get(0).answeredIn().toMillis() >= 300, "the locked account's answer is the getty's respawn: "
+                    + attempts.get(0).answeredIn());
+        }
+    }
+
+    /**
+     * A user name the login did not read (it was not waiting: no echo, and a fresh login prompt instead of
+     * the password prompt) is typed again, and the attempt counts once, with the round that was read.
+     */
+    @Test(timeOut = 60_000)
+    public void aUserNameTheLoginDidNotReadIsTypedAgainNotCountedAsRefused() throws Exception {
+        try (BusyBoxLikePeer p = BusyBoxLikePeer.login(new Options().dropUserNames(1, 300))) {
+            Login.Attempt a = new Login(p.console, Duration.ofSeconds(3), PACING).attempt(ROOT);
+            assertEquals(a.outcome(), Outcome.ACCEPTED, p.transcriptText());
+            assertEquals(a.retyped(), 1, "the user name was typed once more");
+            assertEquals(p.credentialsRead, List.of("root/root"));
+            assertTrue(p.transcriptText().contains("a fresh login prompt answered the user name"), p.transcriptText());
+        }
+    }
+
+    /** A login that never asks for a password leaves the credential untried: it is never counted as refused. */
+    @Test(timeOut = 60_000)
+    public void aLoginThatNeverAsksForThePasswordLeavesTheCredentialUntried() throws Exception {
+        try (BusyBoxLikePeer p = BusyBoxLikePeer.login(new Options().dropUserNames(Integer.MAX_VALUE, 50))) {
+            Login.Sweep sweep = new Login(p.console, Duration.ofSeconds(3), PACING)
+                    .sweep(List.of(new Credential("admin", "admin"), ROOT), null);
+            assertEquals(sweep.attempts().stream().map(Login.Attempt::outcome).toList(), List.of(Outcome.NOT_ASKED), p.transcriptText());
+            assertEquals(sweep.untried(), List.of(ROOT));
+            assertTrue(p.credentialsRead.isEmpty());
+        }
+    }
+
     private static int count(String text, String part) {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {

@@ -7,6 +7,8 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import dev.starbench.bench.Bench;
+import dev.starbench.bench.BenchIoException;
+import dev.starbench.bench.power.PowerProtocol;
 import dev.starbench.bench.power.PowerState;
 import dev.starbench.config.ConfigLoader;
 import dev.starbench.config.DeviceProfile;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -129,6 +132,45 @@ public class DutStrategyTest {
         }
     }
 
+    @Test(timeOut = 120_000)
+    public void aSupplyWhoseStateIsUnknownIsSwitchedOffBeforeAFreshBoot() throws Exception {
+        try (Rig rig = new Rig(VirtualBench.profileWithFlaws(dir), Unreadable::new)) {
+            rig.dut.freshBoot("test: first");
+            // Unknown may be on: switching on again would leave the device running, not booting afresh.
+            Boot second = rig.dut.freshBoot("test: second");
+            assertTrue(second.reachedOs(), second.toString());
+            assertEquals(rig.power, List.of("off", "on", "off", "on"));
+        }
+    }
+
+    /** The bench's relay, switched as ever, behind a read-back that has stopped answering (a PDU's status OID). */
+    private record Unreadable(PowerProtocol relay) implements PowerProtocol {
+        @Override
+        public PowerState on() throws BenchIoException {
+            return relay.on();
+        }
+
+        @Override
+        public PowerState off() throws BenchIoException {
+            return relay.off();
+        }
+
+        @Override
+        public PowerState status() {
+            return PowerState.unknown("the outlet's status did not answer");
+        }
+
+        @Override
+        public String describe() {
+            return relay.describe();
+        }
+
+        @Override
+        public Duration offTime() {
+            return relay.offTime();
+        }
+    }
+
     /** The virtual bench, its console and a Dut whose listener records what the strategy did. */
     private final class Rig implements AutoCloseable {
         final Bench bench;
@@ -140,12 +182,17 @@ public class DutStrategyTest {
         final List<Boot> booted = Collections.synchronizedList(new ArrayList<>());
 
         Rig(Path profileFile) throws Exception {
+            this(profileFile, UnaryOperator.identity());
+        }
+
+        /** With {@code around} wrapped around the bench's own switch. */
+        Rig(Path profileFile, UnaryOperator<PowerProtocol> around) throws Exception {
             DeviceProfile profile = ConfigLoader.loadProfile(profileFile);
             Fixture fixture = ConfigLoader.loadFixture(VirtualBench.fixture());
             bench = Bench.open(fixture, profile);
             console = new Console(new Transcript(Files.createTempDirectory(dir, "rig").resolve("console.transcript")));
             console.attach(bench.openSerial(console));
-            dut = new Dut(bench.power(), bench.buttons(), console, bench, profile, new Dut.Listener() {
+            dut = new Dut(around.apply(bench.power()), bench.buttons(), console, bench, profile, new Dut.Listener() {
                 @Override
                 public void power(String state, String cause, PowerState reached) {
                     power.add(state);

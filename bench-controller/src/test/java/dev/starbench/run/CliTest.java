@@ -1,6 +1,7 @@
 package dev.starbench.run;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -69,16 +70,38 @@ public class CliTest {
     @Test
     public void anAbsentAdapterMakesEveryCheckInconclusiveWithTheReason() throws Exception {
         Path dir = Files.createTempDirectory("starbench-absent");
-        Path fixture = dir.resolve("absent.yaml");
-        Files.writeString(fixture, "bench-id: absent-bench\ngpio:\n  provider: mock\npower:\n  driver: gpio-relay\n  pin: 17\n"
-                + "serial:\n  usb-serial: NO-SUCH-ADAPTER\nlogging:\n  com.pi4j.boardinfo: \"OFF\"\n");
-        Captured c = cli("run", "--fixture", fixture.toString(), "--device", VirtualBench.profile("virtual-hardened").toString(),
+        Captured c = cli("run", "--fixture", absentAdapterFixture(dir).toString(), "--device", VirtualBench.profile("virtual-hardened").toString(),
                 "--out", dir.resolve("out").toString(), "--lease-dir", dir.resolve("leases").toString());
         assertEquals(c.exit, 2, c.out + c.err);
         assertTrue(c.out.contains("serial adapter with USB serial number NO-SUCH-ADAPTER is not attached"), c.out);
         Path record = Files.list(dir.resolve("out")).findFirst().orElseThrow().resolve("record.json");
         String json = Files.readString(record);
         assertTrue(json.contains("\"verdict\" : \"INCONCLUSIVE\"") && !json.contains("\"verdict\" : \"PASS\""), json);
+    }
+
+    /**
+     * A real `starbench run`, in its own JVM so that logging starts with it, prints its progress and
+     * nothing of the logging library's own: no status lines (logback prints its whole status when its
+     * configuration has so much as a warning).
+     */
+    @Test(timeOut = 120_000)
+    public void aRunPrintsNoLoggingStatus() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-quiet-log");
+        Process run = VirtualBench.startRun(dir, absentAdapterFixture(dir), VirtualBench.profile("virtual-hardened"));
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(run.waitFor(), 2, out);
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertTrue(out.contains("Summary:"), "the run ran: " + out);
+        for (String printed : new String[] {out, err}) {
+            assertFalse(printed.contains("ch.qos.logback") || printed.matches("(?s).*\\|-(INFO|WARN|ERROR) in .*"),
+                    "logging status printed:\n" + printed);
+        }
+    }
+
+    /** A bench whose serial adapter is not attached: every check is INCONCLUSIVE at once, no device needed. */
+    private static Path absentAdapterFixture(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("absent.yaml"), "bench-id: absent-bench\ngpio:\n  provider: mock\npower:\n"
+                + "  driver: gpio-relay\n  pin: 17\nserial:\n  usb-serial: NO-SUCH-ADAPTER\nlogging:\n  com.pi4j.boardinfo: \"OFF\"\n");
     }
 
     record Captured(int exit, String out, String err) {

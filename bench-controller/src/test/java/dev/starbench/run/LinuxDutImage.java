@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real-Linux DUT as scripts/build-linux-dut makes it, in the tester's ~/.starbench/linux-dut, where
  * the script and the shipped fixture put it: built once, shared with the tester's own runs, and kept by
- * CI between runs (the tests' user.home is a directory under target/, which a clean checkout lacks). Test
- * forks that need it at once are safe: the script takes a lock in the directory, so one builds and the
- * others find it up to date.
+ * CI between runs (the tests' user.home is a directory under target/, which a clean checkout lacks). Maven
+ * builds it before the tests (bench-controller's pom), because a test fork's network namespace has no
+ * route to Debian's archive; here the script only confirms it is up to date.
  */
 final class LinuxDutImage {
     /** STARBENCH_LINUX_DUT names another directory: a build of changed sources that must not replace the shared one. */
@@ -42,7 +42,8 @@ final class LinuxDutImage {
             }
             String printed = Files.readString(log, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new AssertionError("scripts/build-linux-dut " + dir + " failed (exit " + p.exitValue() + "):\n"
+                throw new AssertionError("scripts/build-linux-dut " + dir + " failed (exit " + p.exitValue() + ";"
+                        + " a test fork cannot download, so run the tests through Maven, which builds it first):\n"
                         + printed);
             }
             return printed;

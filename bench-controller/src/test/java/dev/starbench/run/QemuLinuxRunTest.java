@@ -3,12 +3,20 @@ package dev.starbench.run;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
+import dev.starbench.console.Prompts;
+import dev.starbench.console.Transcript;
 import dev.starbench.report.RunRecord;
 import dev.starbench.report.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -36,11 +44,10 @@ public class QemuLinuxRunTest {
     }
 
     private Map<String, RunRecord.CheckResult> run(String profile) throws Exception {
-        return run(profile, VirtualBench.profile(profile), CHECKS);
+        return VirtualRunTest.byId(runProfile(profile, VirtualBench.profile(profile), CHECKS).result().record());
     }
 
-    private Map<String, RunRecord.CheckResult> run(String name, Path profileFile, List<String> checkIds) throws Exception {
-        String profile = name;
+    private VirtualBench.Run runProfile(String profile, Path profileFile, List<String> checkIds) throws Exception {
         Path work = Files.createDirectories(dir.resolve(profile));
         long t0 = System.nanoTime();
         VirtualBench.Run run = VirtualBench.run(work, QemuBench.linuxFixture(work), profileFile, checkIds, null);
@@ -52,7 +59,7 @@ public class QemuLinuxRunTest {
                         .filter(m -> m.name().equals("scan-start")).map(m -> " (scan " + (long) m.value() + " ms after power-on)")
                         .findFirst().orElse("")).toList());
         QemuBenchTest.assertNoQemuOrSocatLeft();
-        return checks;
+        return run;
     }
 
     @Test(timeOut = 600_000)
@@ -87,7 +94,8 @@ public class QemuLinuxRunTest {
 
     @Test(timeOut = 600_000)
     public void theHardenedBuildPassesTheSameChecks() throws Exception {
-        Map<String, RunRecord.CheckResult> checks = run("qemu-linux-hardened");
+        VirtualBench.Run run = runProfile("qemu-linux-hardened", VirtualBench.profile("qemu-linux-hardened"), CHECKS);
+        Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run.result().record());
         for (String id : CHECKS) {
             assertEquals(checks.get(id).verdict(), Verdict.PASS, id + ": " + checks.get(id).reason() + "\n"
                     + VirtualRunTest.evidenceText(checks.get(id)));
@@ -106,6 +114,56 @@ public class QemuLinuxRunTest {
                 + " and all 46 default credentials"));
         String console = VirtualRunTest.evidenceText(checks.get(CONSOLE));
         assertTrue(console.contains("46 of 46 default credentials tried in"), console);
+        assertEachCredentialTypedWhole(run.result().runDir().resolve("console.transcript"), console);
+    }
+
+    /**
+     * BusyBox login reaches the bench in pieces through a UART ("\r\nlo", "gin: bad salt" for its locked admin
+     * account; "Password:" before its space): every credential counted was typed whole, its user name at a whole
+     * login prompt and its password at a whole "Password: ", and the answer times are BusyBox's own (its 3 s
+     * failure delay; for the locked account, login's exit and getty's respawn), not a race with them.
+     */
+    private static void assertEachCredentialTypedWhole(Path transcript, String evidence) throws IOException {
+        List<String> typed = credentialsTypedWhole(transcript);
+        assertEquals(typed.subList(1, typed.size()), defaultCredentials(), "after the random control, each default credential"
+                + " once, in order, its password typed at a whole password prompt");
+        Matcher times = Pattern.compile("answered in (\\d+) ms \\(fastest\\), (\\d+) ms \\(median\\), (\\d+) ms \\(slowest\\)")
+                .matcher(evidence);
+        assertTrue(times.find(), evidence);
+        assertTrue(Long.parseLong(times.group(1)) >= 1000, "every answer is BusyBox's own delay, none a race with it: " + times.group());
+    }
+
+    /** "user/password" for each user name typed at a whole login prompt and then its password at a whole "Password: ". */
+    private static List<String> credentialsTypedWhole(Path transcript) throws IOException {
+        Pattern passwordPrompt = Pattern.compile("Password: (?:\\r?\\n?\\[ {0,6}\\d{1,6}\\.\\d{1,6}\\][^\\n]{0,200}\\n){0,3}$");
+        List<String> typed = new ArrayList<>();
+        StringBuilder shown = new StringBuilder();   // what the console printed since the bench last typed a line
+        String user = null;
+        for (Transcript.Chunk c : Transcript.read(transcript)) {
+            String text = new String(c.data(), StandardCharsets.ISO_8859_1);
+            if (c.direction() == Transcript.Direction.RX) {
+                shown.append(text);
+            } else if (c.direction() == Transcript.Direction.TX && text.endsWith("\r")) {
+                String line = text.substring(0, text.length() - 1);
+                if (Prompts.LOGIN.matcher(shown).find()) {
+                    user = line;
+                } else if (user != null && passwordPrompt.matcher(shown).find()) {
+                    typed.add(user + "/" + line);
+                    user = null;
+                } else {
+                    user = null;
+                }
+                shown.setLength(0);
+            }
+        }
+        return typed;
+    }
+
+    private static List<String> defaultCredentials() throws IOException {
+        try (InputStream in = QemuLinuxRunTest.class.getResourceAsStream("/dev/starbench/checks/default-credentials.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(l -> l.contains("\t") ? l.replace('\t', '/') : l + "/").toList();
+        }
     }
 
     /** BusyBox login on the console takes root/root (default-password alone: without root-console, there is a login). */
@@ -113,7 +171,8 @@ public class QemuLinuxRunTest {
     public void busyboxLoginTakesTheDefaultPassword() throws Exception {
         Path profile = Files.writeString(dir.resolve("qemu-linux-default-password.yaml"), Files.readString(VirtualBench
                 .profile("qemu-linux-insecure")).replaceAll("(?s)  flaws: \\[.*?\\]", "  flaws: [default-password]"));
-        RunRecord.CheckResult console = run("qemu-linux-default-password", profile, List.of(CONSOLE)).get(CONSOLE);
+        RunRecord.CheckResult console = VirtualRunTest.byId(runProfile("qemu-linux-default-password", profile, List.of(CONSOLE))
+                .result().record()).get(CONSOLE);
 
         assertEquals(console.verdict(), Verdict.FAIL, console.reason() + "\n" + VirtualRunTest.evidenceText(console));
         assertTrue(console.reason().contains("root/root"), console.reason());

@@ -7,6 +7,8 @@ import static org.testng.Assert.assertTrue;
 import dev.starbench.checks.Catalog;
 import dev.starbench.checks.CheckId;
 import dev.starbench.config.ConfigLoader;
+import dev.starbench.console.Console;
+import dev.starbench.console.Transcript;
 import dev.starbench.report.Journals;
 import dev.starbench.report.StepClock;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -71,6 +74,34 @@ public class TerminalOutputTest {
         String first = run.progress().lines().findFirst().orElseThrow();
         assertTrue(first.endsWith(": Virtual camera (hardened) on bench virtual-bench"), first);
         assertNoControls(run.progress());
+    }
+
+    /**
+     * A console excerpt in the journal reads as the technician's terminal showed it: no colour codes, and
+     * no cursor query left behind as "[6n" once a report drops its ESC; its secrets are masked as the
+     * terminal showed them (a key name a colour code splits is still a key name). The transcript file
+     * keeps every byte.
+     */
+    @Test
+    public void consoleExcerptsAreWhatTheTerminalShowedWithTheirSecretsMasked() throws Exception {
+        Path dir = Files.createTempDirectory("excerpt");
+        Path journalFile = dir.resolve("journal.jsonl");
+        Path transcript = dir.resolve(JournalEvidence.TRANSCRIPT_FILE);
+        try (Journal journal = Journal.create(journalFile, StepClock.standard());
+             Console console = new Console(new Transcript(transcript))) {
+            journal.runStarted(Journals.manifest("debug.uart-console"));
+            byte[] raw = ("wifi ps\u001b[1mk\u001b[0m=hunter22\r\n\u001b[1;32mroot@vdut\u001b[0m:~# \u001b[6nid\r\nuid=0(root)\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            console.received(raw, raw.length, Instant.now());
+            JournalEvidence evidence = new JournalEvidence(journal, console);
+            evidence.currentCheck("debug.uart-console");
+            evidence.transcript("shell", 0, console.position());
+        }
+        String journalText = Files.readString(journalFile);
+        assertTrue(journalText.contains("shell\\nwifi psk=[masked 8 chars]\\r\\nroot@vdut:~# id\\r\\nuid=0(root)\\r\\n"), journalText);
+        assertFalse(journalText.toLowerCase(java.util.Locale.ROOT).contains("\\u001b") || journalText.contains("[6n"), journalText);
+        assertFalse(journalText.contains("hunter22"), journalText);
+        assertTrue(Files.readString(transcript).contains("\\x1b[1;32mroot@vdut\\x1b[0m:~# \\x1b[6nid"), "the transcript keeps the raw bytes");
     }
 
     @Test

@@ -55,7 +55,8 @@ public final class VirtualBench {
 
     /**
      * A profile's text without its {@code network:} section (and the unit's cloud identity in
-     * {@code simulation.identity}, which needs the network's device CA): a console-only device.
+     * {@code simulation.identity}, which needs the network's device CA), the network logins that follow
+     * it, and the simulated SSH and web ports: a console-only device.
      */
     public static String withoutNetwork(String profile) {
         int start = profile.indexOf("\nnetwork:\n");
@@ -63,7 +64,8 @@ public final class VirtualBench {
         if (start < 0 || end < start) {
             throw new IllegalStateException("the profile no longer has network: before simulation:");
         }
-        return withoutIdentity(profile.substring(0, start) + profile.substring(end));
+        return withoutIdentity(profile.substring(0, start) + profile.substring(end))
+                .replaceAll("\n    (?:ssh|http)-port: \\d+", "");
     }
 
     /** A profile's text without {@code simulation.identity} (the shipped profiles' block of three lines). */

@@ -53,17 +53,19 @@ final class CloudClient {
     /** Null unless the OTA agent takes its offers over this connection. */
     private final Ota ota;
     private final UserData userData;
+    private final Accounts accounts;
     private final Board board;
     private final ReconnectPolicy policy;
     private volatile boolean running = true;
     private volatile MqttClient client;
     private Thread thread;
 
-    CloudClient(SimulationSettings sim, Ota ota, UserData userData, Board board) {
+    CloudClient(SimulationSettings sim, Ota ota, UserData userData, Accounts accounts, Board board) {
         this.sim = sim;
         this.net = sim.network();
         this.ota = ota;
         this.userData = userData;
+        this.accounts = accounts;
         this.board = board;
         this.policy = new ReconnectPolicy(sim);
     }
@@ -266,7 +268,7 @@ final class CloudClient {
         System.err.println("vdut: cloud: command " + verdict);
         Runnable then = !verdict.startsWith("executed " + FACTORY_RESET + " ") ? null : () -> {
             try {
-                userData.factoryReset();
+                accounts.factoryReset();
             } catch (IOException e) {
                 System.err.println("vdut: cloud: factory reset failed: " + e.getMessage());
             }

@@ -5,6 +5,7 @@ import dev.starbench.vdut.contract.GpioWire;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The device's inputs (supply and buttons) and its running firmware. The device runs while it has
@@ -17,31 +18,31 @@ final class Device implements Board {
     /** A long press, as on most consumer devices; a shorter one does nothing. */
     static final long FACTORY_RESET_HOLD_MS = 3000;
 
-    /** Erases the owner's data; the device restarts afterwards. */
-    interface Eraser {
-        void factoryReset() throws java.io.IOException;
-    }
-
     private final OutputStream uart;
     private final Firmware.Factory firmware;
     private final NetworkSide network;
     private final DebugPort debugPort;
-    private final Eraser eraser;
+    private final Supplier<Accounts> accounts;
     private final Map<String, Boolean> pressed = new HashMap<>();
     private boolean powered;
     private boolean closed;
     private Session session;
+    /** The account database of the running firmware; its factory reset is the button's. */
+    private Accounts booted;
     private int boots;
     /** Counts presses of the factory-reset button, so a timer knows whether its press still lasts. */
     private long press;
 
-    /** @param debugPort null when no probe is wired to the device */
-    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network, DebugPort debugPort, Eraser eraser) {
+    /**
+     * @param debugPort null when no probe is wired to the device
+     * @param accounts  the account database as it is at power-on (failures and locks start afresh)
+     */
+    Device(OutputStream uart, Firmware.Factory firmware, NetworkSide network, DebugPort debugPort, Supplier<Accounts> accounts) {
         this.uart = uart;
         this.firmware = firmware;
         this.network = network;
         this.debugPort = debugPort;
-        this.eraser = eraser;
+        this.accounts = accounts;
     }
 
     synchronized void power(boolean on) {
@@ -105,7 +106,7 @@ final class Device implements Board {
                     // the line is lost, the reset goes on
                 }
                 try {
-                    eraser.factoryReset();
+                    booted.factoryReset();
                 } catch (java.io.IOException e) {
                     System.err.println("vdut: factory reset failed: " + e.getMessage());
                 }
@@ -143,8 +144,9 @@ final class Device implements Board {
         boolean shouldRun = powered && !closed && !pressed.getOrDefault(RESET, false);
         if (shouldRun && session == null) {
             session = new Session(uart);
-            session.run("vdut-boot-" + (++boots), firmware.create(this));
-            network.powerOn(this);
+            booted = accounts.get();
+            session.run("vdut-boot-" + (++boots), firmware.create(this, booted));
+            network.powerOn(this, booted);
         } else if (!shouldRun && session != null) {
             session.kill();
             session = null;

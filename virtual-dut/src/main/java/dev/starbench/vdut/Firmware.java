@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 final class Firmware {
     interface Factory {
-        Firmware create(Board board);
+        Firmware create(Board board, Accounts accounts);
     }
 
     static final String BANNER = "U-Boot 2024.01-vdut (Nov 01 2026 - 12:00:00 +0000)";
@@ -55,14 +55,17 @@ final class Firmware {
     /** What the config daemon says at this boot about a torn file of the owner's data; null when it was sound. */
     private String tornNotice;
 
-    /** @param ota the firmware slots and update agent; null for a device without one */
+    /**
+     * @param ota      the firmware slots and update agent; null for a device without one
+     * @param accounts the account database of this power-on, shared with the network's login surfaces
+     */
     Firmware(SimulationSettings sim, PersistentState state, Ota ota, UserData userData, BootEnvironment bootEnvironment,
-             Board board) {
+             Board board, Accounts accounts) {
         this.sim = sim;
         this.state = state;
         this.ota = ota;
         this.userData = userData;
-        this.accounts = new Accounts(sim, userData);
+        this.accounts = accounts;
         this.bootEnvironment = bootEnvironment;
         this.board = board;
     }
@@ -342,11 +345,12 @@ final class Firmware {
             }
             s.print("Password: ");
             Line password = s.readLine(Echo.OFF, 256, true);
-            if (password.end() == End.ENTER && accounts.accepts(user.text(), password.text())) {
+            Accounts.Answer answer = accounts.login(Accounts.Surface.CONSOLE, user.text(),
+                    password.end() == End.ENTER ? password.text() : "\u0000");
+            if (answer.accepted()) {
                 return user.text();
             }
-            s.pause(sim.loginFailDelayMs());
-            s.println("Login incorrect");
+            s.println(answer.failure());
         }
     }
 

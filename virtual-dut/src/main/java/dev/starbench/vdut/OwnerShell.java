@@ -45,7 +45,7 @@ final class OwnerShell {
             }
             case "factory-reset" -> {
                 s.println("factory-reset: erasing user data and restarting");
-                data.factoryReset();
+                accounts.factoryReset();
                 board.reboot("factory-reset command");
                 // The reboot interrupts this thread; the next console access ends this boot.
                 s.pause(0);
@@ -88,7 +88,10 @@ final class OwnerShell {
         return UserData.KEY.matcher(key).matches();
     }
 
-    /** BusyBox passwd: root may name any account; anyone else changes their own and gives the old password first. */
+    /**
+     * BusyBox passwd: root may name any account; anyone else changes their own and gives the old password
+     * first, which the account database judges as a console login (its delay and lockout apply).
+     */
     private void passwd(List<String> args, String user) throws InterruptedException, IOException {
         boolean root = user.equals("root");
         String target = args.isEmpty() ? user : args.get(0);
@@ -96,7 +99,7 @@ final class OwnerShell {
             s.println("passwd: permission denied (are you root?)");
             return;
         }
-        if (!accounts.exists(target)) {
+        if (!accounts.hasAccount(target)) {
             s.println("passwd: unknown user " + target);
             return;
         }
@@ -106,8 +109,7 @@ final class OwnerShell {
             if (old == null) {
                 return;
             }
-            if (!accounts.accepts(user, old)) {
-                s.pause(accounts.failureDelayMs());
+            if (!accounts.login(Accounts.Surface.CONSOLE, user, old).accepted()) {
                 s.println("passwd: incorrect password");
                 return;
             }
@@ -126,10 +128,11 @@ final class OwnerShell {
         }
         if (first.isEmpty()) {
             s.println("passwd: password for " + target + " is unchanged");
-            return;
+        } else if (!accounts.set(Accounts.Surface.CONSOLE, target, first)) {
+            s.println("passwd: can't update password file /etc/shadow");
+        } else {
+            s.println("passwd: password for " + target + " changed by " + user);
         }
-        data.setPassword(target, first);
-        s.println("passwd: password for " + target + " changed by " + user);
     }
 
     /** A line typed without echo; null when it was abandoned with Ctrl-C or Ctrl-D. */

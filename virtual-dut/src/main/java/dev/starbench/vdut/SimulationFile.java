@@ -132,8 +132,6 @@ final class SimulationFile {
             case BRICKS_ON_EARLY_POWER_CUT -> "BootEnvironment";
             case NO_RECONNECT_BACKOFF -> "ReconnectPolicy";
             case NEVER_RESUMES -> "CloudClient";
-            // The real-Linux DUT's dropbear has it; this device runs no SSH server (yet).
-            case SSH_DEFAULT_PASSWORD -> null;
             case JTAG_OPEN, JTAG_FUSED -> "jtag.DebugPort";
             case NO_CLIENT_CERT -> "TrustPolicy (no key manager)";
             // The factory's mistakes: the bench provisions the unit with them (its VirtualIdentity and
@@ -141,6 +139,8 @@ final class SimulationFile {
             case SHARED_DEVICE_KEY, EXPIRED_DEVICE_CERT, DEVICE_KEY_IN_IMAGE -> "the bench's provisioning (network.cloud-identity)";
             // The real-Linux DUT runs libcoap's server; a CoAP server written here would only answer our own probe.
             case COAP_OPEN -> null;
+            case SSH_DEFAULT_PASSWORD, WEB_DEFAULT_PASSWORD, NO_LOGIN_DELAY, PERMANENT_LOCKOUT, USER_ENUMERATION,
+                 PASSWORD_CHANGE_IGNORED -> "Accounts (console, telnetd, sshd, web admin)";
         };
     }
 
@@ -153,6 +153,9 @@ final class SimulationFile {
         }
         if (sim.loginFailDelayMs() < 0 || sim.loginFailDelayMs() > 60_000) {
             throw invalid(file, "login-fail-delay-ms must be 0..60000, was " + sim.loginFailDelayMs());
+        }
+        if (sim.lockoutPolicy().after() < 0 || sim.lockoutPolicy().windowMs() <= 0 || sim.lockoutPolicy().forMs() <= 0) {
+            throw invalid(file, "lockout: after must be 0 or more, window-ms and for-ms positive");
         }
         if (!sim.hostname().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
             throw invalid(file, "hostname must be a plain host name, was '" + sim.hostname() + "'");

@@ -100,8 +100,8 @@ public final class VirtualDut {
                     simulation.has(Flaw.RESET_KEEPS_DATA));
             BootEnvironment bootEnvironment = new BootEnvironment(state, simulation.has(Flaw.BRICKS_ON_EARLY_POWER_CUT));
             device = new Device(line.towardsBench(ptys.dutOutput()),
-                    board -> new Firmware(simulation, state, ota, userData, bootEnvironment, board),
-                    new NetworkSide(simulation, ota, userData), debugPort, userData::factoryReset);
+                    (board, accounts) -> new Firmware(simulation, state, ota, userData, bootEnvironment, board, accounts),
+                    new NetworkSide(simulation, ota, userData, dir), debugPort, () -> new Accounts(simulation, userData));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         if (options.plug() != null) {

@@ -266,7 +266,9 @@ public final class OpenOcd implements AutoCloseable {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
             }
-            copier.join(2000);
+            // The log is evidence: its copier has only the end of a closed pipe left, but on a loaded
+            // machine that can take a moment; a short wait would hand the report a log cut off early.
+            copier.join(10_000);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

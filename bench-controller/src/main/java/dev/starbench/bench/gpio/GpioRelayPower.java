@@ -1,7 +1,7 @@
 package dev.starbench.bench.gpio;
 
 import dev.starbench.bench.BenchIoException;
-import dev.starbench.bench.power.PowerProtocol;
+import dev.starbench.bench.power.PowerDriver;
 import dev.starbench.bench.power.PowerState;
 import java.time.Duration;
 
@@ -10,33 +10,18 @@ import java.time.Duration;
  * read back after each switch, but that only shows what the bench drives: nothing senses the supply
  * behind the relay, so the state is "commanded", never "confirmed".
  */
-public final class GpioRelayPower implements PowerProtocol {
+public final class GpioRelayPower extends PowerDriver {
     private final GpioLines.Line relay;
-    private final Duration offTime;
 
     public GpioRelayPower(GpioLines.Line relay, Duration offTime) {
+        super("power relay on GPIO " + relay.pin(), offTime);
         this.relay = relay;
-        this.offTime = offTime;
     }
 
     @Override
-    public PowerState on() throws BenchIoException {
-        return set(true);
-    }
-
-    @Override
-    public PowerState off() throws BenchIoException {
-        return set(false);
-    }
-
-    private PowerState set(boolean on) throws BenchIoException {
+    protected PowerState switchTo(boolean on) throws BenchIoException {
         relay.set(on);
-        PowerState now = status();
-        if (now.isOn() != on) {
-            throw new BenchIoException(describe() + " was switched " + (on ? "on" : "off") + " but its line reads back "
-                    + now.word());
-        }
-        return now;
+        return confirm(on, "its line was driven " + (on ? "on" : "off"), status());
     }
 
     @Override
@@ -46,15 +31,5 @@ public final class GpioRelayPower implements PowerProtocol {
         return PowerState.commanded(on, describe() + " " + (on ? "on" : "off") + ": the line reads back "
                 + (high ? "high" : "low") + (relay.activeLow() ? " (active-low)" : "")
                 + "; no sense input, so the supply itself is not read");
-    }
-
-    @Override
-    public String describe() {
-        return "power relay on GPIO " + relay.pin();
-    }
-
-    @Override
-    public Duration offTime() {
-        return offTime;
     }
 }

@@ -2,10 +2,10 @@ package dev.starbench.bench.mqtt;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.net.LabPki;
+import dev.starbench.config.InputFile;
 import dev.starbench.config.LabBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -94,7 +94,7 @@ public final class LabPublisher implements AutoCloseable {
         }
         if (broker.passwordFile() != null) {
             try {
-                String first = Files.readString(broker.passwordFile(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                String first = InputFile.readText(broker.passwordFile(), InputFile.Kind.SECRET).lines().findFirst().orElse("");
                 o.setPassword(first.toCharArray());
             } catch (IOException e) {
                 // the file's content is a secret: name the file, never echo it

@@ -39,13 +39,18 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * message is the plug's last word from before, never a confirmation. A plug that reports the other state,
  * says nothing, or whose will announces it offline makes the switch a bench fault; so does losing the
  * broker (one reconnect is tried first). The broker's password is never put into any message.
+ *
+ * <p>Both firmwares also report a change of their relay unasked (Tasmota on its stat topics, Shelly as
+ * NotifyStatus on {@code <prefix>/events/rpc}), a button press included. So the state the plug last
+ * confirmed, followed by those reports, serves {@link #lastKnown()} without a round trip to the plug; it is
+ * dropped, and the plug asked again, after a switch or query that failed, when the bench's connection
+ * drops (reports may have been missed), and when the plug's will says it is offline.
  */
-public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
+public final class MqttPlugPower extends PowerDriver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEEPALIVE_S = 15;
 
     private final PowerConfig.MqttPlug config;
-    private final Duration offTime;
     private final MqttClient client;
     private final MqttConnectOptions options;
     private final Dialect dialect;
@@ -55,14 +60,20 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     private volatile Boolean online;
     private volatile String retainedAtStart;
     private volatile String lost;
+    /** The state the plug last confirmed, kept current by its own reports; null when none can be vouched for. */
+    private volatile Held held;
+
+    /** A confirmed state and when the plug said it (System.nanoTime). */
+    private record Held(PowerState state, long at) {
+    }
 
     /** A message from the broker; {@code topic} null marks the bench's own connection lost. */
     private record Heard(String topic, String payload, boolean retained) {
     }
 
     private MqttPlugPower(PowerConfig.MqttPlug config, Duration offTime) throws BenchIoException {
+        super(config.describe(), offTime);
         this.config = config;
-        this.offTime = offTime;
         this.clientId = "starbench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.dialect = config.firmware() == PowerConfig.MqttPlug.Firmware.TASMOTA ? new Tasmota() : new Shelly();
         options = new MqttConnectOptions();
@@ -134,13 +145,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     }
 
     @Override
-    public synchronized PowerState on() throws BenchIoException {
-        return dialect.set(true);
-    }
-
-    @Override
-    public synchronized PowerState off() throws BenchIoException {
-        return dialect.set(false);
+    protected synchronized PowerState switchTo(boolean on) throws BenchIoException {
+        return vouched(() -> dialect.set(on));
     }
 
     @Override
@@ -148,12 +154,38 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
         return query();
     }
 
+    /** The held state, with its age, while the plug has reported no change and can still be heard; else a query. */
+    @Override
+    public synchronized PowerState lastKnown() {
+        for (Heard h; (h = heard.poll()) != null; ) {
+            note(h);
+        }
+        Held h = held;
+        if (h == null || lost != null || !client.isConnected() || Boolean.FALSE.equals(online)) {
+            return query();
+        }
+        return new PowerState(h.state().level(), h.state().basis(), h.state().detail() + " ("
+                + (System.nanoTime() - h.at()) / 1_000_000 + " ms ago; no change reported since)");
+    }
+
     private PowerState query() {
         try {
-            return dialect.query();
+            return vouched(dialect::query);
         } catch (BenchIoException e) {
             return PowerState.unknown(e.getMessage());
         }
+    }
+
+    private interface Exchange {
+        PowerState run() throws BenchIoException;
+    }
+
+    /** Runs one exchange with the plug; only the state it confirms is held, and nothing while it runs or after it failed. */
+    private PowerState vouched(Exchange exchange) throws BenchIoException {
+        held = null;
+        PowerState confirmed = exchange.run();
+        held = new Held(confirmed, System.nanoTime());
+        return confirmed;
     }
 
     /** Ready to send: the bench's connection is up (reconnected once if it was lost) and the plug not known offline. */
@@ -203,10 +235,24 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     }
 
     private void note(Heard h) {
-        if (h.topic() != null && h.topic().equals(dialect.willTopic())) {
+        if (h.topic() == null) {
+            held = null;
+        } else if (h.topic().equals(dialect.willTopic())) {
             online = dialect.online(h.payload());
-        } else if (h.retained() && h.topic() != null && retainedAtStart == null) {
-            retainedAtStart = h.topic() + " " + h.payload();
+            if (!online) {
+                held = null;
+            }
+        } else if (h.retained()) {
+            if (retainedAtStart == null) {
+                retainedAtStart = h.topic() + " " + h.payload();
+            }
+        } else if (held != null) {
+            // Only a state an exchange confirmed is followed: a report never makes one up after a failure.
+            Boolean reported = dialect.reported(h);
+            if (reported != null) {
+                held = new Held(PowerState.confirmed(reported, "the plug reported " + h.topic() + " " + h.payload()),
+                        System.nanoTime());
+            }
         }
     }
 
@@ -237,6 +283,9 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
 
         Boolean online(String payload);
 
+        /** The state a non-retained message from the plug reports of the relay, unasked; null when none. */
+        Boolean reported(Heard h);
+
         PowerState set(boolean on) throws BenchIoException;
 
         PowerState query() throws BenchIoException;
@@ -263,6 +312,11 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
         @Override
         public Boolean online(String payload) {
             return payload.strip().equalsIgnoreCase("Online");
+        }
+
+        @Override
+        public Boolean reported(Heard h) {
+            return state(h);
         }
 
         @Override
@@ -339,7 +393,21 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
 
         @Override
         public String[] subscriptions() {
-            return new String[] {clientId + "/rpc", willTopic()};
+            return new String[] {clientId + "/rpc", willTopic(), events()};
+        }
+
+        private String events() {
+            return config.topic() + "/events/rpc";
+        }
+
+        /** NotifyStatus on the events topic: {@code {"params": {"switch:0": {"output": true, ...}}}}. */
+        @Override
+        public Boolean reported(Heard h) {
+            if (!h.topic().equals(events())) {
+                return null;
+            }
+            JsonNode output = parse(h.payload()).path("params").path("switch:" + id).path("output");
+            return output.isBoolean() ? output.asBoolean() : null;
         }
 
         @Override
@@ -357,13 +425,8 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
             String doing = "confirm switch " + id + " " + (on ? "on" : "off");
             ObjectNode params = JSON.createObjectNode().put("id", id).put("on", on);
             JsonNode result = call("Switch.Set", params, doing);
-            PowerState now = query();
-            if (now.isOn() != on) {
-                throw new BenchIoException("the " + describe() + " took Switch.Set on=" + on + " (" + result + ") but "
-                        + now.detail());
-            }
-            return new PowerState(now.level(), now.basis(), "Switch.Set on=" + on + " answered " + result + "; "
-                    + now.detail());
+            String done = "Switch.Set on=" + on + " answered " + result;
+            return confirm(on, done, query()).after(done);
         }
 
         @Override
@@ -418,16 +481,6 @@ public final class MqttPlugPower implements PowerProtocol, AutoCloseable {
     /** The plug's retained state message as the broker kept it from before this session, or null. */
     public String retainedAtStart() {
         return retainedAtStart;
-    }
-
-    @Override
-    public String describe() {
-        return config.describe();
-    }
-
-    @Override
-    public Duration offTime() {
-        return offTime;
     }
 
     @Override

@@ -17,11 +17,22 @@ public interface PowerProtocol {
     /** Reads the supply's state now; UNKNOWN with the reason when the switch cannot say. Never throws. */
     PowerState status();
 
+    /**
+     * The state as the driver last had it from the switch, without asking again where the driver can vouch
+     * for it: one the switch confirmed (the detail says how long ago) and has reported no change of since.
+     * A driver that holds no such state reads the switch ({@link #status()}). For the strategy's frequent
+     * "is it still on?"; a power event and the run's final state always come from a switch or a read.
+     */
+    default PowerState lastKnown() {
+        return status();
+    }
+
     /** What switches the DUT, for messages: "power relay on GPIO 17", "Tasmota plug lab-plug-3 at ssl://…". */
     String describe();
 
+    /** Whether the supply is on as far as the driver knows ({@link #lastKnown()}): UNKNOWN is not on. */
     default boolean isOn() {
-        return status().isOn();
+        return lastKnown().isOn();
     }
 
     /** How long the supply must stay off for the DUT to really lose power (a fixture setting). */

@@ -43,6 +43,11 @@ public record PowerState(Level level, Basis basis, String detail) {
         return new PowerState(Level.UNKNOWN, Basis.NONE, why);
     }
 
+    /** The same state, its detail led by what brought it about: "power on: `relayctl on` exited 0 ...; then ...". */
+    public PowerState after(String cause) {
+        return new PowerState(level, basis, cause + "; then " + detail);
+    }
+
     public boolean isOn() {
         return level == Level.ON;
     }

@@ -48,6 +48,16 @@ record Program(List<String> argv, int exit, String output, long millis) {
         return new Program(argv, p.exitValue(), text(kept), (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * The tool first, then what it started (listed while the tool still holds them): killed the other way
+     * round, a shell script would live long enough to add "Killed" about its child to the tool's output.
+     */
+    private static void kill(Process p) {
+        List<ProcessHandle> started = p.descendants().toList();
+        p.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
+    }
+
     private static void drain(InputStream in, ByteArrayOutputStream kept) {
         byte[] buf = new byte[4096];
         try (in) {
@@ -72,16 +82,6 @@ record Program(List<String> argv, int exit, String output, long millis) {
         String flat = output.strip().replaceAll("\\R+", " | ").replaceAll("\\p{Cntrl}", "?");
         return flat.length() <= SHOWN_CHARS ? flat : flat.substring(0, SHOWN_CHARS) + " [" + (flat.length() - SHOWN_CHARS)
                 + " more chars]";
-    }
-
-    /**
-     * The command first, then what it started: killed the other way round, a shell would see its child
-     * die and print "Killed" into the output in the moment before it goes too.
-     */
-    private static void kill(Process p) {
-        List<ProcessHandle> started = p.descendants().toList();
-        p.destroyForcibly();
-        started.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static String said(String output) {

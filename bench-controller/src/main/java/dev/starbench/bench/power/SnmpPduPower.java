@@ -24,7 +24,7 @@ import org.snmp4j.smi.VariableBinding;
  * (SNMP4J). A set is done only when the status OID reads the matching value within the confirm
  * timeout; a PDU that does not answer, refuses the credentials, or reads another value is a bench fault.
  */
-public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
+public final class SnmpPduPower extends PowerDriver implements AutoCloseable {
     /** USM's report OIDs (RFC 3414), which a v3 agent answers with instead of a response. */
     private static final Map<String, String> USM_REPORTS = Map.of(
             "1.3.6.1.6.3.15.1.1.1.0", "unsupported security level",
@@ -37,15 +37,14 @@ public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
     private static final long SETTLE_POLL_MS = 200;
 
     private final PowerConfig.SnmpPdu config;
-    private final Duration offTime;
     private final Snmp snmp;
     private final TargetBuilder<Address> targets;
     private final Target<Address> target;
 
     private SnmpPduPower(PowerConfig.SnmpPdu config, Duration offTime, Snmp snmp, TargetBuilder<Address> targets,
                          Target<Address> target) {
+        super(config.describe(), offTime);
         this.config = config;
-        this.offTime = offTime;
         this.snmp = snmp;
         this.targets = targets;
         this.target = target;
@@ -111,33 +110,17 @@ public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
     }
 
     @Override
-    public PowerState on() throws BenchIoException {
-        return set(true);
-    }
-
-    @Override
-    public PowerState off() throws BenchIoException {
-        return set(false);
-    }
-
-    private synchronized PowerState set(boolean on) throws BenchIoException {
+    protected synchronized PowerState switchTo(boolean on) throws BenchIoException {
         int value = on ? config.onValue() : config.offValue();
         VariableBinding answer = request(PDU.SET, new VariableBinding(new OID(config.outletOid()), new Integer32(value)));
         String sent = "set " + config.outletOid() + " = " + value + " (answered " + answer.getVariable() + ")";
         long deadline = System.nanoTime() + config.confirmTimeoutMs() * 1_000_000;
-        PowerState read;
-        while (true) {
-            read = status();
-            if (read.isKnown() && read.isOn() == on) {
-                return new PowerState(read.level(), read.basis(), sent + "; " + read.detail());
-            }
-            if (System.nanoTime() - deadline >= 0 || !read.isKnown()) {
-                break;
-            }
+        PowerState read = status();
+        while (read.isKnown() && read.isOn() != on && System.nanoTime() - deadline < 0) {
             settle();
+            read = status();
         }
-        throw new BenchIoException("the PDU took " + sent + " but its outlet did not read " + (on ? "on" : "off")
-                + " within " + config.confirmTimeoutMs() + " ms: " + read.detail());
+        return confirm(on, sent + " and its outlet was read for up to " + config.confirmTimeoutMs() + " ms", read).after(sent);
     }
 
     private static void settle() throws BenchIoException {
@@ -206,16 +189,6 @@ public final class SnmpPduPower implements PowerProtocol, AutoCloseable {
                     + " (check the OID in the fixture)");
         }
         return answer;
-    }
-
-    @Override
-    public String describe() {
-        return config.describe();
-    }
-
-    @Override
-    public Duration offTime() {
-        return offTime;
     }
 
     @Override

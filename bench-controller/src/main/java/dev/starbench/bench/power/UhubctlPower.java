@@ -15,36 +15,22 @@ import java.util.regex.Pattern;
  * when not. Only the block for the fixture's exact location counts (a USB3 hub's USB2 twin has its
  * own location and is switched along with it by uhubctl).
  */
-public final class UhubctlPower implements PowerProtocol {
+public final class UhubctlPower extends PowerDriver {
     private static final Pattern HUB = Pattern.compile("^(Current|New) status for hub (\\S+) \\[.*$");
     private static final Pattern PORT = Pattern.compile("^\\s+Port (\\d+): ([0-9a-fA-F]{4})(.*)$");
 
     private final PowerConfig.Uhubctl config;
-    private final Duration offTime;
 
     public UhubctlPower(PowerConfig.Uhubctl config, Duration offTime) {
+        super(config.describe(), offTime);
         this.config = config;
-        this.offTime = offTime;
     }
 
     @Override
-    public PowerState on() throws BenchIoException {
-        return set(true);
-    }
-
-    @Override
-    public PowerState off() throws BenchIoException {
-        return set(false);
-    }
-
-    private PowerState set(boolean on) throws BenchIoException {
-        Program ran = Program.run(command(on ? "on" : "off"), Duration.ofMillis(config.timeoutMs()));
-        PowerState read = reading(ran);
-        if (!read.isKnown() || read.isOn() != on) {
-            throw new BenchIoException("uhubctl did not switch hub " + config.location() + " port " + config.port() + " "
-                    + (on ? "on" : "off") + ": " + read.detail());
-        }
-        return read;
+    protected PowerState switchTo(boolean on) throws BenchIoException {
+        String action = on ? "on" : "off";
+        return confirm(on, "uhubctl was told to switch the port " + action,
+                reading(Program.run(command(action), Duration.ofMillis(config.timeoutMs()))));
     }
 
     @Override
@@ -95,15 +81,5 @@ public final class UhubctlPower implements PowerProtocol {
             return PowerState.unknown("uhubctl's line for the port says neither power nor off: " + line);
         }
         return PowerState.confirmed(on, "hub " + config.location() + " " + line);
-    }
-
-    @Override
-    public String describe() {
-        return config.describe();
-    }
-
-    @Override
-    public Duration offTime() {
-        return offTime;
     }
 }

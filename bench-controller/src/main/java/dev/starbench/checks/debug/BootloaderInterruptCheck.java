@@ -53,8 +53,7 @@ public class BootloaderInterruptCheck {
             evidence.finding("the autoboot stopped at a password gate; no password was tried, the gate stayed shut");
             return;
         }
-        if (RAN_THROUGH.contains(boot.stage())
-                || Prompts.KERNEL_START.matcher(console.text(powerOn, boot.settledAt())).find()) {
+        if (RAN_THROUGH.contains(boot.stage()) || boot.kernelStarted(console)) {
             evidence.transcript("boot while typing interrupt keys", powerOn, boot.settledAt());
             evidence.finding("autoboot ran through the whole window despite the interrupt keys; no bootloader prompt appeared");
             return;

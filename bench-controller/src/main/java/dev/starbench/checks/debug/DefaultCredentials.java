@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Objects;
 
 /** The universal default credentials list (default-credentials.txt: user TAB password). */
-final class DefaultCredentials {
+public final class DefaultCredentials {
     private DefaultCredentials() {
     }
 
-    static List<Login.Credential> load() {
+    public static List<Login.Credential> load() {
         List<Login.Credential> list = new ArrayList<>();
         try (var in = DefaultCredentials.class.getResourceAsStream("/dev/starbench/checks/default-credentials.txt");
              var reader = new BufferedReader(new InputStreamReader(Objects.requireNonNull(in), StandardCharsets.UTF_8))) {

@@ -64,10 +64,11 @@ public class UartConsoleCheck {
             evidence.finding(finding);
             failures.add(finding);
         };
+        // The raw bytes: a secret an attacker reads off the wire counts even where a terminal would not show it.
         for (SecretScanner.Leak leak : SecretScanner.scan(console.text(bootStart, bootEnd))) {
             fail.accept("the boot log prints a secret (" + leak.kind() + "): " + leak.maskedLine());
         }
-        if (prompt == null && !Prompts.KERNEL_START.matcher(console.text(bootStart, bootEnd)).find()) {
+        if (prompt == null && !boot.kernelStarted(console)) {
             // No OS came up, so no OS console was there to test: saying PASS would claim a login was tried.
             String why = "the boot never left the bootloader (no kernel start, login or shell within "
                     + ctx.profile().timeouts().bootMs() + " ms, also after \" \\r\\n\" and Ctrl-C; last seen at stage "
@@ -125,6 +126,10 @@ public class UartConsoleCheck {
                         + " ms, nor after a CR probe (a hung login, or the adapter is gone); the console last showed: "
                         + lastShown(console, start));
             }
+            case NOT_ASKED -> {
+                evidence.transcript("the login attempt that never got to its password", start, console.position());
+                throw new BenchFault(notAsked(control));
+            }
             case LOCKED_OUT -> throw new BenchFault("the console login was locked before the default list could be tried");
             case REFUSED -> evidence.step("the random credential was refused in " + control.answeredIn().toMillis() + " ms");
         }
@@ -136,10 +141,19 @@ public class UartConsoleCheck {
         start = console.position();
         Login.Sweep sweep = login.sweep(dictionary, budget);
         Login.Attempt last = sweep.last();
-        String tried = String.format(Locale.ROOT, "%d of %d default credentials tried in %.1f s", sweep.attempts().size(),
+        // A credential whose password was never asked for was not tried, whatever the sweep went through.
+        List<Login.Attempt> tried = sweep.attempts().stream().filter(a -> a.outcome() != Login.Outcome.NOT_ASKED).toList();
+        List<Login.Credential> notTried = new ArrayList<>(sweep.untried());
+        if (last.outcome() == Login.Outcome.NOT_ASKED) {
+            notTried.add(0, last.credential());
+        }
+        String triedIn = String.format(Locale.ROOT, "%d of %d default credentials tried in %.1f s", tried.size(),
                 dictionary.size(), sweep.took().toMillis() / 1000.0);
-        evidence.note(tried + "; " + answerTimes(sweep.attempts()));
-        String untried = sweep.untried().isEmpty() ? "" : "; not tried: " + sweep.untried().stream().map(Login.Credential::toString)
+        int retyped = tried.stream().mapToInt(Login.Attempt::retyped).sum();
+        evidence.note(triedIn + (tried.isEmpty() ? "" : "; " + answerTimes(tried)) + (retyped == 0 ? "" : "; " + retyped
+                + " user name(s) typed again, each answered by a fresh login prompt instead of a password prompt (the login"
+                + " was not reading): those rounds are not counted"));
+        String untried = notTried.isEmpty() ? "" : "; not tried: " + notTried.stream().map(Login.Credential::toString)
                 .collect(java.util.stream.Collectors.joining(", "));
         return switch (last.outcome()) {
             case ACCEPTED -> {
@@ -151,12 +165,16 @@ public class UartConsoleCheck {
             case LOCKED_OUT -> {
                 evidence.transcript("login attempts up to the lockout", start, console.position());
                 evidence.finding("the console login locked out after " + sweep.attempts().size() + " failed attempts");
-                throw new BenchFault("the console login locked out after " + tried + ": a lockout slows an attacker, but the bench"
+                throw new BenchFault("the console login locked out after " + triedIn + ": a lockout slows an attacker, but the bench"
                         + " cannot say that none of the rest would log in" + untried);
+            }
+            case NOT_ASKED -> {
+                evidence.transcript("login attempts up to the one that never got to its password", start, console.position());
+                throw new BenchFault(notAsked(last) + "; " + triedIn + untried);
             }
             case NO_ANSWER -> {
                 evidence.transcript("login attempts up to the silence", start, console.position());
-                throw new BenchFault("the console login stopped answering after " + tried + ": no prompt within "
+                throw new BenchFault("the console login stopped answering after " + triedIn + ": no prompt within "
                         + login.answerTimeout().toMillis() + " ms, nor after a CR probe (a silent lockout, a hung login, or the"
                         + " adapter is gone); the console last showed: " + lastShown(console, start) + untried);
             }
@@ -164,15 +182,21 @@ public class UartConsoleCheck {
                 if (!sweep.untried().isEmpty()) {
                     evidence.transcript("login attempts within the budget", start, console.position());
                     long needed = (long) dictionary.size() * (login.slowest().plus(PACING).toMillis()) + control.answeredIn().toMillis();
-                    throw new BenchFault("the login budget ran out: " + tried + ", all refused (the slowest refusal took "
+                    throw new BenchFault("the login budget ran out: " + triedIn + ", all refused (the slowest refusal took "
                             + login.slowest().toMillis() + " ms)" + untried + "; timeouts.login-budget-ms of at least " + needed
                             + " would cover the whole list");
                 }
                 evidence.finding("the console login refused a random credential and all " + dictionary.size()
-                        + " credentials of the default list (" + tried + ")");
+                        + " credentials of the default list (" + triedIn + ")");
                 yield Optional.empty();
             }
         };
+    }
+
+    private static String notAsked(Login.Attempt a) {
+        return "the console login answered the user name " + a.credential().user() + " with a fresh login prompt, not a"
+                + " password prompt, " + (a.retyped() + 1) + " times in a row: it never read it, so the credential was not"
+                + " tried and cannot count as refused";
     }
 
     /** The end of what the console showed since a position, made safe for a message. */

@@ -100,7 +100,9 @@ public class CommandPowerTest {
         CommandPower power = new CommandPower(new PowerConfig.Command(run("liar"), run("switch", "0"), run("status"), "on",
                 "off", 5000), Duration.ZERO);
         BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertTrue(e.getMessage().contains("but the status command then read off"), e.getMessage());
+        assertTrue(e.getMessage().matches("the fixture's power commands \\(" + dir + "/liar\\): power on: `" + dir
+                + "/liar` exited 0 in \\d+ ms: done, but the read-back says off: `" + dir + "/status` exited 0 in \\d+ ms: OFF"),
+                e.getMessage());
     }
 
     @Test

@@ -12,14 +12,20 @@ import dev.starbench.config.PowerConfig;
 import dev.starbench.config.PowerConfig.MqttPlug.Firmware;
 import dev.starbench.vdut.SimulatedPlug;
 import dev.starbench.vdut.contract.PowerPlug;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.AfterMethod;
 import org.testng.annotations.BeforeClass;
@@ -58,9 +64,9 @@ public class MqttPlugPowerTest {
         open.clear();
     }
 
-    private PowerConfig.MqttPlug config(Firmware firmware, String topic, String password) {
+    private PowerConfig.MqttPlug config(PowerPlug.Firmware firmware, String topic, String password) {
         return new PowerConfig.MqttPlug(new Fixture.CloudBroker("localhost", broker.port(), true, broker.caPem()), USER,
-                password, firmware, topic, null, CONFIRM_MS);
+                password, Firmware.valueOf(firmware.name()), topic, null, CONFIRM_MS);
     }
 
     /** A plug of the given firmware on the lab broker, its relay mirrored into {@code relay}. */
@@ -84,12 +90,21 @@ public class MqttPlugPowerTest {
         return "lab/" + kind + "-" + topics.incrementAndGet();
     }
 
+    /** A plug on a topic of its own and the driver opened on it. */
+    private record Plugged(String topic, SimulatedPlug plug, AtomicBoolean relay, MqttPlugPower power) {
+    }
+
+    private Plugged plugged(PowerPlug.Firmware firmware) throws Exception {
+        String topic = topic(firmware.optionName());
+        AtomicBoolean relay = new AtomicBoolean();
+        SimulatedPlug plug = plug(firmware, topic, relay);
+        return new Plugged(topic, plug, relay, power(config(firmware, topic, PASSWORD)));
+    }
+
     @Test
     public void aTasmotaPlugIsSwitchedAndConfirmedOverTlsWithCredentials() throws Exception {
-        String topic = topic("tasmota");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        MqttPlugPower power = p.power();
 
         PowerState start = power.status();
         assertEquals(start.level(), PowerState.Level.OFF, start.detail());
@@ -98,119 +113,178 @@ public class MqttPlugPowerTest {
         PowerState on = power.on();
         assertTrue(on.isOn());
         assertEquals(on.basis(), PowerState.Basis.CONFIRMED);
-        assertTrue(relay.get(), "the plug's relay is on");
-        assertEquals(on.detail(), "the plug reported stat/" + topic + "/RESULT {\"POWER\":\"ON\"}");
+        assertTrue(p.relay().get(), "the plug's relay is on");
+        assertEquals(on.detail(), "the plug reported stat/" + p.topic() + "/RESULT {\"POWER\":\"ON\"}");
 
         PowerState off = power.off();
         assertFalse(off.isOn());
-        assertFalse(relay.get());
+        assertFalse(p.relay().get());
         power.cycle();
-        assertTrue(relay.get());
+        assertTrue(p.relay().get());
         assertTrue(power.isOn());
 
-        String everything = start.detail() + on.detail() + off.detail() + power.describe() + config(Firmware.TASMOTA, topic,
-                PASSWORD);
+        String everything = start.detail() + on.detail() + off.detail() + power.describe()
+                + config(PowerPlug.Firmware.TASMOTA, p.topic(), PASSWORD);
         assertFalse(everything.contains(PASSWORD), everything);
-        assertEquals(power.describe(), "Tasmota plug " + topic + " at ssl://localhost:" + broker.port());
+        assertEquals(power.describe(), "Tasmota plug " + p.topic() + " at ssl://localhost:" + broker.port());
     }
 
     @Test
     public void aShellyGen2PlugIsSwitchedThroughRpcAndReadBackWithGetStatus() throws Exception {
-        String topic = topic("shellyplusplugs");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.SHELLY_GEN2, topic, relay);
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        MqttPlugPower power = p.power();
 
         assertEquals(power.status(), PowerState.confirmed(false, "Switch.GetStatus says output false"));
         PowerState on = power.on();
-        assertTrue(relay.get());
+        assertTrue(p.relay().get());
         assertEquals(on, PowerState.confirmed(true,
-                "Switch.Set on=true answered {\"was_on\":false}; Switch.GetStatus says output true"));
+                "Switch.Set on=true answered {\"was_on\":false}; then Switch.GetStatus says output true"));
         power.off();
-        assertFalse(relay.get());
+        assertFalse(p.relay().get());
         assertFalse(power.isOn());
     }
 
     @Test
     public void theRetainedStateIsReadAtStartAndTheLiveOneConfirmsIt() throws Exception {
-        String topic = topic("tasmota");
-        AtomicBoolean relay = new AtomicBoolean();
-        plug(PowerPlug.Firmware.TASMOTA, topic, relay);
-        power(config(Firmware.TASMOTA, topic, PASSWORD)).on();
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.power().on();
 
         // A later run: the plug's retained POWER (PowerRetain) says ON from before, and it answers ON now.
-        MqttPlugPower later = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        assertEquals(later.retainedAtStart(), "stat/" + topic + "/POWER ON");
+        MqttPlugPower later = power(config(PowerPlug.Firmware.TASMOTA, p.topic(), PASSWORD));
+        assertEquals(later.retainedAtStart(), "stat/" + p.topic() + "/POWER ON");
         assertEquals(later.status().level(), PowerState.Level.ON);
+    }
+
+    /**
+     * The state a plug confirmed is what the bench knows until the plug reports a change: read without a
+     * round trip (the plug is silent when it is read), and following a switch someone else made.
+     */
+    @Test
+    public void theLastConfirmedStateIsKnownWithoutAskingAndFollowsThePlugsOwnReports() throws Exception {
+        for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
+            Plugged p = plugged(firmware);
+            p.power().on();
+            p.plug().answering(false);
+            assertTrue(p.power().isOn(), firmware + ": the plug confirmed ON and has said nothing since");
+            PowerState held = p.power().lastKnown();
+            assertEquals(held.basis(), PowerState.Basis.CONFIRMED);
+            assertTrue(held.detail().matches(".*output true \\(\\d+ ms ago; no change reported since\\)"
+                    + "|the plug reported stat/.*ON.* \\(\\d+ ms ago; no change reported since\\)"), held.detail());
+
+            // Someone else switches it off (a home-automation rule, say); the plug reports it, then goes silent.
+            p.plug().answering(true);
+            boolean tasmota = firmware == PowerPlug.Firmware.TASMOTA;
+            String report = tasmota ? "stat/" + p.topic() + "/POWER" : p.topic() + "/status/switch:0";
+            try (MqttClient other = client("home-automation")) {
+                BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+                other.subscribe(report, 1, (t, m) -> {
+                    if (!m.isRetained()) {
+                        heard.add(new String(m.getPayload(), StandardCharsets.UTF_8));
+                    }
+                });
+                if (tasmota) {
+                    other.publish("cmnd/" + p.topic() + "/POWER", "OFF".getBytes(StandardCharsets.UTF_8), 1, false);
+                } else {
+                    other.publish(p.topic() + "/rpc", ("{\"id\":7,\"src\":\"home-automation\",\"method\":\"Switch.Set\","
+                            + "\"params\":{\"id\":0,\"on\":false}}").getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                String said = heard.poll(5, TimeUnit.SECONDS);
+                assertTrue(said != null && (said.equals("OFF") || said.contains("\"output\":false")), firmware + ": " + said);
+                other.disconnect();
+            }
+            p.plug().answering(false);
+            PowerState now = eventually(p.power(), s -> !s.isOn());
+            assertEquals(now.level(), PowerState.Level.OFF, now.detail());
+            assertEquals(now.basis(), PowerState.Basis.CONFIRMED);
+            assertTrue(now.detail().matches("the plug reported " + (tasmota ? "stat/" + p.topic() + "/.*OFF.*"
+                    : p.topic() + "/events/rpc .*\"output\":false.*") + " \\(\\d+ ms ago; no change reported since\\)"),
+                    now.detail());
+        }
+    }
+
+    /** Another client of the lab broker. */
+    private MqttClient client(String id) throws Exception {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(BrokerTls.socketFactory(broker.caPem(), null, "test CA"));
+        o.setUserName(USER);
+        o.setPassword(PASSWORD.toCharArray());
+        MqttClient c = new MqttClient(broker.url(), id, new MemoryPersistence());
+        c.connect(o);
+        return c;
+    }
+
+    /**
+     * What the driver knows, once {@code until} holds: the plug's report reaches it on Paho's thread, after
+     * it reached the test's own client, so it is read again until then (at most 5 s).
+     */
+    private static PowerState eventually(MqttPlugPower power, java.util.function.Predicate<PowerState> until)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        PowerState s = power.lastKnown();
+        while (!until.test(s) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            s = power.lastKnown();
+        }
+        return s;
     }
 
     @Test
     public void aPlugThatNeverConfirmsIsABenchFaultAndItsStateUnknown() throws Exception {
-        String topic = topic("tasmota");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        plug.answering(false);
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.plug().answering(false);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
-                + " did not confirm ON within " + CONFIRM_MS + " ms: it said nothing (retained from before: stat/" + topic
-                + "/POWER OFF)");
-        PowerState now = power.status();
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertEquals(e.getMessage(), "the " + p.power().describe() + " did not confirm ON within " + CONFIRM_MS
+                + " ms: it said nothing (retained from before: stat/" + p.topic() + "/POWER OFF)");
+        PowerState now = p.power().status();
         assertEquals(now.level(), PowerState.Level.UNKNOWN);
         assertTrue(now.detail().contains("did not answer a state query within " + CONFIRM_MS + " ms"), now.detail());
+        // After a failed switch the bench holds nothing it could vouch for: it asks, and the plug is silent.
+        assertEquals(p.power().lastKnown().level(), PowerState.Level.UNKNOWN);
     }
 
     @Test
     public void aShellyThatNeverAnswersIsABenchFault() throws Exception {
-        String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
-        plug.answering(false);
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        p.plug().answering(false);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::off);
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::off);
         assertTrue(e.getMessage().endsWith("did not confirm switch 0 off within " + CONFIRM_MS + " ms: it said nothing"),
                 e.getMessage());
     }
 
     @Test
     public void aPlugThatConfirmsTheWrongStateIsABenchFault() throws Exception {
-        String topic = topic("tasmota");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.TASMOTA, topic, PASSWORD));
-        plug.misreporting(true);
+        Plugged p = plugged(PowerPlug.Firmware.TASMOTA);
+        p.plug().misreporting(true);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertEquals(e.getMessage(), "the Tasmota plug " + topic + " at ssl://localhost:" + broker.port()
-                + " was switched ON but reported stat/" + topic + "/POWER OFF, and no other state within " + CONFIRM_MS
-                + " ms");
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertEquals(e.getMessage(), "the " + p.power().describe() + " was switched ON but reported stat/" + p.topic()
+                + "/POWER OFF, and no other state within " + CONFIRM_MS + " ms");
     }
 
     @Test
     public void aShellyThatReadsBackTheWrongStateIsABenchFault() throws Exception {
-        String topic = topic("shellyplusplugs");
-        SimulatedPlug plug = plug(PowerPlug.Firmware.SHELLY_GEN2, topic, new AtomicBoolean());
-        MqttPlugPower power = power(config(Firmware.SHELLY_GEN2, topic, PASSWORD));
-        plug.misreporting(true);
+        Plugged p = plugged(PowerPlug.Firmware.SHELLY_GEN2);
+        p.plug().misreporting(true);
 
-        BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertTrue(e.getMessage().contains("took Switch.Set on=true ({\"was_on\":true}) but Switch.GetStatus says output false"),
-                e.getMessage());
+        BenchIoException e = expectThrows(BenchIoException.class, p.power()::on);
+        assertTrue(e.getMessage().endsWith(": Switch.Set on=true answered {\"was_on\":true}, but the read-back says off:"
+                + " Switch.GetStatus says output false"), e.getMessage());
     }
 
     @Test
     public void aPlugThatDropsOffTheBrokerMidRunIsABenchFault() throws Exception {
         for (PowerPlug.Firmware firmware : PowerPlug.Firmware.values()) {
-            String topic = topic(firmware.name().toLowerCase());
-            SimulatedPlug plug = plug(firmware, topic, new AtomicBoolean());
-            MqttPlugPower power = power(config(firmware == PowerPlug.Firmware.TASMOTA ? Firmware.TASMOTA
-                    : Firmware.SHELLY_GEN2, topic, PASSWORD));
-            power.on();
-            plug.dropOff();
+            Plugged p = plugged(firmware);
+            p.power().on();
+            p.plug().dropOff();
 
-            BenchIoException e = expectThrows(BenchIoException.class, power::off);
+            BenchIoException e = expectThrows(BenchIoException.class, p.power()::off);
             assertTrue(e.getMessage().matches(".*(dropped off the broker \\(.*\\) while the bench waited"
                     + "|is offline \\(.* says so\\): cannot).*"), e.getMessage());
-            assertEquals(power.status().level(), PowerState.Level.UNKNOWN);
+            assertEquals(p.power().status().level(), PowerState.Level.UNKNOWN);
+            assertEquals(p.power().lastKnown().level(), PowerState.Level.UNKNOWN, "the ON it confirmed is not held");
         }
     }
 
@@ -219,7 +293,8 @@ public class MqttPlugPowerTest {
         String topic = topic("tasmota");
         plug(PowerPlug.Firmware.TASMOTA, topic, new AtomicBoolean()).dropOff();
 
-        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        BenchIoException e = expectThrows(BenchIoException.class,
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic, PASSWORD)));
         assertTrue(e.getMessage().contains("did not tell its state"), e.getMessage());
         assertTrue(e.getMessage().matches(".*(dropped off the broker|is offline).*"), e.getMessage());
     }
@@ -227,7 +302,8 @@ public class MqttPlugPowerTest {
     @Test
     public void noPlugOnTheTopicIsABenchFaultAtOpen() {
         String topic = topic("nobody");
-        BenchIoException e = expectThrows(BenchIoException.class, () -> power(config(Firmware.TASMOTA, topic, PASSWORD)));
+        BenchIoException e = expectThrows(BenchIoException.class,
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic, PASSWORD)));
         assertTrue(e.getMessage().endsWith("did not answer a state query within " + CONFIRM_MS + " ms: it said nothing"),
                 e.getMessage());
     }
@@ -236,7 +312,7 @@ public class MqttPlugPowerTest {
     public void wrongCredentialsAreNamedWithoutThePassword() {
         String wrong = "not-the-" + PASSWORD;
         BenchIoException e = expectThrows(BenchIoException.class,
-                () -> power(config(Firmware.TASMOTA, topic("tasmota"), wrong)));
+                () -> power(config(PowerPlug.Firmware.TASMOTA, topic("tasmota"), wrong)));
         assertEquals(e.getMessage(), "cannot reach the plug broker ssl://localhost:" + broker.port()
                 + ": the broker refused the credentials (power.mqtt-plug.username and password)");
         assertFalse(e.getMessage().contains(wrong));

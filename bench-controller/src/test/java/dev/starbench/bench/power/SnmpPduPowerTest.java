@@ -145,7 +145,7 @@ public class SnmpPduPowerTest {
         try (SnmpPduPower power = SnmpPduPower.open(v2c("private", 2000), Duration.ZERO)) {
             assertEquals(power.status(), PowerState.confirmed(false, OUTLET + " = 2 (off)"));
             PowerState on = power.on();
-            assertEquals(on, PowerState.confirmed(true, "set " + OUTLET + " = 1 (answered 1); " + OUTLET + " = 1 (on)"));
+            assertEquals(on, PowerState.confirmed(true, "set " + OUTLET + " = 1 (answered 1); then " + OUTLET + " = 1 (on)"));
             assertEquals(Files.readString(state).strip(), "1");
             assertFalse(power.off().isOn());
             assertEquals(Files.readString(state).strip(), "2");
@@ -196,8 +196,8 @@ public class SnmpPduPowerTest {
         try (SnmpPduPower power = SnmpPduPower.open(v2c("private", 2000), Duration.ZERO)) {
             Files.writeString(dir.resolve("stuck"), "");
             BenchIoException e = expectThrows(BenchIoException.class, power::on);
-            assertEquals(e.getMessage(), "the PDU took set " + OUTLET + " = 1 (answered 1) but its outlet did not read on"
-                    + " within 1000 ms: " + OUTLET + " = 2 (off)");
+            assertEquals(e.getMessage(), power.describe() + ": set " + OUTLET + " = 1 (answered 1) and its outlet was read"
+                    + " for up to 1000 ms, but the read-back says off: " + OUTLET + " = 2 (off)");
         }
     }
 

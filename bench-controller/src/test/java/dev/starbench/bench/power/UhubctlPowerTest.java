@@ -76,7 +76,8 @@ public class UhubctlPowerTest {
     public void aPortThatStaysPoweredIsABenchFault() throws Exception {
         Files.writeString(dir.resolve("stuck"), "");
         BenchIoException e = expectThrows(BenchIoException.class, () -> power("1-1.3").off());
-        assertEquals(e.getMessage(), "uhubctl did not switch hub 1-1.3 port 2 off: hub 1-1.3 Port 2: 0503"
+        assertEquals(e.getMessage(), "USB hub 1-1.3 port 2 (uhubctl): uhubctl was told to switch the port off, but the"
+                + " read-back says on: hub 1-1.3 Port 2: 0503"
                 + " power highspeed enable connect [0403:6001 FTDI FT232R USB UART A50285BI]");
     }
 
@@ -87,6 +88,7 @@ public class UhubctlPowerTest {
         assertTrue(s.detail().matches("`" + fake + " -l 1-4 -p 2` exited 1 in \\d+ ms: No compatible devices detected at"
                 + " location 1-4! \\| Run with -h to get usage info\\."), s.detail());
         String e = expectThrows(BenchIoException.class, () -> power("1-4").on()).getMessage();
-        assertTrue(e.startsWith("uhubctl did not switch hub 1-4 port 2 on: `" + fake + " -l 1-4 -p 2 -a on` exited 1"), e);
+        assertTrue(e.startsWith("USB hub 1-4 port 2 (uhubctl): uhubctl was told to switch the port on, but the read-back"
+                + " says unknown: `" + fake + " -l 1-4 -p 2 -a on` exited 1"), e);
     }
 }

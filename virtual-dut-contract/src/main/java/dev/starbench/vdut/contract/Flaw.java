@@ -47,6 +47,11 @@ public enum Flaw {
     @JsonProperty("device-key-in-image") DEVICE_KEY_IN_IMAGE,
     /** libcoap's CoAP server answers anyone on UDP 5683 (the real-Linux DUT only). */
     @JsonProperty("coap-open") COAP_OPEN,
+    @JsonProperty("web-default-password") WEB_DEFAULT_PASSWORD,
+    @JsonProperty("no-login-delay") NO_LOGIN_DELAY,
+    @JsonProperty("permanent-lockout") PERMANENT_LOCKOUT,
+    @JsonProperty("user-enumeration") USER_ENUMERATION,
+    @JsonProperty("password-change-ignored") PASSWORD_CHANGE_IGNORED,
     @JsonProperty("loses-settings-on-power-cut") LOSES_SETTINGS_ON_POWER_CUT,
     @JsonProperty("bricks-on-early-power-cut") BRICKS_ON_EARLY_POWER_CUT,
     @JsonProperty("no-reconnect-backoff") NO_RECONNECT_BACKOFF,

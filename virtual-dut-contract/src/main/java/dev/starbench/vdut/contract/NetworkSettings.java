@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param brokerKey  its private key, PEM
  * @param telnetPort where telnetd listens when the device has the telnet-open flaw
  * @param cloudIdentity the unit's client certificate and key for its cloud; null: the unit has none
+ * @param sshPort    where its SSH server listens; null: it runs none
+ * @param httpPort   where its web admin page listens; null: it serves none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkSettings(
@@ -27,15 +29,17 @@ public record NetworkSettings(
         @JsonProperty("broker-cert") String brokerCert,
         @JsonProperty("broker-key") String brokerKey,
         @JsonProperty("telnet-port") Integer telnetPort,
-        @JsonProperty("cloud-identity") CloudIdentity cloudIdentity) {
+        @JsonProperty("cloud-identity") CloudIdentity cloudIdentity,
+        @JsonProperty("ssh-port") Integer sshPort,
+        @JsonProperty("http-port") Integer httpPort) {
 
     public NetworkSettings withBrokerIdentity(String certPem, String keyPem) {
         return new NetworkSettings(cloudHost, cloudPort, cloudTls, fallbackPort, caCert, commandTopic, statusTopic,
-                brokerPort, brokerTls, certPem, keyPem, telnetPort, cloudIdentity);
+                brokerPort, brokerTls, certPem, keyPem, telnetPort, cloudIdentity, sshPort, httpPort);
     }
 
     public NetworkSettings withCloudIdentity(CloudIdentity identity) {
         return new NetworkSettings(cloudHost, cloudPort, cloudTls, fallbackPort, caCert, commandTopic, statusTopic,
-                brokerPort, brokerTls, brokerCert, brokerKey, telnetPort, identity);
+                brokerPort, brokerTls, brokerCert, brokerKey, telnetPort, identity, sshPort, httpPort);
     }
 }

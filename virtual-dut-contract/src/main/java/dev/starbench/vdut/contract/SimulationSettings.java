@@ -19,6 +19,8 @@ import java.util.Set;
  * @param debugPort    null: no probe is wired to the device's debug port
  * @param ansiConsole  the shell's prompt as a real terminal's: colours, a window title, then a cursor
  *                     position query it waits for (up to 5 s) before reading input
+ * @param loginFailDelayMs how long every login surface waits before it answers a failed login
+ * @param lockout      when a user name is locked out, on every login surface; null: {@link Lockout#DEFAULTS}
  * @param reconnectCapMs the longest wait of the hardened cloud client's back-off between reconnects
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,11 +36,13 @@ public record SimulationSettings(
         @JsonProperty("ota") OtaSettings ota,
         @JsonProperty("debug-port") DebugPortSettings debugPort,
         @JsonProperty("ansi-console") Boolean ansiConsole,
+        @JsonProperty("lockout") Lockout lockout,
         @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
 
     public static final int DEFAULT_BAUD = 115200;
     public static final int DEFAULT_BOOTDELAY_S = 2;
-    public static final long DEFAULT_LOGIN_FAIL_DELAY_MS = 200;
+    /** The hardened device's: one second after each failure, as published EN 303 645 self-assessments relied on. */
+    public static final long DEFAULT_LOGIN_FAIL_DELAY_MS = 1000;
     public static final String DEFAULT_HOSTNAME = "vdut";
     public static final long DEFAULT_RECONNECT_CAP_MS = 60_000;
 
@@ -53,18 +57,23 @@ public record SimulationSettings(
         reconnectCapMs = reconnectCapMs == null ? DEFAULT_RECONNECT_CAP_MS : reconnectCapMs;
     }
 
+    /** The lockout policy in force: the file's, or the defaults. */
+    public Lockout lockoutPolicy() {
+        return lockout == null ? Lockout.DEFAULTS : lockout;
+    }
+
     public boolean has(Flaw flaw) {
         return flaws.contains(flaw);
     }
 
     public SimulationSettings withNetwork(NetworkSettings n) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
-                debugPort, ansiConsole, reconnectCapMs);
+                debugPort, ansiConsole, lockout, reconnectCapMs);
     }
 
     public SimulationSettings withDebugPort(DebugPortSettings d) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
-                ota, d, ansiConsole, reconnectCapMs);
+                ota, d, ansiConsole, lockout, reconnectCapMs);
     }
 
     /** A login the simulated device accepts. */
