@@ -105,9 +105,10 @@ public class VirtualRunTest {
 
     /**
      * The README's main job, whole: the shipped hardened profile PASSes every applicable check, with at
-     * most 12 power-ons for the checks of the Dut strategy's issue (the strategy reuses the booted device;
-     * see docs/architecture.md for the cycles that remain) besides the cycles three checks spend by design,
-     * each exactly what it asks for, and the run closes the lab services it opened, last opened first.
+     * most 12 power-ons for the checks of the Dut strategy's bound (it reuses the booted device; see
+     * docs/architecture.md for the cycles that remain), exactly the power cycles the soak, the factory
+     * reset, the cloud outage and the credential change spend by design, and the run closes the lab
+     * services it opened, last opened first.
      */
     @Test
     public void theShippedHardenedProfilePassesEveryApplicableCheck() throws Exception {
@@ -126,11 +127,12 @@ public class VirtualRunTest {
         Map<String, Long> byCheck = powerOns.stream().collect(Collectors.groupingBy(c -> c.substring(0, Math.max(0, c.indexOf(':'))),
                 Collectors.counting()));
         // By design: the soak's procedure is per cut a power-on the cut interrupts and the boot after it; the
-        // credential change shows its change surviving one power cycle; the outage is judged without any
-        // (EN 303 645 5.9-2), and the reset's device restarts by itself after the button hold.
+        // credential change shows its change surviving one power cycle; the factory reset's device restarts
+        // by itself after the button hold, and the strategy, seeing the restart, boots it once more before
+        // the canaries are looked for; the outage is judged without any (EN 303 645 5.9-2).
         int cuts = ConfigLoader.loadProfile(VirtualBench.profile("virtual-hardened")).lifecycle().powerCutSoak().cuts();
         Map<String, Long> byDesign = Map.of("resilience.power-cut-soak", 2L * cuts, "auth.credential-change", 1L,
-                "resilience.cloud-outage", 0L, "erase.factory-reset", 0L);
+                "erase.factory-reset", 1L, "resilience.cloud-outage", 0L);
         byDesign.forEach((check, expected) -> assertEquals(byCheck.getOrDefault(check, 0L), expected,
                 check + "'s power-ons: " + String.join("\n", powerOns)));
         long others = powerOns.size() - byDesign.values().stream().mapToLong(Long::longValue).sum();
