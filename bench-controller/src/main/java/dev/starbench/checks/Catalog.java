@@ -13,6 +13,9 @@ import dev.starbench.checks.comms.TlsEnforcedCheck;
 import dev.starbench.checks.comms.TlsVersionsCheck;
 import dev.starbench.checks.debug.BootloaderInterruptCheck;
 import dev.starbench.checks.debug.JtagSwdCheck;
+import dev.starbench.checks.erase.FactoryResetCheck;
+import dev.starbench.checks.resilience.CloudOutageCheck;
+import dev.starbench.checks.resilience.PowerCutSoakCheck;
 import dev.starbench.checks.debug.NetworkServicesCheck;
 import dev.starbench.checks.debug.UartConsoleCheck;
 import dev.starbench.checks.update.BaselineCheck;
@@ -46,13 +49,17 @@ public final class Catalog {
     /**
      * Run order: the baud scan first, so the console checks run at the rate it finds; update.tampered
      * before update.baseline, so that without the maker's key its copies of the maker's newer image are
-     * pushed while the device still runs an older version (an installed copy is then visible). The auth checks
-     * come before the update checks, which change what the device runs.
+     * pushed while the device still runs an older version (an installed copy is then visible). The
+     * lifecycle checks after the comms checks (they share the running device and its cloud), then the auth
+     * checks (whose failed logins lock the user name out for a while, which a lifecycle check's console
+     * login would meet), and both before the update family, which changes what the device runs: a power
+     * cut or a reset must not meet a device an update check bricked, and the soak's recovery leaves the
+     * device running for the checks after it.
      */
     static final List<Class<?>> CHECK_CLASSES = List.of(BaudScanCheck.class, UartConsoleCheck.class, BootloaderInterruptCheck.class,
             NetworkServicesCheck.class, JtagSwdCheck.class, TlsEnforcedCheck.class, RogueCertificateCheck.class,
             TlsVersionsCheck.class, DeviceIdentityCheck.class, ReplayCheck.class,
-            BrokerExposureCheck.class,
+            BrokerExposureCheck.class, CloudOutageCheck.class, PowerCutSoakCheck.class, FactoryResetCheck.class,
             DefaultCredentialsCheck.class, BruteForceCheck.class, CredentialChangeCheck.class, UserEnumerationCheck.class,
             TamperedCheck.class, BaselineCheck.class, RollbackCheck.class, PowerLossCheck.class);
 

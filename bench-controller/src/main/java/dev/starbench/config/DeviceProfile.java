@@ -33,10 +33,11 @@ import java.util.Set;
  * @param firmware   null when the profile declares no update path (update checks N/A)
  * @param debugPort  null when the profile declares no JTAG/SWD port
  * @param logins     the login surfaces the maker declares (auth checks); empty when it declares none
+ * @param lifecycle  null when the profile declares nothing for the resilience and erase checks (N/A)
  */
 public record DeviceProfile(Path source, String sha256, Device device, Console console, Bootloader bootloader,
                             Timeouts timeouts, Simulation simulation, Network network,
-                            Firmware firmware, DebugPort debugPort, List<LoginSurface> logins) {
+                            Firmware firmware, DebugPort debugPort, List<LoginSurface> logins, Lifecycle lifecycle) {
 
     public DeviceProfile {
         required(source, "source");
@@ -60,6 +61,9 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                     "device-key-in-image puts the unit's key into the factory image the bench makes: it needs"
                             + " firmware.image and firmware.signing-key, and simulation.ota",
                     "simulation", "flaws", simulation.flaws().indexOf(Flaw.DEVICE_KEY_IN_IMAGE));
+        }
+        if (lifecycle != null) {
+            lifecycle.requireCloudWhereUsed(cloud != null);
         }
         if (simulation != null && simulation.ota() != null && simulation.ota().overMqtt()) {
             check(cloud != null, "transport mqtt needs the profile's network.cloud: the simulated device takes offers"
@@ -95,9 +99,10 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                   @JsonProperty("network") Network network,
                                   @JsonProperty("firmware") Firmware firmware,
                                   @JsonProperty("debug-port") DebugPort debugPort,
-                                  @JsonProperty("logins") List<LoginSurface> logins) {
+                                  @JsonProperty("logins") List<LoginSurface> logins,
+                                  @JsonProperty("lifecycle") Lifecycle lifecycle) {
         return new DeviceProfile(source, sha256, device, console, bootloader,
-                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, logins);
+                timeouts == null ? Timeouts.DEFAULTS : timeouts, simulation, network, firmware, debugPort, logins, lifecycle);
     }
 
     /**
@@ -225,10 +230,11 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
      * @param ansiConsole  a colour shell prompt with a title, followed by a cursor position query the
      *                     shell waits to have answered, as BusyBox's line editor on a colour terminal
      * @param auth         the virtual DUT's SSH server, web admin page and lockout; null: no SSH or web, default lockout
+     * @param reconnectCapMs the longest wait of the virtual DUT's cloud back-off (hardened: exponential with jitter)
      */
     public record Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                              long loginFailDelayMs, String hostname, List<Flaw> flaws, SimulatedOta ota, String dut,
-                             SimulatedIdentity identity, boolean ansiConsole, SimulatedAuth auth) {
+                             SimulatedIdentity identity, boolean ansiConsole, SimulatedAuth auth, long reconnectCapMs) {
 
         static final String VIRTUAL_DUT = "virtual";
         static final String LINUX_DUT = "linux";
@@ -266,12 +272,14 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                 }
             }
             flaws = List.copyOf(flaws);
+            positive(reconnectCapMs, "reconnect-cap-ms");
         }
 
         /** A simulated device without an OTA agent. */
         public Simulation(int baud, int bootdelayS, String autobootStop, List<Credential> credentials,
                           long loginFailDelayMs, String hostname, List<Flaw> flaws) {
-            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false, null);
+            this(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, null, VIRTUAL_DUT, null, false, null,
+                    SimulationSettings.DEFAULT_RECONNECT_CAP_MS);
         }
 
         /** Whether this section is for the real-Linux DUT rather than the virtual DUT. */
@@ -291,12 +299,14 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
                                    @JsonProperty("dut") String dut,
                                    @JsonProperty("identity") SimulatedIdentity identity,
                                    @JsonProperty("ansi-console") Boolean ansiConsole,
-                                   @JsonProperty("auth") SimulatedAuth auth) {
+                                   @JsonProperty("auth") SimulatedAuth auth,
+                                   @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
             if (LINUX_DUT.equals(dut)) {
                 // Settings only the virtual DUT acts out would be silently ignored: refuse them.
                 Object[][] given = {{"baud", baud}, {"bootdelay-s", bootdelayS}, {"autoboot-stop", autobootStop},
                         {"credentials", credentials}, {"login-fail-delay-ms", loginFailDelayMs}, {"hostname", hostname},
-                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"auth", auth}};
+                        {"ota", ota}, {"identity", identity}, {"ansi-console", ansiConsole}, {"auth", auth},
+                        {"reconnect-cap-ms", reconnectCapMs}};
                 for (Object[] field : given) {
                     check(field[1] == null, "the Linux DUT does not read it; with dut: linux only flaws is read",
                             field[0]);
@@ -305,7 +315,8 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new Simulation(baud == null ? SimulationSettings.DEFAULT_BAUD : baud,
                     bootdelayS == null ? SimulationSettings.DEFAULT_BOOTDELAY_S : bootdelayS, autobootStop, credentials,
                     loginFailDelayMs == null ? SimulationSettings.DEFAULT_LOGIN_FAIL_DELAY_MS : loginFailDelayMs,
-                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole, auth);
+                    hostname, flaws, ota, dut, identity, ansiConsole != null && ansiConsole, auth,
+                    reconnectCapMs == null ? SimulationSettings.DEFAULT_RECONNECT_CAP_MS : reconnectCapMs);
         }
 
         /** The settings the virtual DUT process reads; without the network side ({@link DeviceProfile#simulationSettings()}). */
@@ -313,7 +324,7 @@ public record DeviceProfile(Path source, String sha256, Device device, Console c
             return new SimulationSettings(baud, bootdelayS, autobootStop,
                     credentials.stream().map(c -> new SimulationSettings.Credential(c.user(), c.password())).toList(),
                     loginFailDelayMs, hostname, Set.copyOf(flaws), null, ota == null ? null : ota.settings(), null,
-                    ansiConsole, auth == null ? null : auth.lockout());
+                    ansiConsole, auth == null ? null : auth.lockout(), reconnectCapMs);
         }
 
         /** A login the virtual DUT accepts. */

@@ -24,7 +24,7 @@ public final class LinuxDut {
 
     /**
      * What only the Linux DUT implements: refused at load for the virtual DUT, which would refuse them at
-     * start-up anyway (VirtualDutFlawsTest holds this list against what the virtual DUT acts out). None today.
+     * start-up anyway (VirtualDutFlawsTest holds this list against what the virtual DUT acts out).
      */
     public static final Set<Flaw> ONLY_LINUX = Collections.unmodifiableSet(EnumSet.of(Flaw.COAP_OPEN));
 

@@ -208,10 +208,23 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
 
     /** Sends text as one write; an answer to a terminal query never lands inside it. */
     public void send(String text) throws BenchIoException {
+        sendShowing(text, null);
+    }
+
+    /**
+     * Sends a secret from the profile (the technician's password): the transcript records {@code shown}
+     * in its place, so the secret reaches no file of the run.
+     */
+    public void sendSecret(String secret, String shown) throws BenchIoException {
+        sendShowing(secret, shown);
+    }
+
+    /** @param shown what the transcript records instead of the text; null: the text itself */
+    private void sendShowing(String text, String shown) throws BenchIoException {
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         sendLock.lock();
         try {
-            write(bytes, Instant.now(), null);
+            write(bytes, shown == null ? bytes : shown.getBytes(StandardCharsets.ISO_8859_1), Instant.now(), null);
             if (bytes.length > 0) {
                 int last = bytes[bytes.length - 1];
                 // Ctrl-C and Ctrl-D end a line as surely as Enter does.
@@ -234,7 +247,7 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
                 left = lineEnded.awaitNanos(left);
             }
             byte[] reply = query.reply().getBytes(StandardCharsets.ISO_8859_1);
-            write(reply, Instant.now(), "answered the terminal query " + query.name() + " as a terminal would: "
+            write(reply, reply, Instant.now(), "answered the terminal query " + query.name() + " as a terminal would: "
                     + Printable.of(query.reply())
                     + (lineOpen ? " (the line the bench was typing stayed open " + LINE_WAIT.toMillis() + " ms)" : ""));
         } catch (InterruptedException e) {
@@ -245,12 +258,16 @@ public final class Console implements SerialLink.Sink, AutoCloseable {
         }
     }
 
-    /** Logs, then writes; {@code note} (or null) is logged with the bytes, so the transcript is whole when the DUT reads them. */
-    private void write(byte[] bytes, Instant at, String note) throws BenchIoException {
+    /**
+     * Logs {@code recorded} (the bytes, or what stands for a secret) with every secret named to
+     * {@link #maskInTranscript} masked, then writes the bytes; {@code note} (or null) is logged with them,
+     * so the transcript is whole when the DUT reads them.
+     */
+    private void write(byte[] bytes, byte[] recorded, Instant at, String note) throws BenchIoException {
         sentSinceArrival = true;   // what comes next may answer it: not a line in pieces
         synchronized (transcriptOrder) {
-            byte[] logged = secrets.isEmpty() ? bytes
-                    : masked(new String(bytes, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            byte[] logged = secrets.isEmpty() ? recorded
+                    : masked(new String(recorded, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
             transcript.write(Transcript.Direction.TX, logged, logged.length, at);
             if (note != null) {
                 transcript.note(note, at);

@@ -163,6 +163,7 @@ final class HtmlReport {
         meta(h, "Reason", c.reason() == null ? "none given" : c.reason());
         h.append("</dl>\n");
         measurements(h, c);
+        Plots.ofCheck(h, c);
         if (c.evidence().isEmpty()) {
             h.append("<p class=\"note\">No evidence recorded.</p>\n</section>\n");
             return;

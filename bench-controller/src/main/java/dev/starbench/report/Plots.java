@@ -146,13 +146,7 @@ final class Plots {
         h.append("<svg class=\"plot boot-times\" role=\"img\" aria-label=\"Boot time per power cycle\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(height).append("\">\n");
-        for (int k = 0; k <= 4; k++) {
-            double v = max * k / 4;
-            double y = top + plotH - plotH * k / 4;
-            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
-                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT - 6)
-                    .append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(num(v)).append(" s</text>\n");
-        }
+        yGrid(h, top, plotH, max, "s");
         double slot = plotW / points.size();
         double bar = Math.min(48, slot * 0.7);
         for (int i = 0; i < points.size(); i++) {
@@ -168,13 +162,7 @@ final class Plots {
                         .append("\" text-anchor=\"middle\">#").append((long) p[0]).append("</text>\n");
             }
         }
-        if (limit != null) {
-            double y = top + plotH - plotH * limit / max;
-            h.append("<line class=\"limit\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
-                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"legend\" x=\"")
-                    .append(WIDTH - RIGHT).append("\" y=\"").append(f(y - 4)).append("\" text-anchor=\"end\">limit ")
-                    .append(num(limit)).append(" s</text>\n");
-        }
+        limitLine(h, top, plotH, max, limit, "limit " + (limit == null ? "" : num(limit) + " s"));
         h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
                 .append("\">power cycle (count of power-on events in the journal); bar: power-on to prompt</text>\n");
         h.append("</svg>\n");
@@ -280,14 +268,7 @@ final class Plots {
         h.append("<svg class=\"plot trend\" role=\"img\" aria-label=\"").append(html(title)).append("\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(height).append("\">\n");
-        for (int k = 0; k <= 4; k++) {
-            double v = max * k / 4;
-            double y = top + plotH - plotH * k / 4;
-            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
-                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT - 6)
-                    .append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(num(v)).append(' ')
-                    .append(html(unit)).append("</text>\n");
-        }
+        yGrid(h, top, plotH, max, html(unit));
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < runs.size(); i++) {
             double[] s = spans.get(i);
@@ -315,6 +296,176 @@ final class Plots {
         }
         h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
                 .append("\">run (#1 newest); dot: median of the run, whisker: its range</text>\n</svg>\n");
+    }
+
+    /** A check's measurement of the power-cut soak: where a cut fell, ms after power-on. */
+    static final String CUT_POINT = "cut-point";
+    /** Power-on to the cloud CONNECT, for a soak whose normal state is its cloud connection. */
+    static final String CONNECT_TIME = "connect-time";
+    /** A device's wait between two connection attempts during a cloud outage, per how the cloud answered the next. */
+    static final String RETRY_GAP = "retry-gap.";
+    static final String MIN_RETRY_INTERVAL = "min-retry-interval";
+
+    /** The plots a check's own measurements call for, in its section; nothing when it has none of them. */
+    static void ofCheck(StringBuilder h, CheckResult c) {
+        if (c.measurements().stream().anyMatch(m -> m.name().equals(CUT_POINT))) {
+            h.append("<h3>Boot time after each power cut</h3>\n");
+            soak(h, c);
+        }
+        if (c.measurements().stream().anyMatch(m -> m.name().startsWith(RETRY_GAP))) {
+            h.append("<h3>Waits between reconnection attempts</h3>\n");
+            retryGaps(h, c);
+        }
+    }
+
+    /**
+     * Per cut: the cut point (a tick, ms after power-on) and the time the next boot took to its normal
+     * state (a bar, red over its limit); a cut after which no boot came is marked "no boot". A boot
+     * belongs to the cut before it: the first boot-time or connect-time after a cut-point.
+     */
+    private static void soak(StringBuilder h, CheckResult c) {
+        List<MeasurementResult> all = new ArrayList<>(c.measurements());
+        all.sort((a, b) -> a.timestamp().compareTo(b.timestamp()));
+        List<double[]> cuts = new ArrayList<>();
+        Double limit = null;
+        for (MeasurementResult m : all) {
+            Double sec = seconds(m.value(), m.unit());
+            if (sec == null) {
+                continue;
+            }
+            if (m.name().equals(CUT_POINT)) {
+                cuts.add(new double[] {sec, Double.NaN, 0});
+            } else if ((m.name().equals(BOOT_TIME) || m.name().equals(CONNECT_TIME)) && !cuts.isEmpty()
+                    && Double.isNaN(cuts.get(cuts.size() - 1)[1])) {
+                double[] last = cuts.get(cuts.size() - 1);
+                last[1] = sec;
+                last[2] = m.outcome() == Measurement.Outcome.FAIL ? 1 : 0;
+                if (m.high() != null) {
+                    limit = seconds(m.high(), m.unit());
+                }
+            }
+        }
+        double max = 0;
+        for (double[] p : cuts) {
+            max = Math.max(max, Math.max(p[0], Double.isNaN(p[1]) ? 0 : p[1]));
+        }
+        if (limit != null && limit <= max * 1.5) {
+            max = Math.max(max, limit);
+        } else {
+            limit = null;
+        }
+        max = nice(max * 1.1);
+        int height = 250;
+        double top = 10;
+        double plotH = 180;
+        double plotW = WIDTH - LEFT - RIGHT;
+        h.append("<svg class=\"plot soak\" role=\"img\" aria-label=\"Boot time after each power cut\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(height).append("\">\n");
+        yGrid(h, top, plotH, max, "s");
+        double slot = plotW / cuts.size();
+        double bar = Math.min(40, slot * 0.6);
+        for (int i = 0; i < cuts.size(); i++) {
+            double[] p = cuts.get(i);
+            double x = LEFT + slot * i + (slot - bar) / 2;
+            if (Double.isNaN(p[1])) {
+                h.append("<text class=\"no-boot\" x=\"").append(f(x + bar / 2)).append("\" y=\"").append(f(top + plotH - 4))
+                        .append("\" text-anchor=\"middle\">no boot<title>cut ").append(i + 1).append(" at ").append(num(p[0]))
+                        .append(" s: the device did not come back</title></text>\n");
+            } else {
+                double bh = plotH * p[1] / max;
+                h.append("<rect class=\"boot").append(p[2] > 0 ? " over" : "").append("\" x=\"").append(f(x)).append("\" y=\"")
+                        .append(f(top + plotH - bh)).append("\" width=\"").append(f(bar)).append("\" height=\"").append(f(bh))
+                        .append("\"><title>cut ").append(i + 1).append(" at ").append(num(p[0])).append(" s; boot after it: ")
+                        .append(num(p[1])).append(" s</title></rect>\n");
+            }
+            double y = top + plotH - plotH * p[0] / max;
+            h.append("<line class=\"cut\" x1=\"").append(f(x - 4)).append("\" x2=\"").append(f(x + bar + 4)).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"><title>cut ").append(i + 1).append(" at ")
+                    .append(num(p[0])).append(" s after power-on</title></line>\n");
+            if (cuts.size() <= 40) {
+                h.append("<text class=\"tick\" x=\"").append(f(x + bar / 2)).append("\" y=\"").append(f(top + plotH + 16))
+                        .append("\" text-anchor=\"middle\">#").append(i + 1).append("</text>\n");
+            }
+        }
+        limitLine(h, top, plotH, max, limit, "limit " + (limit == null ? "" : num(limit) + " s"));
+        h.append("<text class=\"legend\" x=\"").append(LEFT).append("\" y=\"").append(height - 8)
+                .append("\">cut (in order); black tick: when power was cut after power-on; bar: the boot after it, power-on to normal state</text>\n");
+        h.append("</svg>\n");
+    }
+
+    /** Each wait between two attempts, in order, coloured by how the cloud answered the attempt that ended it. */
+    private static void retryGaps(StringBuilder h, CheckResult c) {
+        List<MeasurementResult> gaps = new ArrayList<>();
+        Double floor = null;
+        for (MeasurementResult m : c.measurements()) {
+            if (m.name().startsWith(RETRY_GAP) && seconds(m.value(), m.unit()) != null) {
+                gaps.add(m);
+            } else if (m.name().equals(MIN_RETRY_INTERVAL)) {
+                floor = seconds(m.value(), m.unit());
+            }
+        }
+        gaps.sort((a, b) -> a.timestamp().compareTo(b.timestamp()));
+        double max = 0;
+        for (MeasurementResult m : gaps) {
+            max = Math.max(max, seconds(m.value(), m.unit()));
+        }
+        if (floor != null) {
+            max = Math.max(max, floor);
+        }
+        max = nice(max * 1.1);
+        int height = 250;
+        double top = 10;
+        double plotH = 180;
+        double plotW = WIDTH - LEFT - RIGHT;
+        h.append("<svg class=\"plot retry-gaps\" role=\"img\" aria-label=\"Waits between reconnection attempts\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(height).append("\">\n");
+        yGrid(h, top, plotH, max, "s");
+        double slot = plotW / Math.max(1, gaps.size());
+        double bar = Math.max(1, Math.min(40, slot * 0.7));
+        for (int i = 0; i < gaps.size(); i++) {
+            MeasurementResult m = gaps.get(i);
+            double sec = seconds(m.value(), m.unit());
+            double bh = plotH * sec / max;
+            String phase = m.name().substring(RETRY_GAP.length()).replaceAll("[^a-z0-9-]", "");
+            double x = LEFT + slot * i + (slot - bar) / 2;
+            h.append("<rect class=\"gap gap-").append(phase).append("\" x=\"").append(f(x)).append("\" y=\"")
+                    .append(f(top + plotH - bh)).append("\" width=\"").append(f(bar)).append("\" height=\"").append(f(Math.max(0.5, bh)))
+                    .append("\"><title>wait ").append(i + 1).append(": ").append(num(sec)).append(" s, then an attempt the cloud ")
+                    .append(phase.equals("refused") ? "refused" : phase.equals("black-holed") ? "black-holed" : "served")
+                    .append("</title></rect>\n");
+        }
+        limitLine(h, top, plotH, max, floor, "minimum retry interval " + (floor == null ? "" : num(floor) + " s"));
+        double ly = height - 8;
+        h.append("<rect class=\"gap gap-refused\" x=\"").append(LEFT).append("\" y=\"").append(f(ly - 9))
+                .append("\" width=\"14\" height=\"10\"/><text class=\"legend\" x=\"").append(LEFT + 18).append("\" y=\"")
+                .append(f(ly)).append("\">before a refused attempt (TCP reset)</text>\n<rect class=\"gap gap-black-holed\" x=\"")
+                .append(LEFT + 260).append("\" y=\"").append(f(ly - 9)).append("\" width=\"14\" height=\"10\"/><text class=\"legend\" x=\"")
+                .append(LEFT + 278).append("\" y=\"").append(f(ly)).append("\">before a black-holed attempt (never answered)</text>\n");
+        h.append("</svg>\n");
+    }
+
+    private static void yGrid(StringBuilder h, double top, double plotH, double max, String unit) {
+        for (int k = 0; k <= 4; k++) {
+            double v = max * k / 4;
+            double y = top + plotH - plotH * k / 4;
+            h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                    .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"tick\" x=\"").append(LEFT - 6)
+                    .append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(num(v)).append(' ')
+                    .append(unit).append("</text>\n");
+        }
+    }
+
+    private static void limitLine(StringBuilder h, double top, double plotH, double max, Double value, String label) {
+        if (value == null) {
+            return;
+        }
+        double y = top + plotH - plotH * value / max;
+        h.append("<line class=\"limit\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                .append(f(y)).append("\" y2=\"").append(f(y)).append("\"/><text class=\"legend\" x=\"")
+                .append(WIDTH - RIGHT).append("\" y=\"").append(f(y - 4)).append("\" text-anchor=\"end\">")
+                .append(html(label)).append("</text>\n");
     }
 
     private static void axis(StringBuilder h, double y, double plotW, double spanMs) {

@@ -124,7 +124,7 @@ public class DefaultsAndJsonTest {
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(keys, List.of("baud", "bootdelay-s", "autoboot-stop", "credentials", "login-fail-delay-ms",
-                "hostname", "flaws", "ansi-console"));
+                "hostname", "flaws", "ansi-console", "reconnect-cap-ms"));
         assertEquals(json.get("baud").asInt(), 57600);
         assertEquals(json.get("bootdelay-s").asInt(), 3);
         assertEquals(json.get("autoboot-stop").asText(), "stop");
@@ -135,6 +135,7 @@ public class DefaultsAndJsonTest {
         assertEquals(json.get("flaws").get(0).asText(), "root-console");
         assertEquals(json.get("flaws").get(1).asText(), "secret-in-bootlog");
         assertFalse(json.get("ansi-console").asBoolean());
+        assertEquals(json.get("reconnect-cap-ms").asLong(), 60_000);
     }
 
     @Test
@@ -143,7 +144,7 @@ public class DefaultsAndJsonTest {
         // the unit's cloud identity, which the bench acts out in what it provisions and which need simulation.identity.
         Simulation simulation = new Simulation(9600, 0, null, List.of(new Credential("admin", "")), 0, "vdut",
                 Arrays.stream(Flaw.values()).filter(f -> !LinuxDut.ONLY_LINUX.contains(f))
-                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true, null);
+                        .filter(f -> !Flaw.PROVISIONED_IDENTITY.contains(f)).toList(), null, "virtual", null, true, null, 1500);
 
         Path file = write("round-trip.yaml", "device: {name: x}\nsimulation: " + new ObjectMapper().writeValueAsString(simulation.settings()) + "\n");
 

@@ -29,7 +29,8 @@ public class ExampleFilesTest {
         assertEquals(fixture.benchId(), "virtual-bench");
         assertEquals(fixture.gpio(), new Fixture.Gpio(Provider.MOCK, null));
         assertEquals(fixture.power(), new Fixture.Power("gpio-relay", 17, true, 300));
-        assertEquals(fixture.buttons(), Map.of("reset", new Fixture.Button(27, true)));
+        assertEquals(fixture.buttons(), Map.of("reset", new Fixture.Button(27, true),
+                "factory-reset", new Fixture.Button(22, true), "recovery", new Fixture.Button(23, true)));
         assertNull(fixture.serial().path());
         assertEquals(fixture.serial().baud(), 115200);
         Path jar = fixture.virtualDut().jar();

@@ -1,8 +1,5 @@
 package dev.starbench.vdut;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.Lockout;
 import dev.starbench.vdut.contract.SimulationSettings;
@@ -15,8 +12,9 @@ import java.util.Map;
 /**
  * The device's one account database, behind every login surface (console, telnet, SSH, web page), with
  * one policy: a delay after each failure, a lockout of a user name after too many failures, and the same
- * answer for every failure. Made afresh at each power-on (failures and locks live in RAM), while changed
- * passwords are written to flash ({@link PersistentState}).
+ * answer for every failure. Made afresh at each power-on (failures and locks live in RAM). A password the
+ * owner sets replaces the factory one and lives in the owner's data ({@link UserData}), so a factory reset
+ * brings the factory password back, and a power cut during the write meets the flash as any setting does.
  */
 final class Accounts {
     enum Surface { CONSOLE, TELNET, SSH, WEB }
@@ -27,22 +25,21 @@ final class Accounts {
     static final String UNKNOWN_USER = "Login incorrect: unknown user";
     /** With user-enumeration: how much longer a known user's failure takes (a password hash the unknown skip). */
     static final long ENUMERATION_EXTRA_MS = 150;
-    private static final String PASSWORDS = "passwords";
 
     /** @param failure null when accepted; else the text the surface shows */
     record Answer(boolean accepted, String failure) {
     }
 
     private final SimulationSettings sim;
-    private final PersistentState state;
+    private final UserData data;
     /** With password-change-ignored: changes live here, in RAM, and are gone at the next power-on. */
     private final Map<String, String> volatileChanges = new HashMap<>();
     private final Map<String, Deque<Long>> failures = new HashMap<>();
     private final Map<String, Long> lockedUntil = new HashMap<>();
 
-    Accounts(SimulationSettings sim, PersistentState state) {
+    Accounts(SimulationSettings sim, UserData data) {
         this.sim = sim;
-        this.state = state;
+        this.data = data;
     }
 
     /** Decides a login, waiting the policy's delay before a refusal as the real surface would. */
@@ -61,22 +58,28 @@ final class Accounts {
     }
 
     /**
-     * A password change, as {@code passwd} or the web page does it: the old password must log in first
-     * (with the same policy). The new one is written to flash, unless the device has password-change-ignored.
+     * A password change, as the web page or an owner's {@code passwd} does it: the old password must log in
+     * first (with the same policy).
      */
     boolean change(Surface surface, String user, String oldPassword, String newPassword) throws InterruptedException {
-        if (!login(surface, user, oldPassword).accepted() || !ownPasswords().containsKey(user)) {
-            return false;
-        }
+        return login(surface, user, oldPassword).accepted() && set(surface, user, newPassword);
+    }
+
+    /**
+     * Sets an account's password without asking for the old one, as root's {@code passwd NAME} does. Stored
+     * in the owner's data, unless the device has password-change-ignored (then in RAM only). False for a
+     * user name that is not one of the unit's own accounts, or when the flash write failed.
+     */
+    boolean set(Surface surface, String user, String newPassword) throws InterruptedException {
         synchronized (this) {
+            if (!ownPasswords().containsKey(user)) {
+                return false;
+            }
             if (sim.has(Flaw.PASSWORD_CHANGE_IGNORED)) {
                 volatileChanges.put(user, newPassword);
             } else {
-                JsonNode stored = state.get(PASSWORDS);
-                ObjectNode passwords = stored instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
-                passwords.put(user, newPassword);
                 try {
-                    state.put(PASSWORDS, passwords);
+                    data.setPassword(user, newPassword);
                 } catch (IOException e) {
                     System.err.println("vdut: accounts: cannot store a changed password: " + e.getMessage());
                     return false;
@@ -86,6 +89,21 @@ final class Accounts {
         // Names only: the bench greps this log for the passwords it sent.
         System.err.println("vdut: accounts: password of " + user + " changed over " + surface.name().toLowerCase());
         return true;
+    }
+
+    /**
+     * The factory reset, whichever way it was asked for: the owner's data is erased, and with it the
+     * passwords set in it (a flawed reset decides in {@link UserData} what it keeps); a change held in RAM
+     * goes too. The caller restarts the device.
+     */
+    synchronized void factoryReset() throws IOException {
+        volatileChanges.clear();
+        data.factoryReset();
+    }
+
+    /** Whether the unit has this account, so root's {@code passwd NAME} can name it. */
+    boolean hasAccount(String user) {
+        return ownPasswords().containsKey(user);
     }
 
     private synchronized Answer decide(Surface surface, String user, String password) {
@@ -122,20 +140,16 @@ final class Accounts {
         return ownPasswords().containsKey(user) || defaultUser(surface, user);
     }
 
-    /** The unit's own credentials, as changed since. */
+    /** The unit's own credentials: the factory's, each replaced by the one its owner set (or, flawed, changed in RAM). */
     private synchronized Map<String, String> ownPasswords() {
         Map<String, String> passwords = new HashMap<>();
         for (SimulationSettings.Credential c : sim.credentials()) {
             passwords.putIfAbsent(c.user(), c.password());
         }
-        JsonNode stored = state.get(PASSWORDS);
-        if (stored != null) {
-            stored.fields().forEachRemaining(e -> {
-                if (passwords.containsKey(e.getKey()) && e.getValue().isTextual()) {
-                    passwords.put(e.getKey(), e.getValue().asText());
-                }
-            });
-        }
+        passwords.replaceAll((user, factory) -> {
+            String set = data.password(user);
+            return set == null ? factory : set;
+        });
         passwords.putAll(volatileChanges);
         return passwords;
     }

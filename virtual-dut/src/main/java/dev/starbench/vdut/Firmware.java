@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 final class Firmware {
     interface Factory {
-        Firmware create(Accounts accounts);
+        Firmware create(Board board, Accounts accounts);
     }
 
     static final String BANNER = "U-Boot 2024.01-vdut (Nov 01 2026 - 12:00:00 +0000)";
@@ -40,23 +40,34 @@ final class Firmware {
     private static final long CURSOR_REPORT_WAIT_MS = 5000;
     private static final int SHELL_LINE_MAX = 1023;
 
+    /** What a device nobody has set up shows after its boot: its setup mode. */
+    static final String SETUP_MODE = "vcam-setup: not set up yet: setup mode (access point VCAM-SETUP, waiting for the app)";
+
     private final SimulationSettings sim;
     private final PersistentState state;
     private final Ota ota;
+    private final UserData userData;
     private final Accounts accounts;
+    private final BootEnvironment bootEnvironment;
+    private final Board board;
     private Session s;
     private String lastUbootCommand = "";
+    /** What the config daemon says at this boot about a torn file of the owner's data; null when it was sound. */
+    private String tornNotice;
 
-    Firmware(SimulationSettings sim, PersistentState state) {
-        this(sim, state, null, new Accounts(sim, state));
-    }
-
-    /** @param ota the firmware slots and update agent; null for a device without one */
-    Firmware(SimulationSettings sim, PersistentState state, Ota ota, Accounts accounts) {
+    /**
+     * @param ota      the firmware slots and update agent; null for a device without one
+     * @param accounts the account database of this power-on, shared with the network's login surfaces
+     */
+    Firmware(SimulationSettings sim, PersistentState state, Ota ota, UserData userData, BootEnvironment bootEnvironment,
+             Board board, Accounts accounts) {
         this.sim = sim;
         this.state = state;
         this.ota = ota;
+        this.userData = userData;
         this.accounts = accounts;
+        this.bootEnvironment = bootEnvironment;
+        this.board = board;
     }
 
     void run(Session session) throws InterruptedException, IOException {
@@ -65,6 +76,13 @@ final class Firmware {
         while (coldBoot) {
             long count = state.recordBoot();
             System.err.println("vdut: boot #" + count);
+            tornNotice = userData.load();
+            if (!bootEnvironment.start(s, board)) {
+                while (true) {
+                    s.read();
+                }
+            }
+            s.beside("vdut-userdata-boot-write", userData::recordBoot);
             uBoot();
             if (autobootStopped()) {
                 coldBoot = bootloaderPrompt();
@@ -295,6 +313,12 @@ final class Firmware {
             ota.startAgent(s);
         }
         s.println("");
+        if (tornNotice != null) {
+            s.println(tornNotice);
+        }
+        if (!userData.isSetUp()) {
+            s.println(SETUP_MODE);
+        }
         s.println("Welcome to VCAM");
         // getty flushes what was typed during boot, so keys aimed at the bootloader don't become a login.
         s.flushInput();
@@ -330,27 +354,10 @@ final class Firmware {
         }
     }
 
-    /** BusyBox passwd for the logged-in user: the old password, the new one twice. */
-    private void passwd(String user) throws InterruptedException, IOException {
-        s.println("Changing password for " + user);
-        s.print("Old password: ");
-        Line old = s.readLine(Echo.OFF, 256, true);
-        s.print("New password: ");
-        Line first = s.readLine(Echo.OFF, 256, true);
-        s.print("Retype password: ");
-        Line again = s.readLine(Echo.OFF, 256, true);
-        if (!first.text().equals(again.text()) || first.text().isEmpty()) {
-            s.println("passwd: passwords don't match");
-        } else if (accounts.change(Accounts.Surface.CONSOLE, user, old.text(), first.text())) {
-            s.println("passwd: password for " + user + " changed by " + user);
-        } else {
-            s.println("passwd: incorrect password for " + user);
-        }
-    }
-
     /** A BusyBox-like shell; returns on exit. */
     private void shell(String user) throws InterruptedException, IOException {
         boolean root = user.equals("root");
+        OwnerShell owner = new OwnerShell(s, userData, accounts, board);
         while (true) {
             if (sim.ansiConsole()) {
                 // A colour PS1 with a window title, and BusyBox's line editor asking where the cursor is.
@@ -391,10 +398,13 @@ final class Firmware {
                         : "uid=1000(" + user + ") gid=1000(" + user + ") groups=1000(" + user + ")");
                 case "uname" -> uname(args);
                 case "cat" -> cat(args);
-                case "passwd" -> passwd(user);
                 case "true", ":" -> {
                 }
-                default -> s.println("sh: " + words.get(0) + ": not found");
+                default -> {
+                    if (!owner.run(words.get(0), args, user)) {
+                        s.println("sh: " + words.get(0) + ": not found");
+                    }
+                }
             }
         }
     }

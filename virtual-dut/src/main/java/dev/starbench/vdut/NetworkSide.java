@@ -9,6 +9,7 @@ import java.nio.file.Path;
 final class NetworkSide {
     private final SimulationSettings sim;
     private final Ota ota;
+    private final UserData userData;
     private final Path workDir;
     private CloudClient cloud;
     private Telnetd telnetd;
@@ -17,23 +18,25 @@ final class NetworkSide {
     private WebAdmin web;
 
     /**
-     * @param ota     null without an OTA agent; with transport mqtt its offers come through the cloud client
-     * @param workDir the device's flash, where the SSH server keeps its host key from boot to boot
+     * @param ota      null without an OTA agent; with transport mqtt its offers come through the cloud client
+     * @param userData the owner's data, which the cloud reads and writes
+     * @param workDir  the device's flash, where the SSH server keeps its host key from boot to boot
      */
-    NetworkSide(SimulationSettings sim, Ota ota, Path workDir) {
+    NetworkSide(SimulationSettings sim, Ota ota, UserData userData, Path workDir) {
         this.sim = sim;
         this.ota = ota;
+        this.userData = userData;
         this.workDir = workDir;
     }
 
-    /** @param accounts the account database of this power-on, behind every login surface */
-    synchronized void powerOn(Accounts accounts) {
+    /** @param accounts the account database of this power-on, behind every login surface and the cloud's reset */
+    synchronized void powerOn(Board board, Accounts accounts) {
         NetworkSettings net = sim.network();
         if (net == null) {
             return;
         }
         if (net.cloudHost() != null) {
-            cloud = new CloudClient(sim, ota != null && ota.overMqtt() ? ota : null);
+            cloud = new CloudClient(sim, ota != null && ota.overMqtt() ? ota : null, userData, accounts, board);
             cloud.start();
         }
         if (net.brokerPort() != null) {

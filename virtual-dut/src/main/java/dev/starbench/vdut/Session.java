@@ -29,6 +29,7 @@ final class Session {
     private final BlockingQueue<Byte> rx = new ArrayBlockingQueue<>(64 * 1024);
     private volatile boolean live = true;
     private volatile Thread thread;
+    private final java.util.List<Thread> helpers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean lastWasCr;
     /** Input that arrived while the firmware waited for a terminal's report: read before anything newer. */
     private final java.util.ArrayDeque<Integer> pushedBack = new java.util.ArrayDeque<>();
@@ -61,6 +62,33 @@ final class Session {
         if (t != null) {
             t.interrupt();
         }
+        helpers.forEach(Thread::interrupt);
+    }
+
+    /** Work the device does beside its console while it has power (a flash write): it stops with the power. */
+    interface Chore {
+        void run() throws InterruptedException, IOException;
+    }
+
+    void beside(String name, Chore chore) {
+        Thread t = new Thread(() -> {
+            try {
+                // kill() sets live before it interrupts: a chore started after it sees live false here.
+                if (!live) {
+                    return;
+                }
+                chore.run();
+            } catch (InterruptedException e) {
+                // power lost mid-way: whatever was written stays as it is
+            } catch (IOException | RuntimeException e) {
+                if (live) {
+                    System.err.println("vdut: " + name + " failed: " + e);
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        helpers.add(t);
+        t.start();
     }
 
     void received(byte[] buf, int n) {

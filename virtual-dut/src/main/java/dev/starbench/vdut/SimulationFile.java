@@ -128,6 +128,10 @@ final class SimulationFile {
             case ANONYMOUS_BROKER -> "LocalBroker";
             case TELNET_OPEN -> "Telnetd";
             case ACCEPTS_UNSIGNED, ACCEPTS_FOREIGN_KEY, SKIPS_HASH_CHECK, ACCEPTS_DOWNGRADE, BRICKS_ON_POWER_LOSS -> "Ota";
+            case LOSES_SETTINGS_ON_POWER_CUT, RESET_KEEPS_DATA -> "UserData";
+            case BRICKS_ON_EARLY_POWER_CUT -> "BootEnvironment";
+            case NO_RECONNECT_BACKOFF -> "ReconnectPolicy";
+            case NEVER_RESUMES -> "CloudClient";
             case JTAG_OPEN, JTAG_FUSED -> "jtag.DebugPort";
             case NO_CLIENT_CERT -> "TrustPolicy (no key manager)";
             // The factory's mistakes: the bench provisions the unit with them (its VirtualIdentity and
@@ -155,6 +159,9 @@ final class SimulationFile {
         }
         if (!sim.hostname().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
             throw invalid(file, "hostname must be a plain host name, was '" + sim.hostname() + "'");
+        }
+        if (sim.reconnectCapMs() <= 0 || sim.reconnectCapMs() > 3_600_000) {
+            throw invalid(file, "reconnect-cap-ms must be 1..3600000, was " + sim.reconnectCapMs());
         }
         if (sim.autobootStop() != null && sim.autobootStop().isEmpty()) {
             throw invalid(file, "autoboot-stop must not be empty (use null for none)");

@@ -1,6 +1,7 @@
 package dev.starbench.vdut;
 
 import dev.starbench.vdut.contract.PowerPlug;
+import dev.starbench.vdut.contract.Flaw;
 import dev.starbench.vdut.contract.ReadyLine;
 import dev.starbench.vdut.jtag.DebugPort;
 import dev.starbench.vdut.contract.SimulationSettings;
@@ -95,8 +96,12 @@ public final class VirtualDut {
             ptys = PtyPair.open(dir);
             Ota ota = simulation.ota() == null ? null : new Ota(simulation, state, dir);
             debugPort = startDebugPort();
-            device = new Device(line.towardsBench(ptys.dutOutput()), accounts -> new Firmware(simulation, state, ota, accounts),
-                    new NetworkSide(simulation, ota, dir), debugPort, () -> new Accounts(simulation, state));
+            UserData userData = new UserData(dir, simulation.has(Flaw.LOSES_SETTINGS_ON_POWER_CUT),
+                    simulation.has(Flaw.RESET_KEEPS_DATA));
+            BootEnvironment bootEnvironment = new BootEnvironment(state, simulation.has(Flaw.BRICKS_ON_EARLY_POWER_CUT));
+            device = new Device(line.towardsBench(ptys.dutOutput()),
+                    (board, accounts) -> new Firmware(simulation, state, ota, userData, bootEnvironment, board, accounts),
+                    new NetworkSide(simulation, ota, userData, dir), debugPort, () -> new Accounts(simulation, userData));
             gpio = new GpioBridge(options.wiresByPin(), device, line);
         }
         if (options.plug() != null) {

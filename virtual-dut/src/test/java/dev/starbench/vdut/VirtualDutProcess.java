@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
 final class VirtualDutProcess implements AutoCloseable {
     static final int POWER_PIN = 17;
     static final int RESET_PIN = 27;
+    static final int FACTORY_RESET_PIN = 22;
+    static final int RECOVERY_PIN = 23;
 
     final Process process;
     final Path workDir;
@@ -58,7 +60,9 @@ final class VirtualDutProcess implements AutoCloseable {
     static VirtualDutProcess start(Path workDir, String simulationJson) throws Exception {
         Path stderr = workDir.resolveSibling(workDir.getFileName() + "-" + System.nanoTime() + ".stderr");
         Process p = launch(stderr, "--simulation", "-", "--work-dir", workDir.toString(),
-                "--wire", "power=" + POWER_PIN + ":active-low", "--wire", "reset=" + RESET_PIN + ":active-low");
+                "--wire", "power=" + POWER_PIN + ":active-low", "--wire", "reset=" + RESET_PIN + ":active-low",
+                "--wire", GpioWire.FACTORY_RESET + "=" + FACTORY_RESET_PIN + ":active-low",
+                "--wire", GpioWire.RECOVERY + "=" + RECOVERY_PIN + ":active-low");
         // A raw line break cannot be inside a JSON string, so as whitespace it may become a space.
         p.getOutputStream().write((simulationJson.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().flush();
@@ -113,6 +117,11 @@ final class VirtualDutProcess implements AutoCloseable {
 
     void powerOff() throws IOException {
         gpio(POWER_PIN, 1);
+    }
+
+    /** Presses (true) or releases an active-low button line. */
+    void button(int pin, boolean pressed) throws IOException {
+        gpio(pin, pressed ? 0 : 1);
     }
 
     void send(String text) throws IOException {

@@ -15,6 +15,15 @@ public final class ButtonLine {
         return line.name();
     }
 
+    /** Holds the button down until {@link #release()}: a strap the device reads at power-on. */
+    public void hold() throws BenchIoException {
+        line.set(true);
+    }
+
+    public void release() throws BenchIoException {
+        line.set(false);
+    }
+
     /** Presses for {@code hold}, then releases; the release happens even if the wait is interrupted. */
     public void press(Duration hold) throws BenchIoException {
         line.set(true);

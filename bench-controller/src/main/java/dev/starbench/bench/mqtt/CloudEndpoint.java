@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  * (so it sees the handshake, its alert, version and suite), reads the DUT's first MQTT packet with
  * Netty's MQTT decoder, and then relays the connection to its {@link Upstream} broker. Each
  * connection becomes one {@link Attempt}.
+ *
+ * <p>It can also play a cloud that is down ({@link #answer(Answer)}): refusing every connection with a
+ * TCP reset, or black-holing it (taking it and never answering). Every TCP connection, however it was
+ * answered, is a {@link Connection} with the time it came and the time it ended, so the bench can
+ * judge how a device retries.
  */
 public final class CloudEndpoint implements Closeable {
     /** How the listener terminates TLS; a null terminator means plaintext MQTT. */
@@ -50,6 +55,51 @@ public final class CloudEndpoint implements Closeable {
         }
     }
 
+    /** How the cloud answers new connections. */
+    public enum Answer {
+        /** Up: TLS as configured, the CONNECT read, then relayed to the broker. */
+        SERVE,
+        /** Down, actively: each connection is taken and reset at once (SO_LINGER 0, so the DUT sees an RST). */
+        REFUSE,
+        /** Down, silently: each connection is taken and never answered; it ends when the DUT gives up. */
+        BLACK_HOLE
+    }
+
+    /**
+     * One TCP connection the DUT opened: when it came, how the cloud answered it, and when it ended (null
+     * while it is open). For a black-holed one the end is when the DUT gave up on it.
+     */
+    public record Connection(Instant at, Instant ended, Answer answer, String remote) {
+    }
+
+    /** A connection's record while it is open. */
+    private static final class Tracked {
+        final Instant at = Instant.now();
+        final Answer answer;
+        final String remote;
+        volatile Instant ended;
+
+        Tracked(Answer answer, Socket s) {
+            this.answer = answer;
+            this.remote = s.getInetAddress().getHostAddress() + ":" + s.getPort();
+        }
+
+        void end() {
+            if (ended == null) {
+                ended = Instant.now();
+            }
+        }
+
+        /** A refusal takes no time the DUT could notice. */
+        void refused() {
+            ended = at;
+        }
+
+        Connection snapshot() {
+            return new Connection(at, ended, answer, remote);
+        }
+    }
+
     private static final Duration FIRST_PACKET_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration BIND_RETRY = Duration.ofSeconds(3);
 
@@ -60,6 +110,10 @@ public final class CloudEndpoint implements Closeable {
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Attempt> completed = new LinkedBlockingQueue<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Connections the black hole holds. */
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
+    private final List<Tracked> connections = new CopyOnWriteArrayList<>();
+    private volatile Answer answer = Answer.SERVE;
     private final java.util.concurrent.atomic.AtomicInteger underWay = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
@@ -155,6 +209,29 @@ public final class CloudEndpoint implements Closeable {
         return a;
     }
 
+    /**
+     * From now on answers new connections this way. Going down resets every connection being served, as a
+     * cloud that fails does; coming back resets the connections the black hole still holds (the DUT would
+     * otherwise wait out its own timeout on a connection that can never be served).
+     */
+    public synchronized void answer(Answer how) {
+        Answer was = answer;
+        answer = how;
+        if (was == how) {
+            return;
+        }
+        if (was == Answer.SERVE || how == Answer.SERVE) {
+            for (Socket s : was == Answer.SERVE ? open : held) {
+                reset(s);
+            }
+        }
+    }
+
+    /** Every TCP connection so far, oldest first. */
+    public List<Connection> connections() {
+        return connections.stream().map(Tracked::snapshot).toList();
+    }
+
     /** Stops listening and drops every connection, so the DUT has to connect afresh. */
     @Override
     public void close() {
@@ -163,6 +240,19 @@ public final class CloudEndpoint implements Closeable {
         for (Socket s : open) {
             drop(s);
         }
+        for (Socket s : held) {
+            drop(s);
+        }
+    }
+
+    /** An RST rather than a FIN: what the DUT sees when the cloud's host drops it. */
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed
+        }
+        quietly(s);
     }
 
     /** A FIN the DUT cannot miss, even while another thread is blocked reading the socket. */
@@ -183,11 +273,51 @@ public final class CloudEndpoint implements Closeable {
             } catch (IOException e) {
                 return;
             }
-            open.add(s);
-            underWay.incrementAndGet();
-            Thread t = new Thread(() -> serve(s), "cloud-conn-" + s.getPort());
+            Answer how;
+            Tracked tracked;
+            synchronized (this) {
+                how = answer;
+                tracked = new Tracked(how, s);
+                connections.add(tracked);
+                if (how == Answer.REFUSE) {
+                    reset(s);
+                    tracked.refused();
+                    continue;
+                }
+                (how == Answer.SERVE ? open : held).add(s);
+            }
+            if (how == Answer.SERVE) {
+                underWay.incrementAndGet();
+            }
+            Thread t = new Thread(() -> {
+                try {
+                    if (how == Answer.SERVE) {
+                        serve(s);
+                    } else {
+                        swallow(s);
+                    }
+                } finally {
+                    open.remove(s);
+                    held.remove(s);
+                    tracked.end();
+                }
+            }, "cloud-conn-" + s.getPort());
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /** Reads and discards whatever the DUT sends, never answering, until it closes or resets the connection. */
+    private static void swallow(Socket s) {
+        byte[] buf = new byte[4096];
+        try (InputStream in = s.getInputStream()) {
+            while (in.read(buf) >= 0) {
+                // a black hole answers nothing
+            }
+        } catch (IOException e) {
+            // the DUT reset it, or the endpoint closed
+        } finally {
+            quietly(s);
         }
     }
 

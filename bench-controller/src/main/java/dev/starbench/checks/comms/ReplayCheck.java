@@ -5,17 +5,14 @@ import dev.starbench.bench.mqtt.Attempt;
 import dev.starbench.bench.mqtt.Broker;
 import dev.starbench.bench.mqtt.CloudEndpoint;
 import dev.starbench.bench.mqtt.JsseTls;
+import dev.starbench.bench.mqtt.SignedCommand;
 import dev.starbench.bench.mqtt.Upstream;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.NotApplicable;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +57,11 @@ public class ReplayCheck {
             status.poll(2, TimeUnit.SECONDS);
             status.clear();
 
-            byte[] command = signedCommand(cloud, new Random(ctx.seedFor(ID)));
+            // The nonce comes from the run's seed; the counter is the clock (see SignedCommand).
+            SignedCommand signed = SignedCommand.of("blink", new Random(ctx.seedFor(ID)), cloud.labCa);
+            byte[] command = signed.bytes();
             cloud.evidence.step("publish a signed command on " + config.commandTopic() + ": "
-                    + firstLine(command));
+                    + signed.firstLine() + " + signature");
             broker.publish(config.commandTopic(), command);
             String first = reply(status, cloud.attemptTimeout);
             cloud.evidence.note("status after the command: " + (first == null ? "(none)" : first));
@@ -90,31 +89,6 @@ public class ReplayCheck {
             throw new AssertionError("the DUT acted on a replayed signed command although its maker claims"
                     + " replay protection (" + second + ")");
         }
-    }
-
-    /**
-     * The nonce is drawn from the run's seed like every other choice; the counter is the clock, because a
-     * device that remembers the highest counter it obeyed must see a fresh one in a rerun too, or the
-     * control (a fresh command obeyed) would fail for the wrong reason.
-     */
-    private static byte[] signedCommand(CloudProcedure cloud, Random random) throws BenchIoException {
-        byte[] nonce = new byte[8];
-        random.nextBytes(nonce);
-        String body = "{\"action\":\"blink\",\"counter\":" + System.currentTimeMillis() + ",\"nonce\":\""
-                + HexFormat.of().formatHex(nonce) + "\"}";
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(cloud.labCa.key());
-            s.update(body.getBytes(StandardCharsets.UTF_8));
-            return (body + "\n" + Base64.getEncoder().encodeToString(s.sign())).getBytes(StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
-            throw new BenchIoException("cannot sign a command with the lab CA key: " + e.getMessage(), e);
-        }
-    }
-
-    private static String firstLine(byte[] command) {
-        String s = new String(command, StandardCharsets.UTF_8);
-        return s.substring(0, s.indexOf('\n')) + " + signature";
     }
 
     private static String reply(BlockingQueue<Broker.Message> status, Duration timeout) throws InterruptedException {

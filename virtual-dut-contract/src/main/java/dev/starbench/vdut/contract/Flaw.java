@@ -51,7 +51,12 @@ public enum Flaw {
     @JsonProperty("no-login-delay") NO_LOGIN_DELAY,
     @JsonProperty("permanent-lockout") PERMANENT_LOCKOUT,
     @JsonProperty("user-enumeration") USER_ENUMERATION,
-    @JsonProperty("password-change-ignored") PASSWORD_CHANGE_IGNORED;
+    @JsonProperty("password-change-ignored") PASSWORD_CHANGE_IGNORED,
+    @JsonProperty("loses-settings-on-power-cut") LOSES_SETTINGS_ON_POWER_CUT,
+    @JsonProperty("bricks-on-early-power-cut") BRICKS_ON_EARLY_POWER_CUT,
+    @JsonProperty("no-reconnect-backoff") NO_RECONNECT_BACKOFF,
+    @JsonProperty("never-resumes") NEVER_RESUMES,
+    @JsonProperty("reset-keeps-data") RESET_KEEPS_DATA;
 
     /**
      * The flaws of the identity the bench provisions a unit with: it acts them out in what it sends

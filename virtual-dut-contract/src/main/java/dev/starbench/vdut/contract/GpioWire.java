@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
 public final class GpioWire {
     /** The device input that switches its supply; every virtual DUT has one. */
     public static final String POWER = "power";
+    /** The device input that erases its user data when held while it runs (a long press). */
+    public static final String FACTORY_RESET = "factory-reset";
+    /** The boot strap that, held at power-on, restores the boot environment from the factory copy. */
+    public static final String RECOVERY = "recovery";
     public static final String WIRE_OPTION = "--wire";
     public static final String LINE_BAUD_OPTION = "--line-baud";
     public static final String SIMULATION_OPTION = "--simulation";

@@ -21,6 +21,7 @@ import java.util.Set;
  *                     position query it waits for (up to 5 s) before reading input
  * @param loginFailDelayMs how long every login surface waits before it answers a failed login
  * @param lockout      when a user name is locked out, on every login surface; null: {@link Lockout#DEFAULTS}
+ * @param reconnectCapMs the longest wait of the hardened cloud client's back-off between reconnects
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationSettings(
@@ -35,13 +36,15 @@ public record SimulationSettings(
         @JsonProperty("ota") OtaSettings ota,
         @JsonProperty("debug-port") DebugPortSettings debugPort,
         @JsonProperty("ansi-console") Boolean ansiConsole,
-        @JsonProperty("lockout") Lockout lockout) {
+        @JsonProperty("lockout") Lockout lockout,
+        @JsonProperty("reconnect-cap-ms") Long reconnectCapMs) {
 
     public static final int DEFAULT_BAUD = 115200;
     public static final int DEFAULT_BOOTDELAY_S = 2;
     /** The hardened device's: one second after each failure, as published EN 303 645 self-assessments relied on. */
     public static final long DEFAULT_LOGIN_FAIL_DELAY_MS = 1000;
     public static final String DEFAULT_HOSTNAME = "vdut";
+    public static final long DEFAULT_RECONNECT_CAP_MS = 60_000;
 
     public SimulationSettings {
         baud = baud == null ? DEFAULT_BAUD : baud;
@@ -51,6 +54,7 @@ public record SimulationSettings(
         hostname = hostname == null ? DEFAULT_HOSTNAME : hostname;
         flaws = flaws == null || flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
         ansiConsole = ansiConsole != null && ansiConsole;
+        reconnectCapMs = reconnectCapMs == null ? DEFAULT_RECONNECT_CAP_MS : reconnectCapMs;
     }
 
     /** The lockout policy in force: the file's, or the defaults. */
@@ -64,12 +68,12 @@ public record SimulationSettings(
 
     public SimulationSettings withNetwork(NetworkSettings n) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, n, ota,
-                debugPort, ansiConsole, lockout);
+                debugPort, ansiConsole, lockout, reconnectCapMs);
     }
 
     public SimulationSettings withDebugPort(DebugPortSettings d) {
         return new SimulationSettings(baud, bootdelayS, autobootStop, credentials, loginFailDelayMs, hostname, flaws, network,
-                ota, d, ansiConsole, lockout);
+                ota, d, ansiConsole, lockout, reconnectCapMs);
     }
 
     /** A login the simulated device accepts. */

@@ -52,7 +52,7 @@ public class DebugPortTest {
     private Probe attach(Flaw... flaws) throws IOException {
         Path socket = Files.createTempDirectory("vdut-jtag").resolve("rbb.sock");
         SimulationSettings sim = new SimulationSettings(null, null, null, null, null, null, Set.of(flaws), null, null,
-                new DebugPortSettings(null, socket.toString(), null, null), null, null);
+                new DebugPortSettings(null, socket.toString(), null, null), null, null, null);
         port = DebugPort.start(sim, IMAGE, log::add);
         probe = new Probe(socket);
         return probe;
