@@ -26,6 +26,8 @@ public final class Prompts {
     public static final Pattern BOOTLOADER_PASSWORD = BoundedPattern.compile("(?i)(?:autoboot|bootloader|u-boot)[^\\n]{0,30}password[^\\n]{0,10}: ?");
     // Up to the line's end: a real UART delivers the line in pieces, and a prefix is not the version.
     public static final Pattern UBOOT_VERSION = BoundedPattern.compile("U-Boot \\d{4}\\.\\d{2}[^\\r\\n]{0,120}(?=[\\r\\n])");
+    /** What passwd (BusyBox's, shadow's) prints after a change; shadow's "password unchanged" is not one. */
+    public static final Pattern PASSWORD_CHANGED = BoundedPattern.compile("(?i)password[^\\n]{0,60}\\b(?:changed|updated)");
     public static final Pattern KERNEL_START = BoundedPattern.compile("Starting kernel|Linux version \\d|Booting Linux");
     public static final Pattern ACTIVATE = BoundedPattern.compile("Please press Enter to activate this console");
     /**

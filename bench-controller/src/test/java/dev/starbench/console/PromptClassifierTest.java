@@ -35,4 +35,11 @@ public class PromptClassifierTest {
     public void theLatestMarkerDecidesTheStage(String tail, Stage expected) {
         assertEquals(PromptClassifier.classify(tail), expected);
     }
+
+    @Test
+    public void passwdSaysChangedOnlyWhenItChangedThePassword() {
+        assertEquals(Prompts.PASSWORD_CHANGED.matcher("passwd: password for root changed by root\r\n").find(), true);
+        assertEquals(Prompts.PASSWORD_CHANGED.matcher("passwd: password updated successfully\r\n").find(), true);
+        assertEquals(Prompts.PASSWORD_CHANGED.matcher("passwd: password unchanged\r\n").find(), false);
+    }
 }

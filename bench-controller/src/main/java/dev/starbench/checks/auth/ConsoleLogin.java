@@ -83,8 +83,6 @@ final class ConsoleLogin implements LoginClient {
 
     private static final Pattern PASSWD_PROMPT = BoundedPattern.compile(
             "(?i)(?:old|current|new|retype|re-enter|repeat)?[^\\n]{0,20}password: ?$");
-    private static final Pattern PASSWD_DONE = BoundedPattern.compile(
-            "(?i)password[^\\n]{0,60}(?:changed|updated successfully)");
 
     /**
      * Logs in and runs {@code passwd} (BusyBox or shadow's): the old password where it is asked for, the new
@@ -108,7 +106,7 @@ final class ConsoleLogin implements LoginClient {
                 console.send((prompt.contains("old") || prompt.contains("current") ? oldPassword : newPassword) + "\r");
             }
             String said = console.text(from, console.position());
-            boolean changed = PASSWD_DONE.matcher(said).find();
+            boolean changed = Prompts.PASSWORD_CHANGED.matcher(said).find();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             console.send("exit\r");
             console.expect(timeout, Prompts.LOGIN);

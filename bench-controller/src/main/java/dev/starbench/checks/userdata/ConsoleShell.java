@@ -21,7 +21,6 @@ public final class ConsoleShell {
     /** What the password dialogue asks for the present password (BusyBox: "Old password:"). */
     static final Pattern OLD_PASSWORD = BoundedPattern.compile("(?i)(?:old|current)[^\\n]{0,20}password: ?$");
     static final Pattern ANY_PASSWORD = BoundedPattern.compile("(?i)password: ?$");
-    static final Pattern CHANGED = BoundedPattern.compile("(?i)password[^\\n]{0,60}(?:changed|updated)");
     /** The text a login that failed prints before it asks again. */
     static final Pattern INCORRECT = BoundedPattern.compile("(?i)(?:incorrect|failed|denied|invalid)");
 
@@ -137,7 +136,7 @@ public final class ConsoleShell {
                 console.send(answer + "\r");
             }
         }
-        return CHANGED.matcher(console.text(from, console.position())).find();
+        return Prompts.PASSWORD_CHANGED.matcher(console.text(from, console.position())).find();
     }
 
     private Console.Match await(String what, Pattern... patterns) throws BenchIoException {
