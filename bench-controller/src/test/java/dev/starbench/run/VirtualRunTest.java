@@ -112,13 +112,16 @@ public class VirtualRunTest {
      */
     @Test
     public void theShippedHardenedProfilePassesEveryApplicableCheck() throws Exception {
-        Runner.Result result = run(VirtualBench.profile("virtual-hardened"), List.of());
+        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), VirtualBench.profile("virtual-hardened"), List.of(), null);
+        Runner.Result result = run.result();
         for (RunRecord.CheckResult c : result.record().checks()) {
             if (c.verdict() != Verdict.NOT_APPLICABLE) {
                 assertEquals(c.verdict(), Verdict.PASS, reasonOf(c));
             }
         }
         assertEquals(result.exitCode(), 0);
+        AuthRunTest.assertTheHardenedDevicePassedAllFour(byId(result.record()));
+        AuthRunTest.assertNowhere(run, CommsRunTest.PASSWORD);
         assertTrue(VirtualBench.liveChildren().isEmpty(), "left running: " + VirtualBench.describe(VirtualBench.liveChildren()));
 
         List<JsonNode> journal = journal(result.runDir());
