@@ -19,7 +19,7 @@ import org.testng.annotations.Test;
 /**
  * The auth checks proved by pairs against the virtual DUT's SSH server and web admin page (the shipped
  * profiles' `logins:`): each login flaw alone FAILs its check, and the hardened device PASSes all four
- * (asserted on VirtualRunTest's main job, which runs them); the unit's password, the bench's control,
+ * (asserted on MainJobRunTest's run, which runs them); the unit's password, the bench's control,
  * appears in no file of the run directory and not in the progress output.
  */
 public class AuthRunTest {
@@ -73,49 +73,6 @@ public class AuthRunTest {
         assertNowhere(run, CommsRunTest.PASSWORD);
     }
 
-    /** telnetd is not in the profile's logins: the scan finds it, and its default password is found there, named as undeclared. */
-    @Test
-    public void anUndeclaredTelnetIsTriedAndNamedSo() throws Exception {
-        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(),
-                VirtualBench.profileWithFlaws(dir, "telnet-open", "default-password"), List.of(DEFAULTS), null);
-        RunRecord.CheckResult result = VirtualRunTest.byId(run.result().record()).get(DEFAULTS);
-        assertEquals(result.verdict(), Verdict.FAIL, describe(result));
-        assertTrue(result.reason().contains("telnet:21890 (undeclared): accepts the default credentials root/root, admin/admin"),
-                describe(result));
-    }
-
-    /**
-     * The console as a login surface (the shipped profiles leave it to debug.uart-console): its default
-     * list through the console engine's Login, and a change by BusyBox-style passwd that survives the
-     * power cycle and is set back. With default-password, root/root gets in there.
-     */
-    @Test
-    public void theConsoleSurfaceTriesItsDefaultsAndChangesItsPasswordByPasswd() throws Exception {
-        String console = "logins:\n  - surface: console\n    credential: {user: admin, password: \"" + CommsRunTest.PASSWORD + "\"}\n"
-                + "    min-failure-delay-ms: 200\n    attempts: 6\n    lockout-ms: 3000\n    change: {method: passwd}\nsimulation:\n";
-        String hardened = Files.readString(VirtualBench.profile("virtual-hardened"));
-        String text = hardened.substring(0, hardened.indexOf("logins:\n")) + console
-                + hardened.substring(hardened.indexOf("simulation:\n") + "simulation:\n".length());
-        text = text.replace("login-fail-delay-ms: 1000", "login-fail-delay-ms: 200")
-                .replace("lockout: {after: 5, window-ms: 60000, for-ms: 5000}", "lockout: {after: 5, window-ms: 60000, for-ms: 2000}")
-                .replace("    ssh-port: 21886\n    http-port: 21887\n", "");
-        Path clean = Files.writeString(dir.resolve("console-logins.yaml"), text);
-        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(), clean, List.of(DEFAULTS, BRUTE, CHANGE), null);
-        Map<String, RunRecord.CheckResult> checks = VirtualRunTest.byId(run.result().record());
-        for (String id : List.of(DEFAULTS, BRUTE, CHANGE)) {
-            assertEquals(checks.get(id).verdict(), Verdict.PASS, describe(checks.get(id)));
-        }
-        assertTrue(evidence(checks.get(CHANGE)).contains("console: PASS: the change took"), evidence(checks.get(CHANGE)));
-        assertNowhere(run, CommsRunTest.PASSWORD);
-
-        Path flawed = Files.writeString(dir.resolve("console-default-password.yaml"),
-                text.replace("flaws: []", "flaws: [default-password]"));
-        RunRecord.CheckResult defaults = VirtualRunTest.byId(VirtualBench.run(dir, VirtualBench.fixture(), flawed, List.of(DEFAULTS), null)
-                .result().record()).get(DEFAULTS);
-        assertEquals(defaults.verdict(), Verdict.FAIL, describe(defaults));
-        assertTrue(defaults.reason().contains("console: accepts the default credentials root/root, admin/admin"), describe(defaults));
-    }
-
     /** The secret is in no file of the run directory (journal, record, report, transcript, device log) and not in the progress. */
     static void assertNowhere(VirtualBench.Run run, String secret) throws Exception {
         try (Stream<Path> files = Files.walk(run.result().runDir())) {
@@ -126,11 +83,11 @@ public class AuthRunTest {
         assertFalse(run.progress().contains(secret), "the progress output holds the unit's password");
     }
 
-    private static String evidence(RunRecord.CheckResult c) {
+    static String evidence(RunRecord.CheckResult c) {
         return c.reason() + "\n" + VirtualRunTest.evidenceText(c);
     }
 
-    private static String describe(RunRecord.CheckResult c) {
+    static String describe(RunRecord.CheckResult c) {
         return VirtualRunTest.describe(c);
     }
 }
