@@ -36,7 +36,7 @@ public class AuthRunTest {
     }
 
     /**
-     * The PASS half of the pairs, from the main job's run of the hardened profile (VirtualRunTest), which runs
+     * The PASS half of the pairs, from the main job's run of the hardened profile (MainJobRunTest), which runs
      * all four: what each decided on.
      */
     static void assertTheHardenedDevicePassedAllFour(Map<String, RunRecord.CheckResult> checks) {
