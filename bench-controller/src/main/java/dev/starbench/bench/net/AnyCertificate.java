@@ -17,10 +17,14 @@ public final class AnyCertificate implements X509TrustManager {
     private volatile X509Certificate[] seen;
 
     public SSLSocketFactory socketFactory() {
+        return context().getSocketFactory();
+    }
+
+    public SSLContext context() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {this}, new SecureRandom());
-            return context.getSocketFactory();
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK's TLS is always available", e);
         }

@@ -6,7 +6,7 @@ import dev.starbench.bench.login.LoginClient;
 import dev.starbench.bench.login.MqttLogin;
 import dev.starbench.bench.login.SshLogin;
 import dev.starbench.bench.login.TelnetLogin;
-import dev.starbench.bench.login.TrustAll;
+import dev.starbench.bench.net.AnyCertificate;
 import dev.starbench.bench.net.PortScanner;
 import dev.starbench.checks.BenchFault;
 import dev.starbench.checks.CheckContext;
@@ -103,7 +103,7 @@ final class AuthSurfaces implements AutoCloseable {
             case CONSOLE -> new ConsoleLogin(ctx.dut().console(), timeout);
             case TELNET -> new TelnetLogin(host, l.port(), timeout);
             case SSH -> new SshLogin(host, l.port(), timeout);
-            case MQTT -> new MqttLogin(host, l.port(), l.tls() ? TrustAll.sockets() : null, timeout, clientIds(random));
+            case MQTT -> new MqttLogin(host, l.port(), l.tls() ? new AnyCertificate().socketFactory() : null, timeout, clientIds(random));
             case HTTP_BASIC -> HttpLogin.basic(l.url(), timeout);
             case HTTP_FORM -> HttpLogin.form(l.url(), new HttpLogin.Form(l.userField(), l.passwordField(), l.successText(),
                     l.successStatus()), timeout);
