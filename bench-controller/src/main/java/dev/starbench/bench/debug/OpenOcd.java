@@ -260,17 +260,26 @@ public final class OpenOcd implements AutoCloseable {
         closeQuietly(rpcTranscript);
     }
 
-    private static void kill(Process process, Thread copier) {
-        process.destroy();
+    /**
+     * Ends the process through its handle: {@link Process#destroy} would also close our end of its output
+     * pipe, even after it exited, throwing away the lines the copier has not read yet (its last ones, on
+     * a loaded machine).
+     */
+    static void kill(Process process, Thread copier) {
+        ProcessHandle handle = process.toHandle();
         try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            if (process.isAlive()) {
+                handle.destroy();
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    handle.destroyForcibly();
+                    process.waitFor(2, TimeUnit.SECONDS);
+                }
             }
             // The log is evidence: its copier has only the end of a closed pipe left, but on a loaded
             // machine that can take a moment; a short wait would hand the report a log cut off early.
             copier.join(10_000);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            handle.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }

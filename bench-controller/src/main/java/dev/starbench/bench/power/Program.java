@@ -51,10 +51,12 @@ record Program(List<String> argv, int exit, String output, long millis) {
     /**
      * The tool first, then what it started (listed while the tool still holds them): killed the other way
      * round, a shell script would live long enough to add "Killed" about its child to the tool's output.
+     * Through its handle: {@link Process#destroyForcibly} would also close the pipe the reader still
+     * drains, losing the last thing the tool said before it hung.
      */
     private static void kill(Process p) {
         List<ProcessHandle> started = p.descendants().toList();
-        p.destroyForcibly();
+        p.toHandle().destroyForcibly();
         started.forEach(ProcessHandle::destroyForcibly);
     }
 

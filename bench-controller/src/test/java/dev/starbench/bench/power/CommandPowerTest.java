@@ -28,7 +28,7 @@ public class CommandPowerTest {
         script("switch", "echo \"$1\" > \"" + outlet + "\"; echo \"outlet 3 switched $1\"");
         script("status", "read s < \"" + outlet + "\"; if [ \"$s\" = 1 ]; then echo ON; else echo OFF; fi");
         script("fails", "echo 'relay board not found' >&2; exit 4");
-        script("hangs", "sleep 30");
+        script("hangs", "echo 'waiting for the relay board'; sleep 30");
         script("noisy", "printf 'state:\\033[31m ON\\033[0m\\n'");
     }
 
@@ -90,7 +90,8 @@ public class CommandPowerTest {
         CommandPower power = new CommandPower(new PowerConfig.Command(run("hangs"), run("switch", "0"), null, "on", "off",
                 300), Duration.ZERO);
         BenchIoException e = expectThrows(BenchIoException.class, power::on);
-        assertEquals(e.getMessage(), "`" + dir + "/hangs` did not finish within 300 ms and was killed (no output)");
+        assertEquals(e.getMessage(), "`" + dir + "/hangs` did not finish within 300 ms and was killed: waiting for the"
+                + " relay board");
     }
 
     @Test
