@@ -98,6 +98,21 @@ public class CliTest {
         }
     }
 
+    /**
+     * A run that plays the DUT's cloud starts the embedded broker, whose Netty warns on a machine where no
+     * interface has a MAC (the test forks' network namespaces, a container); stderr stays empty all the same.
+     */
+    @Test(timeOut = 180_000)
+    public void aRunThatPlaysTheCloudPrintsNothingOnStderr() throws Exception {
+        Path dir = Files.createTempDirectory("starbench-quiet-cloud");
+        Process run = VirtualBench.startRun(dir, VirtualBench.fixture(), VirtualBench.profile("virtual-hardened"), "--check",
+                "comms.rogue-certificate");
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(run.waitFor(), 0, out);
+        assertTrue(out.contains("Summary:") && out.contains("1 PASS"), "the run ran: " + out);
+        assertEquals(Files.readString(dir.resolve("stderr.txt")), "");
+    }
+
     /** A bench whose serial adapter is not attached: every check is INCONCLUSIVE at once, no device needed. */
     private static Path absentAdapterFixture(Path dir) throws Exception {
         return Files.writeString(dir.resolve("absent.yaml"), "bench-id: absent-bench\ngpio:\n  provider: mock\npower:\n"
