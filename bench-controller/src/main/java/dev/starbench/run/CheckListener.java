@@ -2,6 +2,7 @@ package dev.starbench.run;
 
 import dev.starbench.bench.BenchIoException;
 import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.BenchLeftDeviceChanged;
 import dev.starbench.checks.Catalog;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.NotApplicable;
@@ -87,6 +88,8 @@ final class CheckListener implements ITestListener {
             end(result, Verdict.FAIL, t.getMessage());
         } else if (t instanceof Journal.WriteFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: the run's journal could not be written: " + t.getMessage());
+        } else if (t instanceof BenchLeftDeviceChanged) {
+            end(result, Verdict.INCONCLUSIVE, t.getMessage());
         } else if (t instanceof BenchFault || t instanceof BenchIoException || t instanceof ExpectTimeout
                 || t instanceof TransitionFailed) {
             end(result, Verdict.INCONCLUSIVE, "bench could not tell: " + t.getMessage());

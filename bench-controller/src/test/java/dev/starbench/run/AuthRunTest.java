@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.DataProvider;
@@ -70,6 +72,27 @@ public class AuthRunTest {
         RunRecord.CheckResult result = VirtualRunTest.byId(run.result().record()).get(check);
         assertEquals(result.verdict(), Verdict.FAIL, describe(result));
         assertTrue(evidence(result).contains(finding), flaw + ": " + describe(result));
+        assertNowhere(run, CommsRunTest.PASSWORD);
+    }
+
+    /**
+     * A device that keeps a password history refuses its label password back, so the bench's restore fails:
+     * the verdict's reason says so first, with the password the unit has now, also in the progress, and the
+     * evidence keeps what the device did (the change took, the restore was refused).
+     */
+    @Test
+    public void aRestoreTheDeviceRefusesIsSaidLoudlyWithThePasswordTheUnitNowHas() throws Exception {
+        VirtualBench.Run run = VirtualBench.run(dir, VirtualBench.fixture(),
+                VirtualBench.profileWithFlaws(dir, "refuses-reused-password"), List.of(CHANGE), null);
+        RunRecord.CheckResult result = VirtualRunTest.byId(run.result().record()).get(CHANGE);
+        assertEquals(result.verdict(), Verdict.INCONCLUSIVE, describe(result));
+        Matcher now = Pattern.compile("the unit's password is now the one the bench set: (\\S+)").matcher(result.reason());
+        assertTrue(result.reason().startsWith("RESTORE FAILED") && now.find(), describe(result));
+        assertTrue(run.progress().contains("RESTORE FAILED") && run.progress().contains(now.group(1)), run.progress());
+        String evidence = evidence(result);
+        assertTrue(evidence.contains("the change took: after a power cycle the old password is refused and the new one let in"),
+                evidence);
+        assertTrue(evidence.contains("Password refused: it was used before"), evidence);
         assertNowhere(run, CommsRunTest.PASSWORD);
     }
 

@@ -23,6 +23,8 @@ final class Accounts {
     static final String REFUSED = "Login incorrect";
     /** With user-enumeration: what a failure says for a user name the device does not have. */
     static final String UNKNOWN_USER = "Login incorrect: unknown user";
+    /** With refuses-reused-password: what a change to a password the account had says. */
+    static final String REUSED = "Password refused: it was used before";
     /** With user-enumeration: how much longer a known user's failure takes (a password hash the unknown skip). */
     static final long ENUMERATION_EXTRA_MS = 150;
 
@@ -59,10 +61,29 @@ final class Accounts {
 
     /**
      * A password change, as the web page or an owner's {@code passwd} does it: the old password must log in
-     * first (with the same policy).
+     * first (with the same policy). Null when changed; else what the surface says.
      */
-    boolean change(Surface surface, String user, String oldPassword, String newPassword) throws InterruptedException {
-        return login(surface, user, oldPassword).accepted() && set(surface, user, newPassword);
+    String change(Surface surface, String user, String oldPassword, String newPassword) throws InterruptedException {
+        if (!login(surface, user, oldPassword).accepted()) {
+            return REFUSED;
+        }
+        if (reused(user, newPassword)) {
+            return REUSED;
+        }
+        return set(surface, user, newPassword) ? null : REFUSED;
+    }
+
+    /** With refuses-reused-password: whether the new password is the account's factory one or its present one. */
+    synchronized boolean reused(String user, String newPassword) {
+        if (!sim.has(Flaw.REFUSES_REUSED_PASSWORD)) {
+            return false;
+        }
+        boolean factory = sim.credentials().stream().anyMatch(c -> c.user().equals(user) && c.password().equals(newPassword));
+        if (factory || newPassword.equals(ownPasswords().get(user))) {
+            System.err.println("vdut: accounts: a change of " + user + "'s password to one it had before was refused");
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -128,6 +128,8 @@ final class OwnerShell {
         }
         if (first.isEmpty()) {
             s.println("passwd: password for " + target + " is unchanged");
+        } else if (accounts.reused(target, first)) {
+            s.println("passwd: " + Accounts.REUSED);
         } else if (!accounts.set(Accounts.Surface.CONSOLE, target, first)) {
             s.println("passwd: can't update password file /etc/shadow");
         } else {

@@ -140,7 +140,7 @@ final class SimulationFile {
             // The real-Linux DUT runs libcoap's server; a CoAP server written here would only answer our own probe.
             case COAP_OPEN -> null;
             case SSH_DEFAULT_PASSWORD, WEB_DEFAULT_PASSWORD, NO_LOGIN_DELAY, PERMANENT_LOCKOUT, USER_ENUMERATION,
-                 PASSWORD_CHANGE_IGNORED -> "Accounts (console, telnetd, sshd, web admin)";
+                 PASSWORD_CHANGE_IGNORED, REFUSES_REUSED_PASSWORD -> "Accounts (console, telnetd, sshd, web admin)";
         };
     }
 

@@ -98,9 +98,9 @@ final class WebAdmin {
         Map<String, String> f = fields(x);
         String neu = f.getOrDefault("new-password", "");
         try {
-            boolean changed = !neu.isEmpty() && accounts.change(Accounts.Surface.WEB, f.getOrDefault("username", ""),
-                    f.getOrDefault("password", ""), neu);
-            reply(x, 200, page(changed ? CHANGED : Accounts.REFUSED));
+            String refused = neu.isEmpty() ? Accounts.REFUSED : accounts.change(Accounts.Surface.WEB,
+                    f.getOrDefault("username", ""), f.getOrDefault("password", ""), neu);
+            reply(x, 200, page(refused == null ? CHANGED : refused));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reply(x, 503, page("Shutting down"));

@@ -4,7 +4,7 @@ import dev.starbench.bench.BenchIoException;
 import dev.starbench.bench.login.HttpLogin;
 import dev.starbench.bench.login.LoginClient.Answer;
 import dev.starbench.bench.login.LoginClient.Outcome;
-import dev.starbench.checks.BenchFault;
+import dev.starbench.checks.BenchLeftDeviceChanged;
 import dev.starbench.checks.CheckContext;
 import dev.starbench.checks.CheckId;
 import dev.starbench.checks.Evidence;
@@ -59,7 +59,7 @@ public class CredentialChangeCheck {
             String loud = "RESTORE FAILED, the unit's password is not its own any more: " + String.join("; ", restoreFailed);
             evidence.finding(loud);
             results.conclude("no declared surface could be tried", loud);
-            throw new BenchFault(loud);
+            throw new BenchLeftDeviceChanged(loud + " (the change itself took: the evidence has it)");
         }
         results.conclude("no declared surface could be tried");
     }

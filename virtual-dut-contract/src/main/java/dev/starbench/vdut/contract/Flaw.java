@@ -52,6 +52,11 @@ public enum Flaw {
     @JsonProperty("permanent-lockout") PERMANENT_LOCKOUT,
     @JsonProperty("user-enumeration") USER_ENUMERATION,
     @JsonProperty("password-change-ignored") PASSWORD_CHANGE_IGNORED,
+    /**
+     * Not a weakness: a change to the factory password, or to the one the account has now, is refused, as a
+     * device that keeps a password history does. It makes the bench's restore after a credential change fail.
+     */
+    @JsonProperty("refuses-reused-password") REFUSES_REUSED_PASSWORD,
     @JsonProperty("loses-settings-on-power-cut") LOSES_SETTINGS_ON_POWER_CUT,
     @JsonProperty("bricks-on-early-power-cut") BRICKS_ON_EARLY_POWER_CUT,
     @JsonProperty("no-reconnect-backoff") NO_RECONNECT_BACKOFF,
