@@ -264,8 +264,8 @@ public class ValidationErrorsTest {
                 + "anonymous-broker, telnet-open, accepts-unsigned, accepts-foreign-key, skips-hash-check, "
                 + "accepts-downgrade, bricks-on-power-loss, ssh-default-password, jtag-open, jtag-fused, no-client-cert, "
                 + "shared-device-key, expired-device-cert, device-key-in-image, coap-open, web-default-password, no-login-delay, "
-                + "permanent-lockout, user-enumeration, password-change-ignored, loses-settings-on-power-cut, "
-                + "bricks-on-early-power-cut, no-reconnect-backoff, never-resumes, reset-keeps-data)");
+                + "permanent-lockout, user-enumeration, password-change-ignored, refuses-reused-password, "
+                + "loses-settings-on-power-cut, bricks-on-early-power-cut, no-reconnect-backoff, never-resumes, reset-keeps-data)");
     }
 
     @Test
