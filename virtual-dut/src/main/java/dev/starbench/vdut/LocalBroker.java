@@ -100,12 +100,12 @@ final class LocalBroker {
             try {
                 process.getOutputStream().close();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
+                    kill(process);
                 }
             } catch (IOException e) {
-                process.destroyForcibly();
+                kill(process);
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                kill(process);
                 Thread.currentThread().interrupt();
             }
             process = null;
@@ -117,6 +117,12 @@ final class LocalBroker {
                 // a temp dir left behind is harmless
             }
         }
+    }
+
+    /** The broker first: killed, its shell never runs the trap that would end the broker. */
+    private static void kill(Process shell) {
+        shell.descendants().forEach(ProcessHandle::destroyForcibly);
+        shell.destroyForcibly();
     }
 
     /** mosquitto drops root privileges before it reads its files: they must be readable by its user. */

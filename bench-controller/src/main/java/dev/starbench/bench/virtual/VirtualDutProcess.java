@@ -200,6 +200,10 @@ public final class VirtualDutProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // Taken again now, while they are still its descendants: the list taken at start can hold the
+        // shell the device's broker runs under but not the mosquitto it forked a moment later, and a
+        // broker left behind keeps its port.
+        process.descendants().forEach(family::add);
         try {
             gpio.close();
         } catch (IOException ignored) {
