@@ -125,8 +125,14 @@ public class LifecycleRunTest {
             case "no-reconnect-backoff" -> assertTrue(c.measurements().stream()
                     .anyMatch(m -> m.name().equals("attempts-busiest-minute") && m.outcome() == dev.starbench.report.Measurement.Outcome.FAIL),
                     VirtualRunTest.describe(c));
-            case "never-resumes" -> assertTrue(evidence.contains("finding: the device backs off"),
-                    "its back-off during the outage is fine; only the resume fails:\n" + evidence);
+            case "never-resumes" -> {
+                // Its retries pass: the jittered waits under the profile's 2 s cap read as growth or, as often,
+                // as never sooner than the minimum interval; only the resume fails.
+                assertTrue(evidence.contains("finding: the device backs off")
+                        || evidence.contains("finding: the device does not back off, but never retried sooner than"), evidence);
+                assertFalse(c.reason().contains("hammered") || c.reason().contains("below the minimum retry interval"),
+                        c.reason());
+            }
             case "reset-keeps-data" -> {
                 for (String place : List.of("Wi-Fi passphrase (canary ", "cloud user name (canary ", "cloud password (canary ",
                         "admin's password (canary ")) {
