@@ -309,10 +309,10 @@ public class LifecycleTest {
             dut.powerOn();
             Thread.sleep(9000);
             List<Long> gaps = cloud.gapsMs();
-            assertTrue(gaps.size() >= 4 && gaps.size() <= 9, "gaps " + gaps);
-            // Steps 500, 1000, 2000, 2000...: each wait is between half its step and the step.
-            assertTrue(gaps.get(0) >= 250 && gaps.get(0) < 800, "gaps " + gaps);
-            for (long g : gaps.subList(2, gaps.size())) {
+            assertTrue(gaps.size() >= 5 && gaps.size() <= 11, "gaps " + gaps);
+            // Steps 250, 500, 1000, 2000, 2000...: each wait is between half its step and the step.
+            assertTrue(gaps.get(0) >= 125 && gaps.get(0) < 550, "gaps " + gaps);
+            for (long g : gaps.subList(3, gaps.size())) {
                 assertTrue(g >= 1000 && g < 2600, "gaps " + gaps);
             }
         }
